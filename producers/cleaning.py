@@ -1,0 +1,359 @@
+"""Cleaning functions shared by the registry forms and the workbook import.
+
+A star level, a BE year or a district is read the same way whether an officer types it
+or a district office's workbook carries it. Each function takes the raw value (text,
+number, date or None) and returns the clean value, or raises ValidationError with a
+message a person can act on.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kbo_site.thaidates import BE_OFFSET, arabic_digits
+
+from .models import EARLIEST_YEAR_BE, Classification, ProducerType, ProductType
+
+# Excel's day 0 (serial dates count days from here, with the 1900 leap-year bug).
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_SPACES = re.compile(r"\s+")
+_KEY_DROP = re.compile(r"[\s\-_.,()\"'’/]+")
+_NUMBER = re.compile(r"\d+")
+_BLANKS = {"", "-", "–", "—", "ไม่มี", "ไม่ระบุ", "n/a", "na", "none", "null"}
+
+
+def current_year_be():
+    return timezone.localdate().year + BE_OFFSET
+
+
+def clean_text(value):
+    """Trim, fold runs of white space, and turn 123.0 (a code typed as a number) into 123."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _SPACES.sub(" ", str(value)).strip()
+
+
+def is_blank(value):
+    return clean_text(value).lower() in _BLANKS
+
+
+def key(value):
+    """A forgiving comparison key: lower case, no spaces or punctuation, arabic digits."""
+    return _KEY_DROP.sub("", arabic_digits(clean_text(value)).lower())
+
+
+def required_text(value, max_length=255):
+    text = clean_text(value)
+    if not text:
+        raise ValidationError(_("This value is required."), code="required")
+    if len(text) > max_length:
+        raise ValidationError(_("Too long: at most %(max)d characters.") % {"max": max_length}, code="max_length")
+    return text
+
+
+def optional_text(value, max_length=255):
+    text = "" if is_blank(value) else clean_text(value)
+    if len(text) > max_length:
+        raise ValidationError(_("Too long: at most %(max)d characters.") % {"max": max_length}, code="max_length")
+    return text
+
+
+def code(value):
+    """Producer and product codes: text, trimmed; CDD's format is not public, so no format check."""
+    return required_text(value, max_length=40)
+
+
+def whole_number(value):
+    """3, 3.0, "3", "๓", "3 ดาว", "หมู่ 3" → 3; None when no number is there."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    numbers = _NUMBER.findall(arabic_digits(clean_text(value)))
+    if len(numbers) != 1:
+        return None
+    return int(numbers[0])
+
+
+def _year_of(value):
+    """The calendar year a value names, before any BE/CE decision, or None."""
+    if isinstance(value, datetime.datetime):
+        return value.year
+    if isinstance(value, datetime.date):
+        return value.year
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = int(value)
+        if number != value:
+            return None
+        # A five-digit number is an Excel serial date (e.g. 44572 = 11 Jan 2022).
+        if 10000 <= number <= 99999:
+            return (EXCEL_EPOCH + datetime.timedelta(days=number)).year
+        return number
+    text = arabic_digits(clean_text(value))
+    if not text:
+        return None
+    numbers = _NUMBER.findall(text)
+    if not numbers:
+        return None
+    # "11/01/2565", "2022-01-11", "ปี 2565", "พ.ศ. 2565": the four-digit number is the year.
+    years = [int(n) for n in numbers if len(n) == 4]
+    if len(years) == 1:
+        return years[0]
+    if len(numbers) == 1:
+        return _year_of(int(numbers[0]))
+    return None
+
+
+def year_be(value, *, required=True):
+    """A year in the Buddhist Era. A year below 2400 is CE and gets 543 added.
+
+    Accepts BE or CE years, dates, text dates and Excel serial dates.
+    """
+    if is_blank(value):
+        if required:
+            raise ValidationError(_("This value is required."), code="required")
+        return None
+    year = _year_of(value)
+    if year is None:
+        raise ValidationError(_("Not a year: write it as 2565 or 2022."), code="invalid")
+    if year < 2400:
+        year += BE_OFFSET
+    this_year = current_year_be()
+    if year > this_year:
+        raise ValidationError(_("The year %(year)d is in the future.") % {"year": year}, code="future")
+    if year < EARLIEST_YEAR_BE:
+        raise ValidationError(
+            _("The year %(year)d is before %(earliest)d.") % {"year": year, "earliest": EARLIEST_YEAR_BE},
+            code="too_early",
+        )
+    return year
+
+
+def star_level(value):
+    """1–5, or None for unrated. Accepts "3 ดาว", "๓", "3★", 3.0."""
+    if is_blank(value) or key(value) in {"ไม่ได้รับ", "ไม่ได้รับดาว", "unrated", "ไม่มีดาว"}:
+        return None
+    level = whole_number(value)
+    if level is None or not 1 <= level <= 5:
+        raise ValidationError(_("A star level must be 1 to 5 (or empty if unrated)."), code="invalid")
+    return level
+
+
+def village_no(value):
+    """"หมู่ 3", "หมู่ที่ 3", "ม.3", "๓" or 3 → 3; empty → None."""
+    if is_blank(value):
+        return None
+    number = whole_number(value)
+    if number is None or not 1 <= number <= 99:
+        raise ValidationError(_("A village number must be a number such as 3 or \"หมู่ 3\"."), code="invalid")
+    return number
+
+
+def _one_phone(text):
+    digits = re.sub(r"\D", "", arabic_digits(text))
+    # A number stored in Excel loses its leading zero: 812345678 was 0812345678.
+    if len(digits) in (8, 9) and not digits.startswith("0"):
+        digits = "0" + digits
+    return digits or clean_text(text)
+
+
+def phone(value):
+    """Phone numbers as digits, the lost leading zero put back; several are kept, comma-separated."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _one_phone(str(int(value)))
+    parts = [p for p in re.split(r"[,/;]|\s{2,}|\bหรือ\b", clean_text(value)) if p.strip()]
+    result = ", ".join(_one_phone(p) for p in parts)
+    if len(result) > 40:
+        raise ValidationError(_("Too long: at most %(max)d characters.") % {"max": 40}, code="max_length")
+    return result
+
+
+def postcode(value):
+    if is_blank(value):
+        return ""
+    digits = re.sub(r"\D", "", arabic_digits(clean_text(value)))
+    if len(digits) != 5:
+        raise ValidationError(_("A postcode has 5 digits."), code="invalid")
+    return digits
+
+
+def _aliases(choices_enum, extra):
+    table = {}
+    for number, choice in enumerate(choices_enum, start=1):
+        table[key(choice.value)] = choice
+        table[key(str(number))] = choice
+        table[key(choice.label)] = choice
+    for alias, choice in extra.items():
+        table[key(alias)] = choice
+    return table
+
+
+_PRODUCER_TYPES = _aliases(ProducerType, {
+    "กลุ่มผู้ผลิตชุมชน": ProducerType.COMMUNITY_GROUP,
+    "กลุ่มผู้ผลิต": ProducerType.COMMUNITY_GROUP,
+    "กลุ่ม": ProducerType.COMMUNITY_GROUP,
+    "ผู้ผลิตชุมชน": ProducerType.COMMUNITY_GROUP,
+    "community group": ProducerType.COMMUNITY_GROUP,
+    "community producer group": ProducerType.COMMUNITY_GROUP,
+    "ผู้ผลิตชุมชนที่เป็นเจ้าของรายเดียว": ProducerType.SINGLE_OWNER,
+    "เจ้าของรายเดียว": ProducerType.SINGLE_OWNER,
+    "รายเดียว": ProducerType.SINGLE_OWNER,
+    "single owner": ProducerType.SINGLE_OWNER,
+    "ผู้ผลิตที่เป็นวิสาหกิจขนาดกลางและขนาดย่อม": ProducerType.SME,
+    "วิสาหกิจขนาดกลางและขนาดย่อม": ProducerType.SME,
+    "ผู้ผลิตที่เป็น SMEs": ProducerType.SME,
+    "SMEs": ProducerType.SME,
+    "SME": ProducerType.SME,
+})
+
+_PRODUCT_TYPES = _aliases(ProductType, {
+    "อาหาร": ProductType.FOOD,
+    "เครื่องดื่ม": ProductType.DRINK,
+    "beverage": ProductType.DRINK,
+    "ผ้า เครื่องแต่งกาย": ProductType.TEXTILE,
+    "ผ้าและเครื่องแต่งกาย": ProductType.TEXTILE,
+    "ผ้า": ProductType.TEXTILE,
+    "เครื่องแต่งกาย": ProductType.TEXTILE,
+    "textile": ProductType.TEXTILE,
+    "ของใช้ ของตกแต่ง ของที่ระลึก": ProductType.DECOR,
+    "ของใช้ของตกแต่งของที่ระลึก": ProductType.DECOR,
+    "ของใช้ฯ": ProductType.DECOR,
+    "ของใช้": ProductType.DECOR,
+    "ของที่ระลึก": ProductType.DECOR,
+    "souvenir": ProductType.DECOR,
+    "สมุนไพรที่ไม่ใช่อาหาร": ProductType.HERBAL,
+    "สมุนไพร": ProductType.HERBAL,
+    "herbal": ProductType.HERBAL,
+    "herb": ProductType.HERBAL,
+})
+
+_CLASSIFICATIONS = {}
+for _c in Classification:
+    for _form in (_c.value, f"กลุ่ม {_c.value}", f"group {_c.value}", f"quadrant {_c.value}",
+                  f"กลุ่ม{_c.value}", f"{_c.value} group"):
+        _CLASSIFICATIONS[key(_form)] = _c
+_CLASSIFICATIONS[key("กลุ่มปรับตัวสู่การพัฒนา")] = Classification.D
+
+
+def _choice(value, table, message):
+    if is_blank(value):
+        raise ValidationError(_("This value is required."), code="required")
+    choice = table.get(key(value))
+    if choice is None:
+        raise ValidationError(message % {"value": clean_text(value)}, code="invalid")
+    return choice
+
+
+def producer_type(value):
+    return _choice(value, _PRODUCER_TYPES, _(
+        "Unknown producer type \"%(value)s\": use กลุ่มผู้ผลิตชุมชน, ผู้ผลิตชุมชนที่เป็นเจ้าของรายเดียว, "
+        "SMEs, or the codes 1–3."))
+
+
+def product_type(value):
+    return _choice(value, _PRODUCT_TYPES, _(
+        "Unknown product type \"%(value)s\": use อาหาร, เครื่องดื่ม, ผ้า เครื่องแต่งกาย, "
+        "ของใช้ ของตกแต่ง ของที่ระลึก, สมุนไพรที่ไม่ใช่อาหาร, or the codes 1–5."))
+
+
+def classification(value):
+    return _choice(value, _CLASSIFICATIONS, _("Unknown classification \"%(value)s\": use A, B, C or D."))
+
+
+_STANDARD_ALIASES = {
+    key("อย."): "อย.", key("อ.ย."): "อย.", key("FDA"): "อย.",
+    key("มผช."): "มผช.", key("มผช"): "มผช.",
+    key("มอก."): "มอก.", key("มอก"): "มอก.",
+    key("GMP"): "GMP", key("HACCP"): "HACCP",
+    key("ฮาลาล"): "ฮาลาล", key("halal"): "ฮาลาล",
+}
+
+
+def standards(value):
+    """"อย., มผช" → ("มผช.", "อย."): known standards get their usual spelling; sorted, no repeats."""
+    if is_blank(value):
+        return ()
+    if isinstance(value, (list, tuple, set)):
+        parts = [clean_text(v) for v in value]
+    else:
+        parts = re.split(r"[,;/\n、]+|\s+และ\s+", clean_text(value))
+    names = set()
+    for part in parts:
+        part = clean_text(part)
+        if not part or is_blank(part):
+            continue
+        name = _STANDARD_ALIASES.get(key(part), part)
+        if len(name) > 60:
+            raise ValidationError(_("Too long: at most %(max)d characters.") % {"max": 60}, code="max_length")
+        names.add(name)
+    return tuple(sorted(names))
+
+
+_DISTRICT_PREFIX = re.compile(r"^(อำเภอ|อ\.|เขต|district)\s*", re.IGNORECASE)
+_SUBDISTRICT_PREFIX = re.compile(r"^(ตำบล|ต\.|แขวง|subdistrict)\s*", re.IGNORECASE)
+
+
+@dataclass
+class Gazetteer:
+    """The districts and subdistricts of one province, indexed for forgiving look-ups.
+
+    Built once per form or import (two queries), so that resolving 7,000 rows costs nothing more.
+    """
+
+    province: object
+    districts_by_key: dict = field(default_factory=dict)
+    subdistricts_by_key: dict = field(default_factory=dict)
+
+    @classmethod
+    def for_province(cls, province):
+        from .models import District, Subdistrict
+
+        gazetteer = cls(province=province)
+        for district in District.objects.filter(province=province):
+            for name in (district.code, district.name_th, district.name_en):
+                gazetteer.districts_by_key[key(name)] = district
+            if district.name_th.startswith("เมือง"):
+                gazetteer.districts_by_key[key("เมือง")] = district
+                gazetteer.districts_by_key[key("mueang")] = district
+        for sub in Subdistrict.objects.filter(district__province=province).select_related("district"):
+            for name in (sub.code, sub.name_th, sub.name_en):
+                gazetteer.subdistricts_by_key[(sub.district_id, key(name))] = sub
+        return gazetteer
+
+    def district(self, value):
+        """"อ.แม่ริม", "อำเภอแม่ริม", "แม่ริม", "Mae Rim" or "5007" → the District."""
+        if is_blank(value):
+            raise ValidationError(_("This value is required."), code="required")
+        text = _DISTRICT_PREFIX.sub("", clean_text(value))
+        found = self.districts_by_key.get(key(text))
+        if found is None:
+            raise ValidationError(
+                _("District \"%(value)s\" is not in %(province)s province.")
+                % {"value": clean_text(value), "province": self.province.name_th},
+                code="not_in_province",
+            )
+        return found
+
+    def subdistrict(self, value, district):
+        """The subdistrict of that district, or None when empty."""
+        if is_blank(value):
+            return None
+        text = _SUBDISTRICT_PREFIX.sub("", clean_text(value))
+        found = self.subdistricts_by_key.get((district.code, key(text)))
+        if found is None:
+            raise ValidationError(
+                _("Subdistrict \"%(value)s\" is not in %(district)s district.")
+                % {"value": clean_text(value), "district": district.name_th},
+                code="not_in_district",
+            )
+        return found

@@ -1,0 +1,245 @@
+"""The registry of OTOP producers and products (ทะเบียนผู้ผลิต ผู้ประกอบการ OTOP)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+# The earliest registration or selection year the registry accepts (BE).
+EARLIEST_YEAR_BE = 2540
+
+
+class ProducerType(models.TextChoices):
+    """The three official producer types (ประเภทผู้ผลิต)."""
+
+    COMMUNITY_GROUP = "community_group", _("Community producer group")
+    SINGLE_OWNER = "single_owner", _("Single-owner community producer")
+    SME = "sme", _("SME producer")
+
+
+class ProductType(models.TextChoices):
+    """The five official product types (ประเภทผลิตภัณฑ์)."""
+
+    FOOD = "food", _("Food")
+    DRINK = "drink", _("Drink")
+    TEXTILE = "textile", _("Textile and clothing")
+    DECOR = "decor", _("Household goods, decorations and souvenirs")
+    HERBAL = "herbal", _("Non-food herbal products")
+
+
+class Classification(models.TextChoices):
+    """CDD's ABCD product quadrants (กลุ่มผลิตภัณฑ์). Only D's meaning is official."""
+
+    A = "A", _("Group A")
+    B = "B", _("Group B")
+    C = "C", _("Group C")
+    D = "D", _("Group D (adapting to develop)")
+
+
+class Province(models.Model):
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name_th = models.CharField(_("Thai name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self):
+        return self.name_th
+
+
+class District(models.Model):
+    """An อำเภอ, loaded from geothai (DOPA codes, e.g. 5001)."""
+
+    code = models.CharField(_("code"), max_length=4, primary_key=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts")
+    name_th = models.CharField(_("Thai name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self):
+        return self.name_th
+
+
+class Subdistrict(models.Model):
+    """A ตำบล, loaded from geothai (e.g. 500101)."""
+
+    code = models.CharField(_("code"), max_length=6, primary_key=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="subdistricts")
+    name_th = models.CharField(_("Thai name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    # Space-separated: a few subdistricts share or span postcodes.
+    postcodes = models.CharField(_("postcodes"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("subdistrict")
+        verbose_name_plural = _("subdistricts")
+
+    def __str__(self):
+        return self.name_th
+
+    @property
+    def postcode_list(self):
+        return self.postcodes.split()
+
+
+class Standard(models.Model):
+    """A product standard (มาตรฐานผลิตภัณฑ์): อย., มผช., GMP, HACCP, ฮาลาล, มอก., …"""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("standard")
+        verbose_name_plural = _("standards")
+
+    def __str__(self):
+        return self.name
+
+
+class Producer(models.Model):
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="producers")
+    code = models.CharField(_("producer code"), max_length=40)
+    name = models.CharField(_("producer name"), max_length=255)
+    producer_type = models.CharField(_("producer type"), max_length=20, choices=ProducerType.choices)
+    # Personal data (PDPA): shown only to officers and admins.
+    contact_name = models.CharField(_("contact person"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    house_no = models.CharField(_("house number"), max_length=40, blank=True)
+    village_no = models.PositiveSmallIntegerField(_("village number"), null=True, blank=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="producers",
+                                 verbose_name=_("district"))
+    subdistrict = models.ForeignKey(Subdistrict, on_delete=models.PROTECT, related_name="producers",
+                                    null=True, blank=True, verbose_name=_("subdistrict"))
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True)
+    registration_year = models.PositiveSmallIntegerField(_("registration year (BE)"))
+    # Bumped on every save; an edit made from a stale copy is refused, not overwritten.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("producer")
+        verbose_name_plural = _("producers")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "code"], name="producer_code_unique_per_province"),
+            models.CheckConstraint(condition=Q(registration_year__gte=EARLIEST_YEAR_BE),
+                                   name="producer_registration_year_be"),
+            models.CheckConstraint(condition=Q(producer_type__in=ProducerType.values),
+                                   name="producer_type_valid"),
+        ]
+        indexes = [
+            # Registry filters: producer type and registration year on the product list.
+            models.Index(fields=["producer_type"], name="producer_type_idx"),
+            models.Index(fields=["registration_year"], name="producer_reg_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def address(self):
+        parts = []
+        if self.house_no:
+            parts.append(self.house_no)
+        if self.village_no:
+            parts.append(f"หมู่ {self.village_no}")
+        if self.subdistrict_id:
+            parts.append(f"ต.{self.subdistrict.name_th}")
+        parts.append(f"อ.{self.district.name_th}")
+        parts.append(f"จ.{self.province.name_th}")
+        if self.postcode:
+            parts.append(self.postcode)
+        return " ".join(parts)
+
+
+class Product(models.Model):
+    producer = models.ForeignKey(Producer, on_delete=models.PROTECT, related_name="products",
+                                 verbose_name=_("producer"))
+    code = models.CharField(_("product code"), max_length=40, unique=True)
+    name = models.CharField(_("product name"), max_length=255)
+    product_type = models.CharField(_("product type"), max_length=20, choices=ProductType.choices)
+    classification = models.CharField(_("classification"), max_length=1, choices=Classification.choices)
+    star_level = models.PositiveSmallIntegerField(_("OPC star level"), null=True, blank=True)
+    star_year = models.PositiveSmallIntegerField(_("selection year (BE)"), null=True, blank=True)
+    standards = models.ManyToManyField(Standard, blank=True, related_name="products",
+                                       verbose_name=_("standards held"))
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints = [
+            models.CheckConstraint(condition=Q(star_level__isnull=True) | Q(star_level__gte=1, star_level__lte=5),
+                                   name="product_star_level_1_5"),
+            models.CheckConstraint(condition=Q(star_year__isnull=True) | Q(star_year__gte=EARLIEST_YEAR_BE),
+                                   name="product_star_year_be"),
+            models.CheckConstraint(condition=Q(classification__in=Classification.values),
+                                   name="product_classification_valid"),
+            models.CheckConstraint(condition=Q(product_type__in=ProductType.values),
+                                   name="product_type_valid"),
+        ]
+        indexes = [
+            # Registry filters and dashboard counts by type, classification and stars.
+            models.Index(fields=["product_type"], name="product_type_idx"),
+            models.Index(fields=["classification"], name="product_class_idx"),
+            models.Index(fields=["star_level"], name="product_star_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def star_label(self):
+        if self.star_level is None:
+            return ""
+        return f"{self.star_level} ดาว" + (f" ({self.star_year})" if self.star_year else "")
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Previewed, awaiting confirmation")
+    IMPORTED = "imported", _("Imported")
+    REFUSED = "refused", _("Refused")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class ImportBatch(models.Model):
+    """One uploaded workbook: its preview, its confirmation, and the counts it gave."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    # Relative to MEDIA_ROOT, random name; kept until confirmed or discarded.
+    stored_path = models.CharField(max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices,
+                              default=ImportStatus.PREVIEWED)
+    header_row = models.PositiveIntegerField(null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+", verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import import_views, views
+
+app_name = "producers"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    # Registry pages (producers/views.py)
+    path("registry/products/", views.product_list, name="product_list"),
+    path("registry/products/export.xlsx", views.product_export, name="product_export"),
+    path("registry/products/new/", views.product_create, name="product_create"),
+    path("registry/products/<int:pk>/edit/", views.product_edit, name="product_edit"),
+    path("registry/producers/", views.producer_list, name="producer_list"),
+    path("registry/producers/new/", views.producer_create, name="producer_create"),
+    path("registry/producers/<int:pk>/", views.producer_detail, name="producer_detail"),
+    path("registry/producers/<int:pk>/edit/", views.producer_edit, name="producer_edit"),
+    path("registry/subdistricts/", views.subdistrict_options, name="subdistrict_options"),
+    # Workbook import (producers/import_views.py)
+    path("registry/import/", import_views.upload, name="import_upload"),
+    path("registry/import/template.xlsx", import_views.template_workbook, name="import_template"),
+    path("registry/import/history/", import_views.history, name="import_history"),
+    path("registry/import/<int:pk>/", import_views.preview, name="import_preview"),
+    path("registry/import/<int:pk>/confirm/", import_views.confirm, name="import_confirm"),
+    path("registry/import/<int:pk>/discard/", import_views.discard, name="import_discard"),
+    path("registry/import/<int:pk>/errors.xlsx", import_views.error_rows, name="import_errors"),
+]

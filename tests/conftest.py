@@ -1,0 +1,45 @@
+import pytest
+from django.test import Client
+
+from tests.factories import UserFactory
+
+ROLES = ("admin", "officer", "viewer")
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("officer") → a user in that registry group (or none for "nobody")."""
+
+    def make(role, **kwargs):
+        groups = [role] if role in ROLES else []
+        return UserFactory(username=kwargs.pop("username", f"{role}-user"), groups=groups, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client_for(make_user):
+    """client_for("officer") → a logged-in test client; client_for(None) → anonymous."""
+
+    def make(role):
+        client = Client()
+        if role is not None:
+            client.force_login(make_user(role))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def officer_client(client_for):
+    return client_for("officer")
+
+
+@pytest.fixture
+def admin_client(client_for):
+    return client_for("admin")
+
+
+@pytest.fixture
+def viewer_client(client_for):
+    return client_for("viewer")

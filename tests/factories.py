@@ -1,0 +1,76 @@
+"""Factories for the whole suite: build data the way the application would hold it."""
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from producers.models import (
+    Classification,
+    District,
+    Producer,
+    ProducerType,
+    Product,
+    ProductType,
+    Province,
+    Standard,
+    Subdistrict,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"ผู้ใช้{n}")
+    last_name = "ทดสอบ"
+    password = factory.django.Password("kbo-test-pass-2565")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        """UserFactory(groups=["officer"])"""
+        if create and extracted:
+            self.groups.add(*(Group.objects.get(name=name) for name in extracted))
+
+
+def chiang_mai():
+    return Province.objects.get(code="50")
+
+
+class ProducerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Producer
+
+    province = factory.LazyFunction(chiang_mai)
+    code = factory.Sequence(lambda n: f"P50{n:05d}")
+    name = factory.Sequence(lambda n: f"กลุ่มแม่บ้านทดสอบ {n}")
+    producer_type = ProducerType.COMMUNITY_GROUP
+    contact_name = "นางสมศรี ใจดี"
+    phone = "0812345678"
+    house_no = "12"
+    village_no = 3
+    district = factory.LazyFunction(lambda: District.objects.get(code="5001"))
+    subdistrict = factory.LazyAttribute(lambda o: Subdistrict.objects.filter(district=o.district).first())
+    postcode = factory.LazyAttribute(lambda o: o.subdistrict.postcode_list[0] if o.subdistrict else "")
+    registration_year = 2560
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+        skip_postgeneration_save = True
+
+    producer = factory.SubFactory(ProducerFactory)
+    code = factory.Sequence(lambda n: f"OTOP50{n:06d}")
+    name = factory.Sequence(lambda n: f"ผ้าซิ่นตีนจก ลายทดสอบ {n}")
+    product_type = ProductType.TEXTILE
+    classification = Classification.D
+    star_level = None
+    star_year = None
+
+    @factory.post_generation
+    def standards(self, create, extracted, **kwargs):
+        """ProductFactory(standards=["อย.", "มผช."])"""
+        if create and extracted:
+            self.standards.add(*(Standard.objects.get_or_create(name=name)[0] for name in extracted))
