@@ -138,6 +138,10 @@ STORAGES = {
     },
 }
 
+# In development WhiteNoise serves straight from the packages; production runs collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+
 # Uploaded files live outside the web root and are only served through views.
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var"))
 MEDIA_ROOT = DATA_DIR / "media"

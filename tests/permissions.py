@@ -1,0 +1,41 @@
+"""The URL × role permission table, shared by every app.
+
+Each app keeps its rows in tests/<app>/permission_cases.py:
+
+    ROLES = {"member": make_member}        # extra roles: name -> fn(world) -> user
+    def build_world(world): ...            # add the objects its URLs need to the dict
+    CASES = [Case("producers:producer_edit", kwargs=lambda w: {"pk": w["producer"].pk},
+                  allowed={"officer", "admin"}), ...]
+
+tests/test_permissions.py checks every case for every role, and fails when a URL pattern
+of the project has no case.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+ANONYMOUS = "anonymous"
+# In `allowed`: every logged-in role, including the committee roles other apps add.
+LOGGED_IN = "*"
+REGISTRY_ROLES = ("viewer", "officer", "admin")
+
+
+@dataclass(frozen=True)
+class Case:
+    url_name: str
+    allowed: frozenset | set
+    kwargs: Callable = lambda world: {}
+    method: str = "get"
+    data: Callable = lambda world: {}
+    # The status the allowed roles get; 302 for a POST that redirects, 200 for a page.
+    ok: int = 200
+    # The status the other logged-in roles get: 403, or 404 where hiding existence is right.
+    denied: int = 403
+    query: str = ""
+    # Methods that must answer 405 (e.g. GET on a POST-only URL), checked for allowed roles.
+    not_allowed_methods: tuple = field(default=())
+
+    @property
+    def id(self):
+        suffix = f"?{self.query}" if self.query else ""
+        return f"{self.method.upper()} {self.url_name}{suffix}"
