@@ -158,7 +158,7 @@ GROUP_NAMES = {
     ProductType.FOOD: ("กลุ่มแม่บ้าน{village}", "กลุ่มแม่บ้านเกษตรกร{village}", "วิสาหกิจชุมชน{family}{village}",
                        "กลุ่มแปรรูปผลผลิตการเกษตร{village}", "กลุ่ม{family}{village}"),
     ProductType.DRINK: ("วิสาหกิจชุมชน{family}{village}", "กลุ่มผู้ผลิต{family}{village}", "กลุ่มเกษตรกร{village}"),
-    ProductType.TEXTILE: ("กลุ่มทอผ้า{village}", "กลุ่มทอผ้า{family}{village}", "กลุ่มสตรีทอผ้า{village}",
+    ProductType.TEXTILE: ("กลุ่มทอผ้า{village}", "กลุ่ม{family}{village}", "กลุ่มสตรีทอผ้า{village}",
                           "วิสาหกิจชุมชนกลุ่มทอผ้า{village}"),
     ProductType.DECOR: ("กลุ่มหัตถกรรม{family}{village}", "กลุ่ม{family}{village}", "วิสาหกิจชุมชน{family}{village}",
                         "กลุ่มอาชีพ{village}"),
@@ -312,7 +312,7 @@ def _phone(rng):
 
 def _village(rng, subdistrict_name):
     if rng.random() < 0.35:
-        return "บ้าน" + subdistrict_name
+        return subdistrict_name if subdistrict_name.startswith("บ้าน") else "บ้าน" + subdistrict_name
     return "บ้าน" + rng.choice(VILLAGE_HEADS) + rng.choice(VILLAGE_TAILS)
 
 

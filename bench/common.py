@@ -1,0 +1,97 @@
+"""What every bench shares: the result row, the run's context, and timing helpers."""
+
+import statistics
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Row:
+    """One line of the table: a figure, what was measured, and what it is held against.
+
+    ok is True (target met), False (missed), or None (a reference, or nothing to judge).
+    """
+
+    figure: str
+    measured: str
+    target: str = ""
+    ok: bool | None = None
+
+
+@dataclass
+class Context:
+    """Shared by the benches of one run, in order. The registry bench fills users and workbook."""
+
+    tmp: Path
+    users: dict = field(default_factory=dict)
+    workbook: Path | None = None
+    notes: dict = field(default_factory=dict)
+
+
+def not_available(figure, target, why):
+    return Row(figure, f"not available ({why})", target, None)
+
+
+def seconds(value):
+    return f"{value:.2f} s"
+
+
+def ms(value):
+    return f"{value * 1000:.1f} ms"
+
+
+def mib(value):
+    return f"{value / 2**20:.1f} MiB"
+
+
+def timed(fn, *args, **kwargs):
+    """(seconds, result) of one call, on the monotonic performance clock."""
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def percentile(values, fraction):
+    """The nearest-rank percentile: p95 of 60 timings is the 57th smallest."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * fraction // 1))  # ceil without floats drifting
+    return ordered[int(rank) - 1]
+
+
+def median(values):
+    return statistics.median(values)
+
+
+def time_requests(client, url, *, count=60, warmup=5, expect=200):
+    """Server time of `count` GETs through Django's test client (no network), after a warm-up.
+
+    Returns the list of durations in seconds; raises if a response is not `expect`.
+    """
+    for _ in range(warmup):
+        response = client.get(url)
+        if response.status_code != expect:
+            raise RuntimeError(f"GET {url} answered {response.status_code}, expected {expect}")
+    durations = []
+    for _ in range(count):
+        start = time.perf_counter()
+        response = client.get(url)
+        durations.append(time.perf_counter() - start)
+        if response.status_code != expect:
+            raise RuntimeError(f"GET {url} answered {response.status_code}, expected {expect}")
+    return durations
+
+
+def render_table(rows):
+    """The one table `make bench` prints: figure, measured, target/reference, verdict."""
+    headers = ("Figure", "Measured", "Target / reference", "")
+    verdicts = {True: "ok", False: "MISSED", None: ""}
+    cells = [(r.figure, r.measured, r.target, verdicts[r.ok]) for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
+
+    def line(values):
+        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |"
+
+    out = [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(c) for c in cells]
+    return "\n".join(out)

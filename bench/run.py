@@ -1,0 +1,101 @@
+"""`make bench`: the performance figures of the issues, measured in one run on PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kbo_bench .venv/bin/python bench/run.py
+
+The database named in DATABASE_URL is dropped and created afresh, migrated, and filled with
+the demo world; nothing else is touched. Prints one table: figure, measured value, target or
+reference, verdict. Exits 0 even when a target is missed (the table says so).
+
+To add figures: write `bench/<area>.py` with functions `fn(ctx) -> list[Row]` (see
+bench/common.py) and list them in `benches()` below, after the registry's (which builds the
+demo registry, the users and the workbook that later benches may use through ctx).
+"""
+
+import os
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbo_site.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kbo_bench")
+
+
+def benches():
+    """The figures, in the order they run and print."""
+    from bench import registry
+
+    return [
+        registry.world,
+        registry.import_figures,
+        registry.page_figures,
+        # Issue 3 (selection): ranking 200 submissions × 15 members × 6 criteria (< 200 ms, fixed
+        # queries); autosave p95 under 15 parallel members (< 100 ms).
+        # Issue 4 (meetings): minutes and agenda PDF render times against the one-page floor.
+    ]
+
+
+def fresh_database(url):
+    """Drop and create the PostgreSQL database named in url (a bench owns its database)."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    if not parts.scheme.startswith("postgres"):
+        raise SystemExit(f"make bench runs on PostgreSQL; DATABASE_URL is {parts.scheme}://…")
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(host=parts.hostname or "127.0.0.1", port=parts.port or 5432,
+                             user=parts.username or "postgres", password=parts.password, dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        cursor.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(name)))
+    admin.close()
+    return name
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def main():
+    started = time.perf_counter()
+    name = fresh_database(os.environ["DATABASE_URL"])
+    log(f"bench: database {name} created")
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    log(f"bench: migrated ({time.perf_counter() - started:.0f} s)")
+
+    from bench.common import Context, Row, render_table
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kbo-bench-") as tmp:
+        ctx = Context(tmp=Path(tmp))
+        for bench in benches():
+            label = f"{bench.__module__}.{bench.__name__}"
+            log(f"bench: {label} …")
+            try:
+                rows += bench(ctx)
+            except Exception as error:  # one broken bench must not hide the others' figures
+                traceback.print_exc()
+                rows.append(Row(label, f"failed: {type(error).__name__}: {error}"[:100], "", False))
+
+    from django.db import connection
+
+    print()
+    print(f"KBO benchmark · {connection.vendor} {connection.pg_version // 10000 if connection.vendor == 'postgresql' else ''}"
+          f" · {os.cpu_count()} CPUs · Python {sys.version.split()[0]}")
+    print(render_table(rows))
+    print(f"(whole run {time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
