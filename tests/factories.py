@@ -74,3 +74,58 @@ class ProductFactory(factory.django.DjangoModelFactory):
         """ProductFactory(standards=["อย.", "มผช."])"""
         if create and extracted:
             self.standards.add(*(Standard.objects.get_or_create(name=name)[0] for name in extracted))
+
+
+# Selection (issue 3) ------------------------------------------------------------------------
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "selection.Committee"
+
+    name = "คณะกรรมการเครือข่ายองค์ความรู้ (Knowledge-Based OTOP : KBO) จังหวัดเชียงใหม่"
+
+
+class CommitteeMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "selection.CommitteeMember"
+
+    committee = factory.SubFactory(CommitteeFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "member"
+    position = "ผู้อำนวยการกลุ่มงานส่งเสริมการพัฒนาชุมชน"
+    scores = True
+    order = factory.Sequence(lambda n: n)
+
+
+class SelectionRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "selection.SelectionRound"
+
+    committee = factory.SubFactory(CommitteeFactory)
+    name = "KBO จังหวัดเชียงใหม่ ปี 2565"
+    number = factory.Sequence(lambda n: n + 1)
+    fiscal_year = 2565
+    quota = 20
+    reserves = 3
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "selection.Criterion"
+
+    round = factory.SubFactory(SelectionRoundFactory)
+    name = factory.Sequence(lambda n: f"เกณฑ์ {n}")
+    max_score = 100
+    weight = 1
+    order = factory.Sequence(lambda n: n)
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "selection.Submission"
+
+    round = factory.SubFactory(SelectionRoundFactory)
+    product = factory.SubFactory(ProductFactory)
+    eligible = True
+    screened_at = factory.LazyFunction(lambda: __import__("django.utils.timezone").utils.timezone.now())
