@@ -78,6 +78,8 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
 # Selection (issue 3) ------------------------------------------------------------------------
 
+from django.utils.timezone import now as timezone_now  # noqa: E402
+
 
 class CommitteeFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -128,4 +130,4 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     round = factory.SubFactory(SelectionRoundFactory)
     product = factory.SubFactory(ProductFactory)
     eligible = True
-    screened_at = factory.LazyFunction(lambda: __import__("django.utils.timezone").utils.timezone.now())
+    screened_at = factory.LazyFunction(timezone_now)
