@@ -2,6 +2,7 @@
 
 import statistics
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,15 +83,20 @@ def time_requests(client, url, *, count=60, warmup=5, expect=200):
     return durations
 
 
+def width(text):
+    """Columns a terminal gives the text: Thai vowel and tone marks sit on their consonant."""
+    return sum(1 for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Mn")
+
+
 def render_table(rows):
     """The one table `make bench` prints: figure, measured, target/reference, verdict."""
     headers = ("Figure", "Measured", "Target / reference", "")
     verdicts = {True: "ok", False: "MISSED", None: ""}
     cells = [(r.figure, r.measured, r.target, verdicts[r.ok]) for r in rows]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(headers)]
+    widths = [max(width(h), *(width(c[i]) for c in cells)) if cells else width(h) for i, h in enumerate(headers)]
 
     def line(values):
-        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths)) + " |"
+        return "| " + " | ".join(v + " " * (w - width(v)) for v, w in zip(values, widths)) + " |"
 
     out = [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(c) for c in cells]
