@@ -1,0 +1,164 @@
+"""The round's facts for the minutes, as plain JSON-serialisable data (dicts, lists, str,
+int, float, None). The meetings app renders these and freezes them into the minutes.
+
+Texts are Thai whatever the reader's language: they are written into an official record.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+from producers.models import Producer, Product, Province
+
+from . import ranking as ranking_module
+from . import screening
+from .models import Approval, Conflict, RoundState, Score
+
+
+def _province_name():
+    province = Province.objects.filter(code=settings.KBO_PROVINCE_CODE).first()
+    return province.name_th if province else settings.KBO_PROVINCE_CODE
+
+
+def registry_summary(round):
+    """Live counts of the registry in the round's registration years."""
+    years = {"registration_year__gte": round.registration_year_from,
+             "registration_year__lte": round.registration_year_to}
+    producers = Producer.objects.filter(province_id=settings.KBO_PROVINCE_CODE, **years)
+    products = Product.objects.filter(producer__province_id=settings.KBO_PROVINCE_CODE,
+                                      **{f"producer__{k}": v for k, v in years.items()})
+    return {
+        "province": _province_name(),
+        "year_from": round.registration_year_from,
+        "year_to": round.registration_year_to,
+        "producers": producers.count(),
+        "products": products.count(),
+    }
+
+
+def eligibility_rules(round):
+    """The Thai texts of the rules switched on in the round."""
+    return [str(t) for t in screening.rule_texts(round)]
+
+
+def _product_facts(product):
+    return {
+        "product_code": product.code,
+        "product_name": product.name,
+        "producer_name": product.producer.name,
+        "district": product.producer.district.name_th,
+    }
+
+
+def screening_summary(round):
+    """{"submitted", "failed", "failures": [{product…, "reasons": [Thai reasons of failed rules]}]}."""
+    submissions = list(round.submissions.select_related("product__producer__district")
+                       .prefetch_related("results").order_by("product__code"))
+    failures = []
+    for submission in submissions:
+        if submission.eligible is False:
+            reasons = [r.reason for r in submission.results.all() if not r.effective_passed]
+            failures.append({**_product_facts(submission.product), "reasons": reasons})
+    return {"submitted": len(submissions), "failed": len(failures), "failures": failures}
+
+
+def _round2(value):
+    return None if value is None else round(value, 2)
+
+
+def ranking_row(row, round):
+    with translation.override("th"):
+        flags = [str(t) for t in ranking_module.flag_texts(row, round)]
+    return {
+        "rank": row.rank,
+        **_product_facts(row.submission.product),
+        "score": _round2(row.calibrated if round.deciding == "calibrated" else row.score),
+        "raw_score": _round2(row.score),
+        "calibrated_score": _round2(row.calibrated),
+        "median": _round2(row.median),
+        "stdev": _round2(row.stdev),
+        "scorers": row.scorers,
+        "flags": flags,
+        "status": row.status,
+        "tie": row.tie,
+    }
+
+
+def ranking(round, computed=None):
+    """The ranking as it stands (or as approved, once the round is approved)."""
+    if round.state == RoundState.APPROVED:
+        approval = current_approval(round)
+        if approval is not None:
+            snap = approval.snapshot
+            return {"rows": snap["rows"], "tie_break_rule": snap["tie_break_rule"], "deciding": snap["deciding"]}
+    computed = computed or ranking_module.compute_ranking(round)
+    return {
+        "rows": [ranking_row(row, round) for row in computed.rows],
+        "tie_break_rule": computed.tie_break_rule,
+        "deciding": computed.deciding,
+    }
+
+
+def current_approval(round):
+    return Approval.objects.filter(round=round, superseded_at__isnull=True).select_related("approved_by").first()
+
+
+def approved_list(round):
+    """The approved selection and reserves, or the proposed ones (approved_by None) before approval."""
+    approval = current_approval(round) if round.state == RoundState.APPROVED else None
+    if approval is not None:
+        rows = approval.snapshot["rows"]
+        by = approval.approved_by
+        approved_by, approved_at = (by.get_full_name() or by.username), approval.approved_at.isoformat()
+    else:
+        rows = ranking(round)["rows"]
+        approved_by = approved_at = None
+    return {
+        "selected": [r for r in rows if r["status"] == ranking_module.SELECTED],
+        "reserves": [r for r in rows if r["status"] == ranking_module.RESERVE],
+        "approved_by": approved_by,
+        "approved_at": approved_at,
+    }
+
+
+def recusals(round):
+    """Every declared conflict, for the minutes."""
+    conflicts = (Conflict.objects.filter(submission__round=round)
+                 .select_related("member__user", "submission__product")
+                 .order_by("member__order", "submission__product__code"))
+    out = []
+    with translation.override("th"):
+        for c in conflicts:
+            out.append({
+                "member": c.member.full_name,
+                "position": c.member.position,
+                "product_code": c.submission.product.code,
+                "product_name": c.submission.product.name,
+                "conflict_type": str(c.get_conflict_type_display()),
+                "note": c.note,
+            })
+    return out
+
+
+def snapshot(round, computed):
+    """What an approval freezes: the ranking rows, each member's totals and every score."""
+    rows = []
+    for row in computed.rows:
+        data = ranking_row(row, round)
+        data["member_totals"] = {m.full_name: _round2(row.totals.get(m.pk)) for m in computed.members}
+        data["decisions"] = [{"kind": d.kind, "reason": d.reason} for d in row.decisions]
+        rows.append(data)
+    scores = list(Score.objects.filter(submission__round=round)
+                  .values_list("submission__product__code", "member__user__username", "criterion__name", "value",
+                               "version")
+                  .order_by("submission__product__code", "member__order", "criterion__order"))
+    return {
+        "rows": rows,
+        "tie_break_rule": computed.tie_break_rule,
+        "deciding": computed.deciding,
+        "quota": round.quota,
+        "reserves": round.reserves,
+        "criteria": [{"name": c.name, "max_score": c.max_score, "weight": float(c.weight)} for c in computed.criteria],
+        "members": [m.full_name for m in computed.members],
+        "scores": [[code, user, criterion, None if value is None else float(value), version]
+                   for code, user, criterion, value, version in scores],
+    }

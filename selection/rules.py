@@ -1,0 +1,98 @@
+"""Who may do what in a round, decided here and nowhere else.
+
+Officers and admins (registry groups, kbo_site.roles) manage rounds. Committee roles (chair,
+member, secretary) come from the round's committee. `get_round_for` is the one access check
+per round used by every view: it returns the round or raises 404/403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from kbo_site.roles import is_admin, is_officer
+
+from .models import CommitteeMember, CommitteeRole, Conflict, RoundState, ScoreSheet, SelectionRound
+
+
+def can_manage_rounds(user):
+    """Officers and admins create rounds, add submissions, screen and set the rubric."""
+    return is_admin(user) or is_officer(user)
+
+
+def membership(user, round):
+    """The user's CommitteeMember row in the round's committee, or None (cached per request)."""
+    if not user.is_authenticated:
+        return None
+    cache = getattr(user, "_kbo_memberships", None)
+    if cache is None:
+        cache = {m.committee_id: m for m in CommitteeMember.objects.filter(user=user).select_related("user")}
+        user._kbo_memberships = cache
+    return cache.get(round.committee_id)
+
+
+def is_committee_member(user):
+    """Whether the user sits on any committee (for the navigation)."""
+    if not user.is_authenticated:
+        return False
+    cache = getattr(user, "_kbo_memberships", None)
+    if cache is None:
+        return CommitteeMember.objects.filter(user=user).exists()
+    return bool(cache)
+
+
+def can_view_round(user, round):
+    return can_manage_rounds(user) or membership(user, round) is not None
+
+
+def is_chair(user, round):
+    member = membership(user, round)
+    return member is not None and member.role == CommitteeRole.CHAIR
+
+
+def can_score(user, round):
+    member = membership(user, round)
+    return member is not None and member.scores
+
+
+def can_project_results(user, round):
+    """The live results page and the export: managers, the chair and the secretary."""
+    member = membership(user, round)
+    return can_manage_rounds(user) or (
+        member is not None and member.role in (CommitteeRole.CHAIR, CommitteeRole.SECRETARY))
+
+
+def can_open_scoring(user, round):
+    return can_manage_rounds(user) or is_chair(user, round)
+
+
+def scoring_is_open(round):
+    return round.state == RoundState.SCORING
+
+
+def scoring_is_closed(round):
+    return round.state in (RoundState.RANKING, RoundState.APPROVED)
+
+
+def has_conflict(member, submission):
+    return Conflict.objects.filter(member=member, submission=submission).exists()
+
+
+def has_submitted(member, round):
+    return ScoreSheet.objects.filter(round=round, member=member, submitted_at__isnull=False).exists()
+
+
+def can_see_aggregates(member, round):
+    """A member sees the others' scores, in aggregate, only after submitting their own."""
+    return scoring_is_closed(round) or (member is not None and has_submitted(member, round))
+
+
+def can_see_member_scores(user, round):
+    """Individual members' scores are shown only once the chair has closed scoring."""
+    return scoring_is_closed(round) and can_view_round(user, round)
+
+
+def get_round_for(user, pk, predicate=can_view_round):
+    """The round if `predicate(user, round)`; 404 if it does not exist, 403 otherwise."""
+    round = get_object_or_404(SelectionRound.objects.select_related("committee"), pk=pk)
+    if not predicate(user, round):
+        raise PermissionDenied
+    return round

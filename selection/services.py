@@ -1,0 +1,620 @@
+"""Every workflow step of a selection round, one function each.
+
+Each takes the object and `*, by=user`, checks the state, raises SelectionError with a message a
+person can act on, saves inside transaction.atomic() and leaves an AuditEntry (and a
+RoundTransition for a change of state). Views only call these.
+"""
+
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from producers.models import Product
+
+from . import ranking as ranking_module
+from . import rules, screening
+from .models import (
+    SETTINGS_OPEN,
+    STATE_ORDER,
+    SUBMISSIONS_OPEN,
+    Approval,
+    AuditAction,
+    AuditEntry,
+    ChairDecision,
+    CommitteeMember,
+    Conflict,
+    DecisionKind,
+    RoundState,
+    RoundTransition,
+    Score,
+    ScoreComment,
+    ScoreSheet,
+    ScreeningResult,
+    SelectionRound,
+    Submission,
+)
+
+
+class SelectionError(Exception):
+    """A step that cannot be done now; the message tells the person what to do."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class StaleScoreError(SelectionError):
+    """The score was saved from another device or tab after this page loaded. `current` is the
+    stored Score (its value and version), so the page can show it."""
+
+    def __init__(self, message, *, current):
+        super().__init__(message)
+        self.current = current
+
+
+def audit(round, action, *, by, submission=None, detail="", from_value="", to_value="", reason=""):
+    return AuditEntry.objects.create(round=round, action=action, by=by, submission=submission, detail=detail,
+                                     from_value=str(from_value), to_value=str(to_value), reason=reason)
+
+
+def _transition(round, to_state, *, by, reason=""):
+    from_state = round.state
+    round.state = to_state
+    round.save(update_fields=["state", "updated_at"])
+    RoundTransition.objects.create(round=round, from_state=from_state, to_state=to_state, by=by, reason=reason)
+    audit(round, AuditAction.STATE_CHANGED, by=by, from_value=RoundState(from_state).label,
+          to_value=RoundState(to_state).label, reason=reason)
+
+
+def _lock(round):
+    """Re-read the round under a row lock, so two people acting at once are serialised."""
+    return SelectionRound.objects.select_for_update().get(pk=round.pk)
+
+
+def _require_state(round, states, message):
+    if round.state not in states:
+        raise SelectionError(message)
+
+
+def _require_chair(round, by):
+    if not rules.is_chair(by, round):
+        raise SelectionError(_("Only the chair of the committee can do this."))
+
+
+# Rounds ---------------------------------------------------------------------------------
+
+
+def create_round(*, committee, name, fiscal_year, by, **settings):
+    """Create a round in draft. Side effects: a round, an audit row."""
+    with transaction.atomic():
+        number = settings.pop("number", None) or (
+            SelectionRound.objects.filter(committee=committee, fiscal_year=fiscal_year).count() + 1)
+        standards = settings.pop("required_standards", None)
+        round = SelectionRound.objects.create(committee=committee, name=name, fiscal_year=fiscal_year,
+                                              number=number, created_by=by, **settings)
+        if standards:
+            round.required_standards.set(standards)
+        audit(round, AuditAction.ROUND_CREATED, by=by, to_value=round.name)
+    return round
+
+
+def update_settings(round, *, by, changes, required_standards=None):
+    """Change the round's settings before scoring opens. Side effects: the round, an audit row
+    listing what changed; submissions already screened must be screened again."""
+    with transaction.atomic():
+        round = _lock(round)
+        _require_state(round, SETTINGS_OPEN, _(
+            "The settings are fixed once scoring has opened; the chair must reopen the round to change them."))
+        changed = []
+        for name, value in changes.items():
+            if getattr(round, name) != value:
+                changed.append(f"{name}: {getattr(round, name)} → {value}")
+                setattr(round, name, value)
+        round.save()
+        if required_standards is not None:
+            before = sorted(s.name for s in round.required_standards.all())
+            after = sorted(s.name for s in required_standards)
+            if before != after:
+                round.required_standards.set(required_standards)
+                changed.append(f"required_standards: {', '.join(before) or '-'} → {', '.join(after) or '-'}")
+        if changed:
+            audit(round, AuditAction.SETTINGS_CHANGED, by=by, detail="\n".join(changed))
+    return round
+
+
+def set_rubric(round, criteria, *, by):
+    """Replace the rubric with `criteria` ([{"name", "max_score", "weight", "description"}]).
+    Refused once a score has been saved. Side effects: criteria rows, an audit row."""
+    from .models import Criterion
+
+    with transaction.atomic():
+        round = _lock(round)
+        _require_state(round, SETTINGS_OPEN, _("The rubric is locked once scoring has opened."))
+        if Score.objects.filter(submission__round=round).exists():
+            raise SelectionError(_("The rubric is locked: scores have already been saved."))
+        if not criteria:
+            raise SelectionError(_("The rubric needs at least one criterion."))
+        names = [c["name"].strip() for c in criteria]
+        if len(set(names)) != len(names):
+            raise SelectionError(_("Two criteria have the same name; give each a different name."))
+        before = [f"{c.name} ({c.max_score} × {c.weight})" for c in round.criteria.all()]
+        existing = {c.name: c for c in round.criteria.all()}
+        keep = []
+        for order, data in enumerate(criteria, 1):
+            criterion = existing.get(data["name"].strip()) or Criterion(round=round, name=data["name"].strip())
+            criterion.max_score = data["max_score"]
+            criterion.weight = data.get("weight") or 1
+            criterion.description = data.get("description", "")
+            criterion.order = order
+            criterion.save()
+            keep.append(criterion.pk)
+        removed = round.criteria.exclude(pk__in=keep)
+        if round.tie_break_criterion_id and round.tie_break_criterion_id not in keep:
+            round.tie_break_criterion = None
+            round.save(update_fields=["tie_break_criterion", "updated_at"])
+        removed.delete()
+        after = [f"{c.name} ({c.max_score} × {c.weight})" for c in round.criteria.all()]
+        audit(round, AuditAction.RUBRIC_CHANGED, by=by, from_value="; ".join(before), to_value="; ".join(after))
+    return round
+
+
+# Submissions ----------------------------------------------------------------------------
+
+
+def add_submission(round, product, *, by):
+    """Submit a product to the round. Refused for a product already submitted. Side effects:
+    a submission, an audit row."""
+    with transaction.atomic():
+        round = _lock(round)
+        _require_state(round, SUBMISSIONS_OPEN, _("Submissions are closed once scoring has opened."))
+        if Submission.objects.filter(round=round, product=product).exists():
+            raise SelectionError(_("%(code)s %(name)s is already submitted to this round.") % {
+                "code": product.code, "name": product.name})
+        submission = Submission.objects.create(round=round, product=product, submitted_by=by)
+        audit(round, AuditAction.SUBMISSION_ADDED, by=by, submission=submission, to_value=str(product))
+    return submission
+
+
+CODE_SPLIT = re.compile(r"[\s,;]+")
+
+
+def add_submissions_by_codes(round, text, *, by):
+    """Submit every product whose code is in the pasted text (codes separated by spaces, commas
+    or new lines). Returns (added, already, unknown) lists of codes. Side effects: submissions,
+    one audit row per submission added."""
+    codes = list(dict.fromkeys(c.strip() for c in CODE_SPLIT.split(text or "") if c.strip()))
+    if not codes:
+        raise SelectionError(_("Paste at least one product code."))
+    with transaction.atomic():
+        round = _lock(round)
+        _require_state(round, SUBMISSIONS_OPEN, _("Submissions are closed once scoring has opened."))
+        products = {p.code: p for p in Product.objects.filter(code__in=codes)}
+        already_ids = set(Submission.objects.filter(round=round, product__code__in=codes)
+                          .values_list("product__code", flat=True))
+        added, already, unknown = [], [], []
+        for code in codes:
+            if code not in products:
+                unknown.append(code)
+            elif code in already_ids:
+                already.append(code)
+            else:
+                submission = Submission.objects.create(round=round, product=products[code], submitted_by=by)
+                audit(round, AuditAction.SUBMISSION_ADDED, by=by, submission=submission, to_value=str(products[code]))
+                added.append(code)
+    return added, already, unknown
+
+
+def remove_submission(submission, *, by):
+    """Withdraw a submission before scoring opens. Side effects: deletes it, an audit row."""
+    with transaction.atomic():
+        round = _lock(submission.round)
+        _require_state(round, SUBMISSIONS_OPEN, _("Submissions are closed once scoring has opened."))
+        audit(round, AuditAction.SUBMISSION_REMOVED, by=by, from_value=str(submission.product))
+        submission.delete()
+
+
+# Screening ------------------------------------------------------------------------------
+
+
+def screen_round(round, *, by):
+    """Run the round's eligibility rules on every submission (moving a draft round to
+    screening). Overrides already made are kept. Side effects: screening results, each
+    submission's `eligible`, a state change from draft, an audit row with the counts."""
+    with transaction.atomic():
+        round = _lock(round)
+        _require_state(round, SUBMISSIONS_OPEN, _("Screening is done before scoring opens."))
+        submissions = list(round.submissions.select_related("product__producer__province")
+                           .prefetch_related("product__standards"))
+        if not submissions:
+            raise SelectionError(_("Add the submitted products before screening."))
+        if round.state == RoundState.DRAFT:
+            _transition(round, RoundState.SCREENING, by=by)
+        context = screening.build_context(round, submissions)
+        existing = {(r.submission_id, r.rule): r for r in ScreeningResult.objects.filter(submission__round=round)}
+        enabled = set(screening.enabled_rules(round))
+        to_create, to_update, seen = [], [], set()
+        now = timezone.now()
+        for submission in submissions:
+            outcomes = screening.check_submission(round, submission, context)
+            effective = []
+            for rule, passed, reason in outcomes:
+                result = existing.get((submission.pk, rule))
+                if result is None:
+                    result = ScreeningResult(submission=submission, rule=rule, passed=passed, reason=reason,
+                                             checked_at=now)
+                    to_create.append(result)
+                else:
+                    result.passed, result.reason, result.checked_at = passed, reason, now
+                    to_update.append(result)
+                seen.add((submission.pk, rule))
+                effective.append(result.effective_passed)
+            submission.eligible = all(effective)
+            submission.screened_at = now
+        ScreeningResult.objects.bulk_create(to_create)
+        ScreeningResult.objects.bulk_update(to_update, ["passed", "reason", "checked_at"])
+        stale = [r.pk for key, r in existing.items() if key not in seen or key[1] not in enabled]
+        ScreeningResult.objects.filter(pk__in=stale).delete()
+        Submission.objects.bulk_update(submissions, ["eligible", "screened_at"])
+        failed = sum(1 for s in submissions if not s.eligible)
+        audit(round, AuditAction.SCREENED, by=by,
+              detail=_("%(total)s submitted, %(failed)s not eligible") % {"total": len(submissions),
+                                                                          "failed": failed})
+    return round
+
+
+def override_result(result, *, passed, reason, by):
+    """Override one rule's result with a written reason, or clear the override (passed=None).
+    Side effects: the result, the submission's `eligible`, an audit row."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        round = _lock(result.submission.round)
+        _require_state(round, (RoundState.SCREENING,), _("Results can be overridden only while screening."))
+        if passed is not None and not reason:
+            raise SelectionError(_("Write the reason for the override."))
+        result = ScreeningResult.objects.select_for_update().get(pk=result.pk)
+        before = result.effective_passed
+        result.override_passed = passed
+        result.override_reason = reason if passed is not None else ""
+        result.override_by = by if passed is not None else None
+        result.override_at = timezone.now() if passed is not None else None
+        result.save()
+        submission = result.submission
+        submission.eligible = all(r.effective_passed for r in submission.results.all())
+        submission.save(update_fields=["eligible"])
+        audit(round, AuditAction.OVERRIDE, by=by, submission=submission, detail=result.get_rule_display(),
+              from_value=_pass_label(before), to_value=_pass_label(result.effective_passed), reason=reason)
+    return result
+
+
+def _pass_label(passed):
+    return _("passed") if passed else _("failed")
+
+
+# Scoring --------------------------------------------------------------------------------
+
+
+def open_scoring(round, *, by):
+    """screening → scoring. Needs every submission screened, an eligible submission, a rubric
+    and scoring members. Side effects: a state change; the rubric, settings and tie-break rule
+    are fixed from now on."""
+    with transaction.atomic():
+        round = _lock(round)
+        _require_state(round, (RoundState.SCREENING,), _("Scoring opens after screening."))
+        if round.submissions.filter(screened_at__isnull=True).exists():
+            raise SelectionError(_("Some submissions have not been screened yet: run the screening again."))
+        if not round.submissions.filter(eligible=True).exists():
+            raise SelectionError(_("No submission passed the screening; there is nothing to score."))
+        if not round.criteria.exists():
+            raise SelectionError(_("Set the rubric (the scoring criteria) before opening scoring."))
+        if not CommitteeMember.objects.filter(committee_id=round.committee_id, scores=True).exists():
+            raise SelectionError(_("The committee has no scoring members yet."))
+        _transition(round, RoundState.SCORING, by=by)
+    return round
+
+
+def _scoring_checks(round, submission, member):
+    if round.state != RoundState.SCORING:
+        raise SelectionError(_("Scoring is not open: the chair has closed it or it has not started."))
+    if not member.scores:
+        raise SelectionError(_("Your role in this committee does not score."))
+    if submission.round_id != round.pk or not submission.eligible:
+        raise SelectionError(_("This submission is not one to be scored."))
+    if Conflict.objects.filter(member=member, submission=submission).exists():
+        raise SelectionError(_("You declared a conflict of interest with this submission and cannot score it."))
+    if ScoreSheet.objects.filter(round=round, member=member, submitted_at__isnull=False).exists():
+        raise SelectionError(_("You have already submitted your scores; they can no longer be changed."))
+
+
+def save_score(submission, member, criterion, value, *, version, by):
+    """Save one score. `version` is the version the page was showing (0 for none yet). A save
+    made from a stale copy is refused (StaleScoreError) unless it stores the same value; a
+    repeated save of the same value does nothing. Side effects: the Score row, an audit row."""
+    round = submission.round
+    if criterion.round_id != round.pk:
+        raise SelectionError(_("This criterion belongs to another round."))
+    if value is not None and not 0 <= value <= criterion.max_score:
+        raise SelectionError(_("Enter a score from 0 to %(max)s.") % {"max": criterion.max_score})
+    _scoring_checks(round, submission, member)
+    with transaction.atomic():
+        current = Score.objects.filter(submission=submission, member=member, criterion=criterion).first()
+        if current is None:
+            if version:
+                raise StaleScoreError(_("This score was cleared elsewhere; check it and enter it again."),
+                                      current=Score(submission=submission, member=member, criterion=criterion,
+                                                    max_score=criterion.max_score, version=0))
+            try:
+                with transaction.atomic():
+                    score = Score.objects.create(submission=submission, member=member, criterion=criterion,
+                                                 value=value, max_score=criterion.max_score)
+            except IntegrityError:
+                # Saved at the same moment from another device (or a double click).
+                current = Score.objects.get(submission=submission, member=member, criterion=criterion)
+                if current.value == value:
+                    return current
+                raise StaleScoreError(_stale_message(current), current=current) from None
+            audit(round, AuditAction.SCORE_SAVED, by=by, submission=submission,
+                  detail=f"{member.full_name} · {criterion.name}", to_value=_number(value))
+            return score
+        if current.value == value:
+            return current
+        updated = Score.objects.filter(pk=current.pk, version=version).update(
+            value=value, version=F("version") + 1, updated_at=timezone.now())
+        if not updated:
+            current.refresh_from_db()
+            if current.value == value:
+                return current
+            raise StaleScoreError(_stale_message(current), current=current)
+        audit(round, AuditAction.SCORE_SAVED, by=by, submission=submission,
+              detail=f"{member.full_name} · {criterion.name}", from_value=_number(current.value),
+              to_value=_number(value))
+        current.refresh_from_db()
+        return current
+
+
+def _number(value):
+    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _stale_message(current):
+    return _("Not saved: this score was changed on another device or tab to %(value)s. "
+             "Check it and save again.") % {"value": _number(current.value) or "-"}
+
+
+def save_comment(submission, member, text, *, version, by):
+    """Save the member's comment on a submission, with the same version check as scores."""
+    round = submission.round
+    _scoring_checks(round, submission, member)
+    text = (text or "").strip()
+    with transaction.atomic():
+        current = ScoreComment.objects.filter(submission=submission, member=member).first()
+        if current is None:
+            try:
+                with transaction.atomic():
+                    return ScoreComment.objects.create(submission=submission, member=member, text=text)
+            except IntegrityError:
+                current = ScoreComment.objects.get(submission=submission, member=member)
+                if current.text == text:
+                    return current
+                raise StaleScoreError(_("Not saved: the comment was changed on another device or tab."),
+                                      current=current) from None
+        if current.text == text:
+            return current
+        if not ScoreComment.objects.filter(pk=current.pk, version=version).update(
+                text=text, version=F("version") + 1, updated_at=timezone.now()):
+            current.refresh_from_db()
+            raise StaleScoreError(_("Not saved: the comment was changed on another device or tab."), current=current)
+        current.refresh_from_db()
+        return current
+
+
+def unscored_submissions(round, member):
+    """The eligible, unconflicted submissions the member has not scored on every criterion."""
+    from django.db.models import Count, Q
+
+    needed = round.criteria.count()
+    return (round.submissions.filter(eligible=True)
+            .exclude(conflicts__member=member)
+            .annotate(done=Count("scores", filter=Q(scores__member=member, scores__value__isnull=False)))
+            .filter(done__lt=needed)
+            .select_related("product"))
+
+
+def submit_scores(round, member, *, by):
+    """The member's "submit my scores": needs every unconflicted submission scored. After it
+    the member sees the others' scores in aggregate and can no longer change theirs.
+    Side effects: the member's ScoreSheet, an audit row. Submitting twice does nothing."""
+    with transaction.atomic():
+        round = _lock(round)
+        if round.state != RoundState.SCORING:
+            raise SelectionError(_("Scoring is not open."))
+        if not member.scores:
+            raise SelectionError(_("Your role in this committee does not score."))
+        sheet, _created = ScoreSheet.objects.select_for_update().get_or_create(round=round, member=member)
+        if sheet.submitted_at:
+            return sheet
+        missing = list(unscored_submissions(round, member))
+        if missing:
+            raise SelectionError(_("Score every submission before submitting; still to score: %(codes)s.") % {
+                "codes": ", ".join(s.product.code for s in missing[:10]) + (" …" if len(missing) > 10 else "")})
+        sheet.submitted_at = timezone.now()
+        sheet.save(update_fields=["submitted_at"])
+        audit(round, AuditAction.SCORES_SUBMITTED, by=by, detail=member.full_name)
+    return sheet
+
+
+def declare_conflict(submission, member, *, conflict_type, note, by):
+    """Record a conflict of interest of `member` with `submission` (by the member or an
+    officer). The member's scores for it are left out of every average. Side effects: a
+    Conflict, an audit row."""
+    round = submission.round
+    with transaction.atomic():
+        round = _lock(round)
+        if round.state in (RoundState.RANKING, RoundState.APPROVED):
+            raise SelectionError(_("Conflicts are declared before scoring closes; ask the chair to reopen scoring."))
+        if member.committee_id != round.committee_id:
+            raise SelectionError(_("This person is not on the round's committee."))
+        if ScoreSheet.objects.filter(round=round, member=member, submitted_at__isnull=False).exists() \
+                and by == member.user:
+            raise SelectionError(_("You have already submitted your scores; ask an officer to record the conflict."))
+        try:
+            with transaction.atomic():
+                conflict = Conflict.objects.create(submission=submission, member=member, conflict_type=conflict_type,
+                                                   note=(note or "").strip(), declared_by=by)
+        except IntegrityError:
+            raise SelectionError(_("This conflict of interest is already recorded.")) from None
+        audit(round, AuditAction.CONFLICT_DECLARED, by=by, submission=submission,
+              detail=member.full_name, to_value=conflict.get_conflict_type_display(), reason=conflict.note)
+    return conflict
+
+
+def withdraw_conflict(conflict, *, reason, by):
+    """Remove a conflict recorded by mistake, with a reason, before scoring closes.
+    Side effects: deletes the Conflict, an audit row."""
+    reason = (reason or "").strip()
+    round = conflict.submission.round
+    with transaction.atomic():
+        round = _lock(round)
+        if round.state in (RoundState.RANKING, RoundState.APPROVED):
+            raise SelectionError(_("Conflicts are fixed once scoring has closed."))
+        if not reason:
+            raise SelectionError(_("Write the reason for withdrawing the conflict."))
+        audit(round, AuditAction.CONFLICT_WITHDRAWN, by=by, submission=conflict.submission,
+              detail=conflict.member.full_name, from_value=conflict.get_conflict_type_display(), reason=reason)
+        conflict.delete()
+
+
+# Ranking and the cut --------------------------------------------------------------------
+
+
+def close_scoring(round, *, by):
+    """The chair closes scoring: scoring → ranking. Scores can no longer change and the ranking
+    is shown in full. Side effects: a state change, recording how many members had submitted."""
+    with transaction.atomic():
+        round = _lock(round)
+        _require_chair(round, by)
+        _require_state(round, (RoundState.SCORING,), _("Scoring is not open, so it cannot be closed."))
+        scorers = CommitteeMember.objects.filter(committee_id=round.committee_id, scores=True).count()
+        submitted = ScoreSheet.objects.filter(round=round, submitted_at__isnull=False).count()
+        _transition(round, RoundState.RANKING, by=by,
+                    reason=_("%(submitted)s of %(scorers)s scoring members had submitted") % {
+                        "submitted": submitted, "scorers": scorers})
+    return round
+
+
+def record_decision(round, submission, *, kind, reason, by):
+    """The chair moves a submission in or out of the list, or decides an exact tie, always with
+    a written reason. Side effects: a ChairDecision, an audit row."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        round = _lock(round)
+        _require_chair(round, by)
+        _require_state(round, (RoundState.RANKING,), _("The list can be changed only after scoring is closed and "
+                                                        "before it is approved."))
+        if not reason:
+            raise SelectionError(_("Write the reason for the decision."))
+        if submission.round_id != round.pk or not submission.eligible:
+            raise SelectionError(_("This submission is not in the ranking."))
+        current = ranking_module.compute_ranking(round)
+        row = current.row_for(submission.pk)
+        if kind == DecisionKind.MOVE_IN:
+            if row.status == ranking_module.SELECTED:
+                raise SelectionError(_("This submission is already in the selected list."))
+            if sum(1 for r in current.rows if r.moved == "in") >= round.quota:
+                raise SelectionError(_("As many submissions as the quota have already been moved in."))
+        elif kind == DecisionKind.MOVE_OUT:
+            if row.status != ranking_module.SELECTED:
+                raise SelectionError(_("This submission is not in the selected list."))
+        elif kind == DecisionKind.TIE_BREAK:
+            if not row.tie_at_cut or row.tie_resolved_by != ranking_module.UNRESOLVED:
+                raise SelectionError(_("This submission is not in an unresolved tie at the cut line."))
+        else:
+            raise SelectionError(_("Unknown decision."))
+        # A new move replaces an earlier one for the same submission.
+        ChairDecision.objects.filter(round=round, submission=submission, withdrawn_at__isnull=True,
+                                     kind__in=(DecisionKind.MOVE_IN, DecisionKind.MOVE_OUT)
+                                     ).update(withdrawn_at=timezone.now())
+        decision = ChairDecision.objects.create(round=round, submission=submission, kind=kind, reason=reason,
+                                                decided_by=by)
+        audit(round, AuditAction.DECISION, by=by, submission=submission, detail=decision.get_kind_display(),
+              from_value=_status_label(row.status), reason=reason)
+    return decision
+
+
+def withdraw_decision(decision, *, by):
+    """The chair withdraws a move or tie decision before approval. Side effects: the decision
+    is marked withdrawn (kept for the record), an audit row."""
+    with transaction.atomic():
+        round = _lock(decision.round)
+        _require_chair(round, by)
+        _require_state(round, (RoundState.RANKING,), _("Decisions can be withdrawn only before approval."))
+        if decision.withdrawn_at:
+            return decision
+        decision.withdrawn_at = timezone.now()
+        decision.save(update_fields=["withdrawn_at"])
+        audit(round, AuditAction.DECISION_WITHDRAWN, by=by, submission=decision.submission,
+              detail=decision.get_kind_display(), reason=decision.reason)
+    return decision
+
+
+def _status_label(status):
+    return {
+        ranking_module.SELECTED: _("selected"),
+        ranking_module.RESERVE: _("reserve"),
+        ranking_module.NOT_SELECTED: _("not selected"),
+    }[status]
+
+
+def approve(round, *, by):
+    """The chair approves the list: ranking → approved. Refused while an exact tie at the cut
+    line is undecided. Side effects: an Approval with a frozen snapshot of the ranking and the
+    scores, a state change. Scores cannot change afterwards."""
+    from . import facts
+
+    with transaction.atomic():
+        round = _lock(round)
+        _require_chair(round, by)
+        _require_state(round, (RoundState.RANKING,), _("Only a ranked round can be approved; close scoring first."))
+        current = ranking_module.compute_ranking(round)
+        if current.unresolved_ties:
+            raise SelectionError(_("There is an exact tie at the cut line: decide it, with a reason, before "
+                                   "approving."))
+        if not current.selected:
+            raise SelectionError(_("The list is empty; there is nothing to approve."))
+        now = timezone.now()
+        Approval.objects.filter(round=round, superseded_at__isnull=True).update(superseded_at=now)
+        snapshot = facts.snapshot(round, current)
+        approval = Approval.objects.create(round=round, approved_by=by, snapshot=snapshot)
+        _transition(round, RoundState.APPROVED, by=by)
+        audit(round, AuditAction.APPROVED, by=by,
+              detail=_("%(selected)s selected, %(reserves)s reserves") % {
+                  "selected": len(current.selected), "reserves": len(current.reserves)})
+    return approval
+
+
+def reopen(round, *, to_state, reason, by):
+    """The chair moves the round back to an earlier state, with a written reason. Reopening an
+    approved round keeps its snapshot, marked superseded, to compare the new result against.
+    Side effects: a state change, an audit row."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        round = _lock(round)
+        _require_chair(round, by)
+        if not reason:
+            raise SelectionError(_("Write the reason for reopening."))
+        if to_state not in STATE_ORDER or STATE_ORDER.index(to_state) >= STATE_ORDER.index(round.state):
+            raise SelectionError(_("A round can only be reopened to an earlier state."))
+        if to_state == RoundState.DRAFT and Score.objects.filter(submission__round=round).exists():
+            raise SelectionError(_("Scores have been saved; the round can be reopened to screening at the earliest."))
+        from_state = round.state
+        if from_state == RoundState.APPROVED:
+            Approval.objects.filter(round=round, superseded_at__isnull=True).update(superseded_at=timezone.now())
+        if to_state in (RoundState.SCORING, RoundState.SCREENING, RoundState.DRAFT):
+            # Members who had submitted may revise their scores again.
+            ScoreSheet.objects.filter(round=round).update(submitted_at=None)
+        _transition(round, to_state, by=by, reason=reason)
+        audit(round, AuditAction.REOPENED, by=by, from_value=RoundState(from_state).label,
+              to_value=RoundState(to_state).label, reason=reason)
+    return round
