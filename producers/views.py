@@ -1,23 +1,240 @@
-"""Registry pages. (Being built: see issue 2.)"""
+"""Registry pages: dashboard, product and producer lists, producer page, forms, export.
 
-from django.shortcuts import render
+Thin views: check the role, bind the form or filter, call producers.services, turn its
+error into a message. Lists run a fixed number of queries whatever the data size.
+"""
 
-from kbo_site.roles import can_view_registry, role_required
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from kbo_site.roles import can_edit_registry, can_see_personal_data, can_view_registry, role_required
+
+from . import exporting, services
+from .dashboard import dashboard_data
+from .filters import ProducerFilter, ProductFilter
+from .forms import ProducerForm, ProductForm, province, subdistrict_choices
 from .models import Producer, Product
+
+PAGE_SIZE = 50
 
 
 @role_required(can_view_registry)
 def dashboard(request):
-    return render(request, "producers/dashboard.html", {
-        "producer_count": Producer.objects.count(),
-        "product_count": Product.objects.count(),
+    data = dashboard_data()
+    for name in ("producer_count", "product_count"):
+        data[f"{name}_html"] = format_html('<span class="kbo-headline-number">{}</span>',
+                                           f"{data[name]:,}")
+    return render(request, "producers/dashboard.html", data)
+
+
+def _columns(request, filterset, columns):
+    """Table headers; sortable ones link to ?sort=key, flipping the direction when active."""
+    current = request.GET.get("sort", "")
+    sorts = filterset.filters["sort"].sorts
+    headers = []
+    for key, label, css in columns:
+        header = {"label": label, "css": css, "key": key, "sortable": key in sorts}
+        if header["sortable"]:
+            header["active"] = current.lstrip("-") == key
+            header["descending"] = header["active"] and current.startswith("-")
+            header["sort"] = f"-{key}" if header["active"] and not header["descending"] else key
+        headers.append(header)
+    return headers
+
+
+def _list_page(request, filterset, *, template, partial, columns, extra=None):
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "headers": _columns(request, filterset, columns),
+        "show_personal": can_see_personal_data(request.user),
+        "sort": request.GET.get("sort", ""),
+        **(extra or {}),
+    }
+    # htmx swaps only the table; a history restore asks for the whole page.
+    if request.htmx and request.htmx.target == "results" and not request.htmx.history_restore_request:
+        return render(request, partial, context)
+    return render(request, template, context)
+
+
+@role_required(can_view_registry)
+def product_list(request):
+    personal = can_see_personal_data(request.user)
+    queryset = Product.objects.select_related("producer__district").prefetch_related("standards")
+    filterset = ProductFilter(request.GET, queryset=queryset, request=request)
+    columns = [
+        ("code", _("product code"), ""),
+        ("name", _("product name"), ""),
+        ("producer", _("producer"), ""),
+        ("district", _("district"), "d-none d-md-table-cell"),
+        ("product_type", _("product type"), "d-none d-lg-table-cell"),
+        ("classification", _("Group"), ""),
+        ("star", _("Stars"), ""),
+        ("year", _("Registered"), "d-none d-lg-table-cell"),
+    ]
+    if personal:
+        columns += [("contact", _("Contact"), "d-none d-xl-table-cell")]
+    return _list_page(request, filterset, template="producers/product_list.html",
+                      partial="producers/_product_table.html", columns=columns)
+
+
+@role_required(can_view_registry)
+def producer_list(request):
+    personal = can_see_personal_data(request.user)
+    queryset = Producer.objects.select_related("district", "subdistrict")
+    filterset = ProducerFilter(request.GET, queryset=queryset, request=request)
+    columns = [
+        ("code", _("producer code"), ""),
+        ("name", _("producer name"), ""),
+        ("producer_type", _("producer type"), "d-none d-lg-table-cell"),
+        ("district", _("district"), "d-none d-md-table-cell"),
+        ("subdistrict", _("subdistrict"), "d-none d-xl-table-cell"),
+        ("year", _("Registered"), "d-none d-md-table-cell"),
+        ("products", _("Products"), "text-end"),
+    ]
+    if personal:
+        columns += [("contact", _("Contact"), "d-none d-xl-table-cell")]
+    return _list_page(request, filterset, template="producers/producer_list.html",
+                      partial="producers/_producer_table.html", columns=columns)
+
+
+@role_required(can_view_registry)
+def product_export(request):
+    filterset = ProductFilter(request.GET, queryset=Product.objects.all(), request=request)
+    content = exporting.write_products(filterset.qs, personal_data=can_see_personal_data(request.user))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = exporting.export_filename(timezone.localdate())
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(can_view_registry)
+def producer_detail(request, pk):
+    producer = get_object_or_404(Producer.objects.select_related("province", "district", "subdistrict"), pk=pk)
+    products = producer.products.prefetch_related("standards").order_by("code")
+    return render(request, "producers/producer_detail.html", {
+        "producer": producer,
+        "products": products,
+        "show_personal": can_see_personal_data(request.user),
     })
 
 
-def _todo(request, *args, **kwargs):
-    raise NotImplementedError
+def _producer_url(producer):
+    return reverse("producers:producer_detail", args=[producer.pk])
 
 
-product_list = product_export = product_create = product_edit = _todo
-producer_list = producer_create = producer_detail = producer_edit = subdistrict_options = _todo
+def _stale(form, error):
+    """Keep what the person typed, show what is saved now, and let the next save go through."""
+    form.add_error(None, error.message)
+    form.set_version(error.current.version)
+    return [{"label": form.fields[name].label, "saved": _saved_display(error.current, name)}
+            for name in error.fields if name in form.fields]
+
+
+def _saved_display(obj, name):
+    if name == "standards":
+        return ", ".join(s.name for s in obj.standards.all()) or "–"
+    field = obj._meta.get_field(name)
+    if field.choices:
+        return getattr(obj, f"get_{name}_display")()
+    value = getattr(obj, name)
+    if name == "producer":
+        return value.code
+    return "–" if value in (None, "") else str(value)
+
+
+def _save(request, form, save, *, success_url, message):
+    """Run a service save; a RegistryError becomes a form error, nothing is lost.
+    Returns (redirect or None, conflicts to show)."""
+    try:
+        obj, changed = save(form.cleaned_data)
+    except services.StaleEditError as error:
+        return None, _stale(form, error)
+    except services.RegistryError as error:
+        form.add_error(error.field, error.message)
+        return None, []
+    if changed:
+        messages.success(request, message)
+    else:
+        messages.info(request, _("Nothing changed: the record already holds these values."))
+    return redirect(success_url(obj)), []
+
+
+@role_required(can_edit_registry)
+def producer_create(request):
+    form = ProducerForm(request.POST or None)
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        response, conflicts = _save(
+            request, form, lambda data: services.create_producer(data, province=form.province, by=request.user),
+            success_url=_producer_url, message=_("The producer has been saved."))
+        if response:
+            return response
+    return render(request, "producers/producer_form.html", {"form": form, "producer": None, "conflicts": conflicts})
+
+
+@role_required(can_edit_registry)
+def producer_edit(request, pk):
+    producer = get_object_or_404(Producer.objects.select_related("province", "district", "subdistrict"), pk=pk)
+    form = ProducerForm(request.POST or None, instance=producer)
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        response, conflicts = _save(
+            request, form,
+            lambda data: services.update_producer(producer, data, version=form.cleaned_data["version"],
+                                                  by=request.user),
+            success_url=_producer_url, message=_("The changes have been saved."))
+        if response:
+            return response
+    return render(request, "producers/producer_form.html",
+                  {"form": form, "producer": producer, "conflicts": conflicts})
+
+
+@role_required(can_edit_registry)
+def product_create(request):
+    producer = None
+    if request.GET.get("producer", "").isdigit():
+        producer = Producer.objects.filter(pk=request.GET["producer"]).first()
+    form = ProductForm(request.POST or None, producer=producer)
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        response, conflicts = _save(
+            request, form, lambda data: services.create_product(data, by=request.user),
+            success_url=lambda p: _producer_url(p.producer), message=_("The product has been saved."))
+        if response:
+            return response
+    return render(request, "producers/product_form.html", {"form": form, "product": None, "conflicts": conflicts})
+
+
+@role_required(can_edit_registry)
+def product_edit(request, pk):
+    product = get_object_or_404(Product.objects.select_related("producer__province"), pk=pk)
+    form = ProductForm(request.POST or None, instance=product)
+    conflicts = []
+    if request.method == "POST" and form.is_valid():
+        response, conflicts = _save(
+            request, form,
+            lambda data: services.update_product(product, data, version=form.cleaned_data["version"],
+                                                 by=request.user),
+            success_url=lambda p: _producer_url(p.producer), message=_("The changes have been saved."))
+        if response:
+            return response
+    return render(request, "producers/product_form.html", {"form": form, "product": product, "conflicts": conflicts})
+
+
+@require_GET
+@role_required(can_edit_registry)
+def subdistrict_options(request):
+    """The <option>s of the subdistrict select for ?district=CODE (htmx, on district change)."""
+    district = request.GET.get("district") or None
+    choices = subdistrict_choices(province(), district)
+    return render(request, "producers/_subdistrict_options.html", {"choices": choices, "grouped": not district})

@@ -1,0 +1,88 @@
+"""Django admin for the registry: a back door for administrators, not the officers' tool.
+
+The registry pages (and their version check) are where people edit. Geography comes from
+geothai and is read-only here; imports are a history and are never edited by hand.
+"""
+
+from django.contrib import admin
+
+from .models import District, ImportBatch, Producer, Product, Province, Standard, Subdistrict
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Province)
+class ProvinceAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name_th", "name_en")
+    search_fields = ("code", "name_th", "name_en")
+
+
+@admin.register(District)
+class DistrictAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name_th", "name_en", "province")
+    list_filter = ("province",)
+    search_fields = ("code", "name_th", "name_en")
+
+
+@admin.register(Subdistrict)
+class SubdistrictAdmin(ReadOnlyAdmin):
+    list_display = ("code", "name_th", "name_en", "district", "postcodes")
+    search_fields = ("code", "name_th", "name_en")
+    list_select_related = ("district",)
+
+
+@admin.register(Standard)
+class StandardAdmin(admin.ModelAdmin):
+    list_display = ("name",)
+    search_fields = ("name",)
+
+
+class ProductInline(admin.TabularInline):
+    model = Product
+    fields = ("code", "name", "product_type", "classification", "star_level", "star_year")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Producer)
+class ProducerAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "producer_type", "district", "registration_year")
+    list_filter = ("producer_type", "registration_year", "district")
+    search_fields = ("code", "name")
+    list_select_related = ("district",)
+    raw_id_fields = ("province", "district", "subdistrict")
+    readonly_fields = ("version", "created_at", "updated_at")
+    inlines = [ProductInline]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "producer", "product_type", "classification", "star_level")
+    list_filter = ("product_type", "classification", "star_level")
+    search_fields = ("code", "name", "producer__name", "producer__code")
+    list_select_related = ("producer",)
+    raw_id_fields = ("producer",)
+    filter_horizontal = ("standards",)
+    readonly_fields = ("version", "created_at", "updated_at")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ("file_name", "uploaded_by", "uploaded_at", "status", "error_count")
+    list_filter = ("status",)
+    search_fields = ("file_name", "sha256")
+    list_select_related = ("uploaded_by",)

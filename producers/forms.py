@@ -1,0 +1,228 @@
+"""Registry forms. Every value is cleaned by `producers.cleaning`, the same functions the
+workbook import uses, so "หมู่ 3", 2022 or "อ.แม่ริม" mean the same typed or imported."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import cleaning
+from .models import Classification, Producer, ProducerType, Product, ProductType, Province, Subdistrict
+
+BLANK = [("", "---------")]
+STAR_CHOICES = [("", _("Unrated")), *[(str(n), f"{n} ★") for n in range(1, 6)]]
+
+
+def province():
+    return Province.objects.get(code=settings.KBO_PROVINCE_CODE)
+
+
+def label(model, name):
+    return model._meta.get_field(name).verbose_name
+
+
+def subdistrict_choices(province, district_code=None):
+    """The subdistricts of one district; without a district, all of the province's,
+    grouped by district (so the form also works without JavaScript)."""
+    subdistricts = Subdistrict.objects.filter(district__province=province).select_related("district")
+    if district_code:
+        return BLANK + [(s.code, s.name_th) for s in subdistricts.filter(district_id=district_code)]
+    groups = {}
+    for sub in subdistricts.order_by("district_id", "code"):
+        groups.setdefault(sub.district.name_th, []).append((sub.code, sub.name_th))
+    return BLANK + list(groups.items())
+
+
+class VersionedForm(forms.Form):
+    # The version the form was opened at: a save from a stale copy is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def set_version(self, version):
+        """After a refused stale save, the next submit is made against what is saved now."""
+        self.data = self.data.copy()
+        self.data["version"] = version
+
+
+class ProducerForm(VersionedForm):
+    code = forms.CharField(label=label(Producer, "code"), max_length=100)
+    name = forms.CharField(label=label(Producer, "name"), max_length=300)
+    producer_type = forms.ChoiceField(label=label(Producer, "producer_type"),
+                                      choices=BLANK + ProducerType.choices)
+    registration_year = forms.CharField(label=label(Producer, "registration_year"), max_length=20,
+                                        help_text=_("Buddhist Era, e.g. 2560 (a CE year such as 2017 is converted)."))
+    contact_name = forms.CharField(label=label(Producer, "contact_name"), max_length=300, required=False)
+    phone = forms.CharField(label=label(Producer, "phone"), max_length=100, required=False)
+    house_no = forms.CharField(label=label(Producer, "house_no"), max_length=100, required=False)
+    village_no = forms.CharField(label=label(Producer, "village_no"), max_length=20, required=False,
+                                 help_text=_("A number: 3, \"หมู่ 3\" or \"ม.3\"."))
+    district = forms.ChoiceField(label=label(Producer, "district"))
+    subdistrict = forms.CharField(label=label(Producer, "subdistrict"), required=False, widget=forms.Select)
+    postcode = forms.CharField(label=label(Producer, "postcode"), max_length=20, required=False,
+                               help_text=_("Left empty, it is taken from the subdistrict."))
+
+    def __init__(self, *args, instance=None, **kwargs):
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "code": instance.code, "name": instance.name, "producer_type": instance.producer_type,
+                "registration_year": instance.registration_year, "contact_name": instance.contact_name,
+                "phone": instance.phone, "house_no": instance.house_no,
+                "village_no": instance.village_no or "", "district": instance.district_id,
+                "subdistrict": instance.subdistrict_id or "", "postcode": instance.postcode,
+                "version": instance.version,
+            }
+        super().__init__(*args, **kwargs)
+        self.province = instance.province if instance is not None else province()
+        # Two queries; resolving a district or subdistrict then costs nothing more.
+        self.gazetteer = cleaning.Gazetteer.for_province(self.province)
+        districts = sorted({d.code: d for d in self.gazetteer.districts_by_key.values()}.values(),
+                           key=lambda d: d.code)
+        self.fields["district"].choices = BLANK + [(d.code, d.name_th) for d in districts]
+        self.fields["district"].widget.attrs.update({
+            # Reload the subdistrict options when the district changes.
+            "hx-get": reverse_lazy("producers:subdistrict_options"),
+            "hx-target": "#id_subdistrict",
+            "hx-trigger": "change",
+            "hx-swap": "innerHTML",
+        })
+        district_code = self.data.get("district") if self.is_bound else self.initial.get("district")
+        if district_code not in {d.code for d in districts}:
+            district_code = None
+        self.fields["subdistrict"].widget.choices = subdistrict_choices(self.province, district_code)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "version",
+            Fieldset(
+                gettext("Producer"),
+                Row(Column("code", css_class="col-md-4"), Column("name", css_class="col-md-8")),
+                Row(Column("producer_type", css_class="col-md-8"), Column("registration_year", css_class="col-md-4")),
+            ),
+            Fieldset(
+                gettext("Contact (personal data)"),
+                Row(Column("contact_name", css_class="col-md-6"), Column("phone", css_class="col-md-6")),
+            ),
+            Fieldset(
+                gettext("Address"),
+                Row(Column("house_no", css_class="col-6 col-md-3"), Column("village_no", css_class="col-6 col-md-3")),
+                Row(Column("district", css_class="col-md-4"), Column("subdistrict", css_class="col-md-4"),
+                    Column("postcode", css_class="col-md-4")),
+            ),
+        )
+
+    def clean_code(self):
+        return cleaning.code(self.cleaned_data["code"])
+
+    def clean_name(self):
+        return cleaning.required_text(self.cleaned_data["name"])
+
+    def clean_producer_type(self):
+        return cleaning.producer_type(self.cleaned_data["producer_type"]).value
+
+    def clean_registration_year(self):
+        return cleaning.year_be(self.cleaned_data["registration_year"])
+
+    def clean_contact_name(self):
+        return cleaning.optional_text(self.cleaned_data["contact_name"])
+
+    def clean_phone(self):
+        return cleaning.phone(self.cleaned_data["phone"])
+
+    def clean_house_no(self):
+        return cleaning.optional_text(self.cleaned_data["house_no"], max_length=40)
+
+    def clean_village_no(self):
+        return cleaning.village_no(self.cleaned_data["village_no"])
+
+    def clean_district(self):
+        return self.gazetteer.district(self.cleaned_data["district"])
+
+    def clean_postcode(self):
+        return cleaning.postcode(self.cleaned_data["postcode"])
+
+    def clean(self):
+        data = super().clean()
+        district = data.get("district")
+        if district is not None:
+            try:
+                data["subdistrict"] = self.gazetteer.subdistrict(data.get("subdistrict"), district)
+            except ValidationError as error:
+                self.add_error("subdistrict", error)
+        subdistrict = data.get("subdistrict")
+        if "postcode" in data and not data["postcode"] and subdistrict is not None and subdistrict.postcode_list:
+            data["postcode"] = subdistrict.postcode_list[0]
+        return data
+
+
+class ProductForm(VersionedForm):
+    producer = forms.CharField(label=label(Product, "producer"), max_length=100,
+                               help_text=_("The producer's code, e.g. the one on the producer's page."))
+    code = forms.CharField(label=label(Product, "code"), max_length=100)
+    name = forms.CharField(label=label(Product, "name"), max_length=300)
+    product_type = forms.ChoiceField(label=label(Product, "product_type"), choices=BLANK + ProductType.choices)
+    classification = forms.ChoiceField(label=label(Product, "classification"),
+                                       choices=BLANK + Classification.choices)
+    star_level = forms.ChoiceField(label=label(Product, "star_level"), choices=STAR_CHOICES, required=False)
+    star_year = forms.CharField(label=label(Product, "star_year"), max_length=20, required=False,
+                                help_text=_("The OPC selection year that gave the stars, e.g. 2562."))
+    standards = forms.CharField(label=label(Product, "standards"), max_length=500, required=False,
+                                help_text=_("Separate with commas, e.g. อย., มผช., GMP"))
+
+    def __init__(self, *args, instance=None, producer=None, **kwargs):
+        self.instance = instance
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "producer": instance.producer.code, "code": instance.code, "name": instance.name,
+                "product_type": instance.product_type, "classification": instance.classification,
+                "star_level": instance.star_level or "", "star_year": instance.star_year or "",
+                "standards": ", ".join(s.name for s in instance.standards.all()),
+                "version": instance.version,
+            }
+        elif producer is not None:
+            kwargs.setdefault("initial", {})["producer"] = producer.code
+        super().__init__(*args, **kwargs)
+        self.province = instance.producer.province if instance is not None else province()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "version",
+            Row(Column("producer", css_class="col-md-4"), Column("code", css_class="col-md-4")),
+            "name",
+            Row(Column("product_type", css_class="col-md-8"), Column("classification", css_class="col-md-4")),
+            Row(Column("star_level", css_class="col-6 col-md-4"), Column("star_year", css_class="col-6 col-md-4")),
+            "standards",
+        )
+
+    def clean_producer(self):
+        code = cleaning.code(self.cleaned_data["producer"])
+        producer = Producer.objects.filter(province=self.province, code=code).first()
+        if producer is None:
+            raise ValidationError(gettext("No producer has the code %(code)s. Add the producer first.")
+                                  % {"code": code})
+        return producer
+
+    def clean_code(self):
+        return cleaning.code(self.cleaned_data["code"])
+
+    def clean_name(self):
+        return cleaning.required_text(self.cleaned_data["name"])
+
+    def clean_product_type(self):
+        return cleaning.product_type(self.cleaned_data["product_type"]).value
+
+    def clean_classification(self):
+        return cleaning.classification(self.cleaned_data["classification"]).value
+
+    def clean_star_level(self):
+        return cleaning.star_level(self.cleaned_data["star_level"])
+
+    def clean_star_year(self):
+        return cleaning.year_be(self.cleaned_data["star_year"], required=False)
+
+    def clean_standards(self):
+        return cleaning.standards(self.cleaned_data["standards"])
+

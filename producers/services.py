@@ -1,0 +1,201 @@
+"""Saving producers and products typed in the registry forms.
+
+Every save is optimistic: the form carries the `version` it was opened at, and a save from a
+stale copy is refused, so the other person's change is kept rather than overwritten. A
+repeated submit of the same data (a double click) is recognised and does nothing.
+Every change leaves a row in Django's admin log (who, when, which fields).
+"""
+
+import json
+
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+
+from .models import Producer, Product, Standard
+
+
+class RegistryError(Exception):
+    """A registry save that cannot be done; the message tells the person what to do."""
+
+    def __init__(self, message, *, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class StaleEditError(RegistryError):
+    """Someone else saved the record after this form was opened. `current` is their version,
+    `fields` the names of the fields where the two edits differ."""
+
+    def __init__(self, message, *, current, fields):
+        super().__init__(message)
+        self.current = current
+        self.fields = fields
+
+
+PRODUCER_FIELDS = ("code", "name", "producer_type", "contact_name", "phone", "house_no", "village_no",
+                   "district", "subdistrict", "postcode", "registration_year")
+PRODUCT_FIELDS = ("producer", "code", "name", "product_type", "classification", "star_level", "star_year")
+
+
+def _stored(obj, name):
+    """The stored value of a field, comparable with a cleaned form value (FKs by primary key)."""
+    field = obj._meta.get_field(name)
+    return getattr(obj, field.attname)
+
+
+def _comparable(value):
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _differences(obj, data, names):
+    return [name for name in names if name in data and _stored(obj, name) != _comparable(data[name])]
+
+
+def _standard_names(product):
+    return tuple(sorted(s.name for s in product.standards.all()))
+
+
+def _set_standards(product, names):
+    existing = {s.name: s for s in Standard.objects.filter(name__in=names)}
+    missing = [Standard(name=name) for name in names if name not in existing]
+    if missing:
+        Standard.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {s.name: s for s in Standard.objects.filter(name__in=names)}
+    product.standards.set([existing[name] for name in names])
+
+
+def _log(obj, *, by, flag, fields=()):
+    message = [{"added": {}}] if flag == ADDITION else [{"changed": {"fields": list(fields)}}]
+    LogEntry.objects.create(
+        user_id=by.pk,
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        action_flag=flag,
+        change_message=json.dumps(message),
+    )
+
+
+def _stale_message(kind):
+    return _(
+        "Someone else saved this %(kind)s while you were editing it. Their change has been kept. "
+        "Check the values saved now (shown below), then save again if your change is still needed."
+    ) % {"kind": kind}
+
+
+def create_producer(data, *, province, by):
+    """Create a producer from cleaned form data; returns (producer, created).
+
+    Side effects: inserts the producer (version 1) and an admin log row. A second submit of
+    the same data returns the existing producer with created=False. A code already used by a
+    different producer raises RegistryError on the "code" field.
+    """
+    with transaction.atomic():
+        existing = Producer.objects.filter(province=province, code=data["code"]).first()
+        if existing is not None:
+            if not _differences(existing, data, PRODUCER_FIELDS):
+                return existing, False
+            raise RegistryError(_("The producer code %(code)s is already used by %(name)s.")
+                                % {"code": data["code"], "name": existing.name}, field="code")
+        producer = Producer(province=province, **{name: data[name] for name in PRODUCER_FIELDS})
+        try:
+            with transaction.atomic():
+                producer.save()
+        except IntegrityError:
+            raise RegistryError(_("The producer code %(code)s is already used.") % {"code": data["code"]},
+                                field="code") from None
+        _log(producer, by=by, flag=ADDITION)
+    return producer, True
+
+
+def update_producer(producer, data, *, version, by):
+    """Save an officer's edit of a producer opened at `version`; returns (producer, changed).
+
+    Side effects: updates the changed fields, bumps `version`, writes an admin log row naming
+    the changed fields. Nothing is written when nothing changed. Raises StaleEditError when
+    someone else saved in between and the two edits differ; RegistryError when the new code
+    is taken.
+    """
+    with transaction.atomic():
+        current = Producer.objects.select_for_update().get(pk=producer.pk)
+        changed = _differences(current, data, PRODUCER_FIELDS)
+        if current.version != version:
+            if not changed:
+                # The same change arrived twice (a double click, or two people agreeing).
+                return current, False
+            raise StaleEditError(_stale_message(_("producer")), current=current, fields=changed)
+        if not changed:
+            return current, False
+        if "code" in changed and Producer.objects.filter(province_id=current.province_id,
+                                                         code=data["code"]).exclude(pk=current.pk).exists():
+            raise RegistryError(_("The producer code %(code)s is already used.") % {"code": data["code"]},
+                                field="code")
+        for name in changed:
+            setattr(current, name, data[name])
+        current.version += 1
+        current.save()
+        _log(current, by=by, flag=CHANGE, fields=changed)
+    return current, True
+
+
+def create_product(data, *, by):
+    """Create a product from cleaned form data (standards as a tuple of names); returns
+    (product, created).
+
+    Side effects: inserts the product (version 1), any standard not yet known, its standards
+    and an admin log row. A second submit of the same data returns the existing product with
+    created=False; a code used by a different product raises RegistryError on "code".
+    """
+    with transaction.atomic():
+        existing = Product.objects.filter(code=data["code"]).first()
+        if existing is not None:
+            same = not _differences(existing, data, PRODUCT_FIELDS)
+            if same and _standard_names(existing) == tuple(data["standards"]):
+                return existing, False
+            raise RegistryError(_("The product code %(code)s is already used by %(name)s.")
+                                % {"code": data["code"], "name": existing.name}, field="code")
+        product = Product(**{name: data[name] for name in PRODUCT_FIELDS})
+        try:
+            with transaction.atomic():
+                product.save()
+        except IntegrityError:
+            raise RegistryError(_("The product code %(code)s is already used.") % {"code": data["code"]},
+                                field="code") from None
+        _set_standards(product, data["standards"])
+        _log(product, by=by, flag=ADDITION)
+    return product, True
+
+
+def update_product(product, data, *, version, by):
+    """Save an officer's edit of a product opened at `version`; returns (product, changed).
+
+    Side effects: updates the changed fields and standards, bumps `version`, writes an admin
+    log row naming the changed fields. Raises StaleEditError when someone else saved in
+    between and the edits differ; RegistryError when the new code is taken.
+    """
+    with transaction.atomic():
+        current = Product.objects.select_for_update().get(pk=product.pk)
+        changed = _differences(current, data, PRODUCT_FIELDS)
+        if "standards" in data and _standard_names(current) != tuple(data["standards"]):
+            changed.append("standards")
+        if current.version != version:
+            if not changed:
+                return current, False
+            raise StaleEditError(_stale_message(_("product")), current=current, fields=changed)
+        if not changed:
+            return current, False
+        if "code" in changed and Product.objects.filter(code=data["code"]).exclude(pk=current.pk).exists():
+            raise RegistryError(_("The product code %(code)s is already used.") % {"code": data["code"]},
+                                field="code")
+        for name in changed:
+            if name != "standards":
+                setattr(current, name, data[name])
+        current.version += 1
+        current.save()
+        if "standards" in changed:
+            _set_standards(current, data["standards"])
+        _log(current, by=by, flag=CHANGE, fields=changed)
+    return current, True
