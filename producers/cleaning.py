@@ -7,11 +7,12 @@ message a person can act on.
 """
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kbo_site.thaidates import BE_OFFSET, arabic_digits
@@ -23,6 +24,7 @@ EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _SPACES = re.compile(r"\s+")
 _KEY_DROP = re.compile(r"[\s\-_.,()\"'’/]+")
 _NUMBER = re.compile(r"\d+")
+_WHOLE_DECIMAL = re.compile(r"(\d)\.0+(?!\d)")
 _BLANKS = {"", "-", "–", "—", "ไม่มี", "ไม่ระบุ", "n/a", "na", "none", "null"}
 
 
@@ -49,9 +51,10 @@ def key(value):
 
 
 def required_text(value, max_length=255):
-    text = clean_text(value)
-    if not text:
+    # "-" or "ไม่มี" in a required cell means the value is missing, not that it is "-".
+    if is_blank(value):
         raise ValidationError(_("This value is required."), code="required")
+    text = clean_text(value)
     if len(text) > max_length:
         raise ValidationError(_("Too long: at most %(max)d characters.") % {"max": max_length}, code="max_length")
     return text
@@ -77,7 +80,8 @@ def whole_number(value):
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    numbers = _NUMBER.findall(arabic_digits(clean_text(value)))
+    # "3.0" is how a number typed as text often arrives from a spreadsheet.
+    numbers = _NUMBER.findall(_WHOLE_DECIMAL.sub(r"\1", arabic_digits(clean_text(value))))
     if len(numbers) != 1:
         return None
     return int(numbers[0])
@@ -192,57 +196,73 @@ def _aliases(choices_enum, extra):
     for number, choice in enumerate(choices_enum, start=1):
         table[key(choice.value)] = choice
         table[key(str(number))] = choice
-        table[key(choice.label)] = choice
+        # The labels in both languages: a workbook may carry either.
+        for language in ("en", "th"):
+            with translation.override(language):
+                table[key(choice.label)] = choice
     for alias, choice in extra.items():
         table[key(alias)] = choice
     return table
 
 
-_PRODUCER_TYPES = _aliases(ProducerType, {
-    "กลุ่มผู้ผลิตชุมชน": ProducerType.COMMUNITY_GROUP,
-    "กลุ่มผู้ผลิต": ProducerType.COMMUNITY_GROUP,
-    "กลุ่ม": ProducerType.COMMUNITY_GROUP,
-    "ผู้ผลิตชุมชน": ProducerType.COMMUNITY_GROUP,
-    "community group": ProducerType.COMMUNITY_GROUP,
-    "community producer group": ProducerType.COMMUNITY_GROUP,
-    "ผู้ผลิตชุมชนที่เป็นเจ้าของรายเดียว": ProducerType.SINGLE_OWNER,
-    "เจ้าของรายเดียว": ProducerType.SINGLE_OWNER,
-    "รายเดียว": ProducerType.SINGLE_OWNER,
-    "single owner": ProducerType.SINGLE_OWNER,
-    "ผู้ผลิตที่เป็นวิสาหกิจขนาดกลางและขนาดย่อม": ProducerType.SME,
-    "วิสาหกิจขนาดกลางและขนาดย่อม": ProducerType.SME,
-    "ผู้ผลิตที่เป็น SMEs": ProducerType.SME,
-    "SMEs": ProducerType.SME,
-    "SME": ProducerType.SME,
-})
+@functools.cache
+def _producer_types():
+    return _aliases(ProducerType, {
+        "กลุ่มผู้ผลิตชุมชน": ProducerType.COMMUNITY_GROUP,
+        "กลุ่มผู้ผลิต": ProducerType.COMMUNITY_GROUP,
+        "กลุ่ม": ProducerType.COMMUNITY_GROUP,
+        "ผู้ผลิตชุมชน": ProducerType.COMMUNITY_GROUP,
+        "community group": ProducerType.COMMUNITY_GROUP,
+        "community producer group": ProducerType.COMMUNITY_GROUP,
+        "ผู้ผลิตชุมชนที่เป็นเจ้าของรายเดียว": ProducerType.SINGLE_OWNER,
+        "เจ้าของรายเดียว": ProducerType.SINGLE_OWNER,
+        "รายเดียว": ProducerType.SINGLE_OWNER,
+        "single owner": ProducerType.SINGLE_OWNER,
+        "ผู้ผลิตที่เป็นวิสาหกิจขนาดกลางและขนาดย่อม": ProducerType.SME,
+        "วิสาหกิจขนาดกลางและขนาดย่อม": ProducerType.SME,
+        "ผู้ผลิตที่เป็น SMEs": ProducerType.SME,
+        "ผู้ผลิต SMEs": ProducerType.SME,
+        "SMEs": ProducerType.SME,
+        "SME": ProducerType.SME,
+    })
 
-_PRODUCT_TYPES = _aliases(ProductType, {
-    "อาหาร": ProductType.FOOD,
-    "เครื่องดื่ม": ProductType.DRINK,
-    "beverage": ProductType.DRINK,
-    "ผ้า เครื่องแต่งกาย": ProductType.TEXTILE,
-    "ผ้าและเครื่องแต่งกาย": ProductType.TEXTILE,
-    "ผ้า": ProductType.TEXTILE,
-    "เครื่องแต่งกาย": ProductType.TEXTILE,
-    "textile": ProductType.TEXTILE,
-    "ของใช้ ของตกแต่ง ของที่ระลึก": ProductType.DECOR,
-    "ของใช้ของตกแต่งของที่ระลึก": ProductType.DECOR,
-    "ของใช้ฯ": ProductType.DECOR,
-    "ของใช้": ProductType.DECOR,
-    "ของที่ระลึก": ProductType.DECOR,
-    "souvenir": ProductType.DECOR,
-    "สมุนไพรที่ไม่ใช่อาหาร": ProductType.HERBAL,
-    "สมุนไพร": ProductType.HERBAL,
-    "herbal": ProductType.HERBAL,
-    "herb": ProductType.HERBAL,
-})
 
-_CLASSIFICATIONS = {}
-for _c in Classification:
-    for _form in (_c.value, f"กลุ่ม {_c.value}", f"group {_c.value}", f"quadrant {_c.value}",
-                  f"กลุ่ม{_c.value}", f"{_c.value} group"):
-        _CLASSIFICATIONS[key(_form)] = _c
-_CLASSIFICATIONS[key("กลุ่มปรับตัวสู่การพัฒนา")] = Classification.D
+@functools.cache
+def _product_types():
+    return _aliases(ProductType, {
+        "อาหาร": ProductType.FOOD,
+        "เครื่องดื่ม": ProductType.DRINK,
+        "beverage": ProductType.DRINK,
+        "ผ้า เครื่องแต่งกาย": ProductType.TEXTILE,
+        "ผ้าและเครื่องแต่งกาย": ProductType.TEXTILE,
+        "ผ้า": ProductType.TEXTILE,
+        "เครื่องแต่งกาย": ProductType.TEXTILE,
+        "textile": ProductType.TEXTILE,
+        "ของใช้ ของตกแต่ง ของที่ระลึก": ProductType.DECOR,
+        "ของใช้ของตกแต่งของที่ระลึก": ProductType.DECOR,
+        "ของใช้ฯ": ProductType.DECOR,
+        "ของใช้": ProductType.DECOR,
+        "ของที่ระลึก": ProductType.DECOR,
+        "souvenir": ProductType.DECOR,
+        "สมุนไพรที่ไม่ใช่อาหาร": ProductType.HERBAL,
+        "สมุนไพร": ProductType.HERBAL,
+        "herbal": ProductType.HERBAL,
+        "herb": ProductType.HERBAL,
+    })
+
+
+@functools.cache
+def _classifications():
+    table = {}
+    for choice in Classification:
+        for form in (choice.value, f"กลุ่ม {choice.value}", f"group {choice.value}", f"quadrant {choice.value}",
+                     f"{choice.value} group"):
+            table[key(form)] = choice
+        for language in ("en", "th"):
+            with translation.override(language):
+                table[key(choice.label)] = choice
+    table[key("กลุ่มปรับตัวสู่การพัฒนา")] = Classification.D
+    return table
 
 
 def _choice(value, table, message):
@@ -255,19 +275,19 @@ def _choice(value, table, message):
 
 
 def producer_type(value):
-    return _choice(value, _PRODUCER_TYPES, _(
+    return _choice(value, _producer_types(), _(
         "Unknown producer type \"%(value)s\": use กลุ่มผู้ผลิตชุมชน, ผู้ผลิตชุมชนที่เป็นเจ้าของรายเดียว, "
         "SMEs, or the codes 1–3."))
 
 
 def product_type(value):
-    return _choice(value, _PRODUCT_TYPES, _(
+    return _choice(value, _product_types(), _(
         "Unknown product type \"%(value)s\": use อาหาร, เครื่องดื่ม, ผ้า เครื่องแต่งกาย, "
         "ของใช้ ของตกแต่ง ของที่ระลึก, สมุนไพรที่ไม่ใช่อาหาร, or the codes 1–5."))
 
 
 def classification(value):
-    return _choice(value, _CLASSIFICATIONS, _("Unknown classification \"%(value)s\": use A, B, C or D."))
+    return _choice(value, _classifications(), _("Unknown classification \"%(value)s\": use A, B, C or D."))
 
 
 _STANDARD_ALIASES = {
@@ -291,6 +311,11 @@ def standards(value):
     for part in parts:
         part = clean_text(part)
         if not part or is_blank(part):
+            continue
+        words = part.split(" ")
+        # "อย. มผช." is two standards when every word is a known one; "Primary GMP" stays whole.
+        if len(words) > 1 and all(key(word) in _STANDARD_ALIASES for word in words):
+            names.update(_STANDARD_ALIASES[key(word)] for word in words)
             continue
         name = _STANDARD_ALIASES.get(key(part), part)
         if len(name) > 60:

@@ -1,0 +1,630 @@
+"""Importing the producer registry from a district office's workbook.
+
+Two passes, as pretix imports do:
+1. Read every row and clean it with the functions the registry forms use (cleaning.py),
+   collecting every problem as "row N, column X: message". Rows with a problem are left out.
+2. Compare the valid rows with the database (a few queries, then Python) and write the
+   differences in one short transaction with bulk operations: a failure leaves the registry
+   as it was, and re-importing the same file writes nothing.
+
+    report = import_registry("registry.xlsx", province=province, dry_run=True)
+    report.as_dict()  # {"header_row": 4, "producers": {...}, "products": {...}, "errors": [...]}
+
+Unusable files raise WorkbookRefused (from workbooks.py) before anything is read.
+"""
+
+import itertools
+import re
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import cleaning
+from .cleaning import clean_text, is_blank, key
+from .models import Classification, Producer, ProducerType, Product, ProductType, Standard
+from .workbooks import WorkbookRefused, open_sheet, write_bad_rows, write_template
+
+__all__ = ["COLUMNS", "ImportFailed", "ImportReport", "WorkbookRefused", "import_registry", "template_workbook"]
+
+
+class ImportFailed(Exception):
+    """An import step that cannot be done; the message tells the admin what to do."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str  # Thai, as in the template workbook
+    alias: str  # English alternative
+    required: bool = False  # the file is refused without this column
+    other_names: tuple = ()
+
+
+# The import format, in the template's order. Headers match without regard to case, spaces,
+# punctuation or a note in brackets: "ปีที่ลงทะเบียน (พ.ศ.)" is ปีที่ลงทะเบียน.
+COLUMNS = (
+    Column("producer_code", "รหัสผู้ผลิต", "producer_code", required=True),
+    Column("producer_name", "ชื่อผู้ผลิต", "producer_name", required=True, other_names=("ชื่อกลุ่ม",)),
+    Column("producer_type", "ประเภทผู้ผลิต", "producer_type", required=True),
+    Column("contact_name", "ชื่อผู้ติดต่อ", "contact_name", other_names=("ผู้ติดต่อ", "ชื่อผู้ประสานงาน")),
+    Column("phone", "เบอร์โทรศัพท์", "phone", other_names=("เบอร์โทร", "โทรศัพท์", "หมายเลขโทรศัพท์", "โทร")),
+    Column("house_no", "บ้านเลขที่", "house_no", other_names=("เลขที่",)),
+    Column("village_no", "หมู่ที่", "village_no", other_names=("หมู่",)),
+    Column("subdistrict", "ตำบล", "subdistrict"),
+    Column("district", "อำเภอ", "district", required=True),
+    Column("province", "จังหวัด", "province"),
+    Column("postcode", "รหัสไปรษณีย์", "postcode"),
+    Column("registration_year", "ปีที่ลงทะเบียน", "registration_year", required=True),
+    Column("product_code", "รหัสผลิตภัณฑ์", "product_code", required=True),
+    Column("product_name", "ชื่อผลิตภัณฑ์", "product_name", required=True),
+    Column("product_type", "ประเภทผลิตภัณฑ์", "product_type", required=True),
+    Column("classification", "กลุ่มผลิตภัณฑ์", "classification", required=True, other_names=("กลุ่ม ABCD",)),
+    Column("star_level", "ระดับดาว", "star_level", other_names=("ระดับดาว OPC",)),
+    Column("star_year", "ปีที่คัดสรร", "star_year", other_names=("ปีที่ได้รับดาว",)),
+    Column("standards", "มาตรฐานผลิตภัณฑ์", "standards", other_names=("มาตรฐาน",)),
+)
+COLUMNS_BY_FIELD = {column.field: column for column in COLUMNS}
+HEADER_SEARCH_ROWS = 20
+# A row naming fewer known columns than this is a title or a note, not the header.
+MIN_HEADER_MATCHES = 3
+_HEADER_NOTE = re.compile(r"\(.*?\)|\[.*?\]|\*")
+
+
+def _header_key(text):
+    return key(_HEADER_NOTE.sub("", clean_text(text)))
+
+
+_FIELD_BY_HEADER = {}
+for _column in COLUMNS:
+    for _name in (_column.header, _column.alias, _column.field, *_column.other_names):
+        _FIELD_BY_HEADER[_header_key(_name)] = _column.field
+
+# Producer fields (model attribute names) and the columns they come from.
+PRODUCER_FIELDS = {
+    "name": "producer_name", "producer_type": "producer_type", "contact_name": "contact_name", "phone": "phone",
+    "house_no": "house_no", "village_no": "village_no", "district_id": "district",
+    "subdistrict_id": "subdistrict", "postcode": "postcode", "registration_year": "registration_year",
+}
+# A later row of the same producer may leave these blank without contradicting an earlier row:
+# district offices often fill the contact details on the producer's first row only.
+FILL_IN_FIELDS = {"contact_name", "phone", "house_no", "village_no", "subdistrict_id", "postcode"}
+PRODUCT_FIELDS = {
+    "name": "product_name", "product_type": "product_type", "classification": "classification",
+    "star_level": "star_level", "star_year": "star_year", "standards": "standards",
+}
+BATCH_SIZE = 1000
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    file_name: str = ""
+    format: str = ""
+    header_row: int | None = None
+    rows: int = 0  # data rows read, blank rows not counted
+    producers: Counts = field(default_factory=Counts)
+    products: Counts = field(default_factory=Counts)
+    errors: list = field(default_factory=list)
+    ignored_columns: list = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def error_rows(self):
+        return sorted({error.row for error in self.errors})
+
+    @property
+    def changes(self):
+        return (self.producers.created + self.producers.updated + self.products.created + self.products.updated)
+
+    def as_dict(self):
+        return {
+            "header_row": self.header_row,
+            "producers": asdict(self.producers),
+            "products": asdict(self.products),
+            "errors": [asdict(error) for error in self.errors],
+            "ignored_columns": list(self.ignored_columns),
+            "rows": self.rows,
+            "error_rows": len(self.error_rows),
+            "file_name": self.file_name,
+            "format": self.format,
+            "dry_run": self.dry_run,
+        }
+
+
+def import_registry(source, *, province, dry_run=False, file_name="", before_write=None):
+    """Import a registry workbook into `province`; source is a path or a binary file object.
+
+    Returns an ImportReport. With dry_run nothing is written. Otherwise the valid rows are
+    written in one transaction; before_write(report), when given, runs first inside it and
+    may raise ImportFailed to write nothing (the web confirm step locks its batch there).
+
+    Raises WorkbookRefused for an unusable file and ImportFailed when the registry changed
+    under the import; in both cases nothing is written.
+    """
+    sheet = open_sheet(source)
+    report = ImportReport(file_name=file_name, format=sheet.format, dry_run=dry_run)
+    reader = _RowReader(sheet, province, report)
+    records = reader.read()
+    plan = _Plan(reader)
+    plan.compare(records)
+    if not dry_run and (plan.has_writes or before_write):
+        try:
+            with transaction.atomic():
+                if before_write:
+                    before_write(report)
+                plan.write()
+        except IntegrityError:
+            raise ImportFailed(_registry_changed()) from None
+    return report
+
+
+def _registry_changed():
+    return _("Someone changed the registry while the workbook was being checked, so nothing was imported. "
+             "Import the workbook again.")
+
+
+# --- Pass 1: reading and cleaning -----------------------------------------------------------
+
+def _choice_label(choices, value):
+    return str(choices(value).label) if value else ""
+
+
+class _RowReader:
+    """Reads the sheet row by row and turns each into (producer, product) values or errors."""
+
+    def __init__(self, sheet, province, report):
+        self.sheet = sheet
+        self.province = province
+        self.report = report
+        self.gazetteer = cleaning.Gazetteer.for_province(province)
+        self.districts = {d.code: d for d in self.gazetteer.districts_by_key.values()}
+        self.subdistricts = {s.code: s for s in self.gazetteer.subdistricts_by_key.values()}
+        self.province_keys = {key(province.code), key(province.name_th), key(province.name_en)}
+        # Values repeat (types, districts, years, star levels): each distinct one is cleaned once.
+        self.cache = {}
+
+    def read(self):
+        rows = self.sheet.rows()
+        header_row, header_values, buffered = self._find_header(rows)
+        self.report.header_row = header_row
+        self.index, self.headers = self._map_columns(header_values)
+        records = []
+        for number, values in itertools.chain(buffered, rows):
+            record = self._read_row(number, values)
+            if record is not None:
+                records.append(record)
+        if not self.report.rows:
+            raise WorkbookRefused(_("The workbook has a header row (row %(row)d) but no data rows below it.")
+                                  % {"row": header_row})
+        return records
+
+    def _find_header(self, rows):
+        buffered, best = [], (0, None, None)
+        for number, values in rows:
+            buffered.append((number, values))
+            matches = len({_FIELD_BY_HEADER.get(_header_key(v)) for v in values} - {None})
+            if matches > best[0]:
+                best = (matches, number, values)
+            if len(buffered) >= HEADER_SEARCH_ROWS:
+                break
+        if not buffered:
+            raise WorkbookRefused(_("The workbook is empty."))
+        matches, header_row, header_values = best
+        if matches < MIN_HEADER_MATCHES:
+            raise WorkbookRefused(_(
+                "No header row found in the first %(rows)d rows: the columns must be named, e.g. "
+                "รหัสผู้ผลิต, ชื่อผู้ผลิต, ประเภทผู้ผลิต, … (download the template to see them all)."
+            ) % {"rows": HEADER_SEARCH_ROWS})
+        return header_row, header_values, [(n, v) for n, v in buffered if n > header_row]
+
+    def _map_columns(self, header_values):
+        index, headers, seen = {}, {}, {}
+        for position, value in enumerate(header_values):
+            text = clean_text(value)
+            if not text:
+                continue
+            name = _FIELD_BY_HEADER.get(_header_key(text))
+            letter = self.sheet.column_letter(position)
+            if name is None:
+                self.report.ignored_columns.append(f"{text} ({letter})")
+            elif name in index:
+                raise WorkbookRefused(_("The column \"%(column)s\" appears twice (columns %(first)s and %(second)s): "
+                                        "keep one and upload the workbook again.")
+                                      % {"column": text, "first": seen[name], "second": letter})
+            else:
+                index[name], headers[name], seen[name] = position, text, letter
+        missing = [column for column in COLUMNS if column.required and column.field not in index]
+        if missing:
+            raise WorkbookRefused(_("Required columns are missing: %(columns)s. Add them to the header row "
+                                    "(row %(row)d) and upload the workbook again.") % {
+                "columns": ", ".join(f"{c.header} ({c.alias})" for c in missing),
+                "row": self.report.header_row})
+        return index, headers
+
+    def _cell(self, values, name, cleaner, errors, number, cached=True, context=None):
+        """The clean value of one cell; on a problem the error is noted and None returned.
+
+        cached: the value is cleaned once per distinct raw value (and context) in the file.
+        """
+        position = self.index[name]
+        raw = values[position] if position < len(values) else ""
+        cache = self.cache.setdefault(name, {}) if cached else None
+        cache_key = (context, raw) if context else raw
+        if cache is not None and cache_key in cache:
+            ok, result = cache[cache_key]
+        else:
+            try:
+                ok, result = True, cleaner(raw)
+            except ValidationError as error:
+                ok, result = False, error.messages[0]
+            if cache is not None:
+                cache[cache_key] = (ok, result)
+        if not ok:
+            errors.append(RowError(number, self.headers[name], clean_text(raw), result))
+            return None
+        return result
+
+    def _read_row(self, number, values):
+        index = self.index
+        if not any(clean_text(values[i]) for i in index.values() if i < len(values)):
+            return None  # a blank row between data rows
+        self.report.rows += 1
+        errors = []
+        cell = self._cell
+        producer_code = cell(values, "producer_code", cleaning.code, errors, number, cached=False)
+        # Built in column order, so that a conflict names the leftmost differing column.
+        producer = {"name": cell(values, "producer_name", cleaning.required_text, errors, number, cached=False),
+                    "producer_type": cell(values, "producer_type", cleaning.producer_type, errors, number)}
+        if "contact_name" in index:
+            producer["contact_name"] = cell(values, "contact_name", cleaning.optional_text, errors, number,
+                                            cached=False)
+        if "phone" in index:
+            producer["phone"] = cell(values, "phone", cleaning.phone, errors, number, cached=False)
+        if "house_no" in index:
+            producer["house_no"] = cell(values, "house_no", _house_no, errors, number)
+        if "village_no" in index:
+            producer["village_no"] = cell(values, "village_no", cleaning.village_no, errors, number)
+        district = cell(values, "district", self.gazetteer.district, errors, number)
+        if "subdistrict" in index:
+            subdistrict = None
+            if district is not None:
+                subdistrict = cell(values, "subdistrict", lambda v: self.gazetteer.subdistrict(v, district), errors,
+                                   number, context=district.code)
+            producer["subdistrict_id"] = subdistrict.code if subdistrict else None
+        producer["district_id"] = district.code if district else None
+        if "postcode" in index:
+            producer["postcode"] = cell(values, "postcode", cleaning.postcode, errors, number)
+        if "province" in index:
+            cell(values, "province", self._province, errors, number)
+        producer["registration_year"] = cell(values, "registration_year", cleaning.year_be, errors, number)
+        product_code = cell(values, "product_code", cleaning.code, errors, number, cached=False)
+        product = {"name": cell(values, "product_name", cleaning.required_text, errors, number, cached=False),
+                   "product_type": cell(values, "product_type", cleaning.product_type, errors, number),
+                   "classification": cell(values, "classification", cleaning.classification, errors, number)}
+        if "star_level" in index:
+            product["star_level"] = cell(values, "star_level", cleaning.star_level, errors, number)
+        if "star_year" in index:
+            product["star_year"] = cell(values, "star_year", _optional_year, errors, number)
+        if "standards" in index:
+            product["standards"] = cell(values, "standards", cleaning.standards, errors, number)
+        if errors:
+            self.report.errors.extend(errors)
+            return None
+        return number, producer_code, producer, product_code, product
+
+    def _province(self, value):
+        if is_blank(value):
+            return None
+        text = re.sub(r"^(จังหวัด|จ\.)\s*", "", clean_text(value))
+        if key(text) not in self.province_keys:
+            raise ValidationError(_("Province \"%(value)s\" is not %(province)s: this registry holds %(province)s "
+                                    "province only.") % {"value": clean_text(value), "province": self.province.name_th})
+        return None
+
+    def display(self, name, value):
+        """A clean value as a person reads it, for messages."""
+        if value is None:
+            return ""
+        if name == "district_id":
+            return self.districts[value].name_th
+        if name == "subdistrict_id":
+            return self.subdistricts[value].name_th
+        if name == "producer_type":
+            return _choice_label(ProducerType, value)
+        if name == "product_type":
+            return _choice_label(ProductType, value)
+        if name == "standards":
+            return ", ".join(value)
+        return str(value)
+
+
+def _house_no(value):
+    return cleaning.optional_text(value, max_length=40)
+
+
+def _optional_year(value):
+    return cleaning.year_be(value, required=False)
+
+
+# --- Pass 2: comparing and writing ----------------------------------------------------------
+
+class _Plan:
+    """What the valid rows change in the registry, worked out in Python from a few queries."""
+
+    def __init__(self, reader):
+        self.province = reader.province
+        self.report = reader.report
+        self.headers = reader.headers
+        self.display = reader.display
+        self.present = reader.index.keys()
+
+    def compare(self, records):
+        report = self.report
+        existing_producers = {
+            row[0]: row for row in Producer.objects.filter(province=self.province).values_list(
+                "code", "id", "version", *PRODUCER_FIELDS)}
+        producer_codes_by_id = {row[1]: code for code, row in existing_producers.items()}
+        self.producer_ids = {code: row[1] for code, row in existing_producers.items()}
+        existing_products = {
+            row[0]: row for row in Product.objects.filter(producer__province=self.province).values_list(
+                "code", "id", "version", "producer_id", *[f for f in PRODUCT_FIELDS if f != "standards"])}
+        records = self._drop_foreign_products(records, existing_products)
+        producers, products = self._merge(records)
+
+        self.new_producers, self.changed_producers = [], []
+        for code, (row, data) in producers.items():
+            current = existing_producers.get(code)
+            if current is None:
+                self.new_producers.append((code, data))
+                continue
+            values = dict(zip(PRODUCER_FIELDS, current[3:]))
+            changes = {name: value for name, value in data.items() if values[name] != value}
+            if changes:
+                self.changed_producers.append((current[1], current[2], values, changes))
+            else:
+                report.producers.unchanged += 1
+        report.producers.created = len(self.new_producers)
+        report.producers.updated = len(self.changed_producers)
+
+        held = {}
+        if "standards" in self.present and existing_products:
+            for product_id, name in Product.standards.through.objects.filter(
+                    product__producer__province=self.province).values_list("product_id", "standard__name"):
+                held.setdefault(product_id, set()).add(name)
+        self.new_products, self.changed_products = [], []
+        product_fields = [f for f in PRODUCT_FIELDS if f != "standards"]
+        for code, (row, producer_code, data) in products.items():
+            current = existing_products.get(code)
+            if current is None:
+                self.new_products.append((code, producer_code, data))
+                continue
+            values = dict(zip(product_fields, current[4:]))
+            values["standards"] = tuple(sorted(held.get(current[1], ())))
+            changes = {name: value for name, value in data.items() if values[name] != value}
+            if producer_codes_by_id.get(current[3]) != producer_code:
+                changes["producer_code"] = producer_code
+            if changes:
+                self.changed_products.append((current[1], current[2], current[3], values, changes))
+            else:
+                report.products.unchanged += 1
+        report.products.created = len(self.new_products)
+        report.products.updated = len(self.changed_products)
+        column_order = {header: COLUMNS.index(COLUMNS_BY_FIELD[name]) for name, header in self.headers.items()}
+        report.errors.sort(key=lambda error: (error.row, column_order.get(error.column, len(COLUMNS))))
+
+    @property
+    def has_writes(self):
+        return bool(self.new_producers or self.changed_producers or self.new_products or self.changed_products)
+
+    def _drop_foreign_products(self, records, existing_products):
+        """A product code held by a producer of another province cannot move here."""
+        unknown = sorted({record[3] for record in records} - existing_products.keys())
+        foreign = {}
+        for start in range(0, len(unknown), BATCH_SIZE):
+            foreign.update(Product.objects.filter(code__in=unknown[start:start + BATCH_SIZE]).values_list(
+                "code", "producer__province__name_th"))
+        if not foreign:
+            return records
+        kept = []
+        for record in records:
+            if record[3] in foreign:
+                self.report.errors.append(RowError(record[0], self.headers["product_code"], record[3], _(
+                    "This product code belongs to a producer in %(province)s province.")
+                    % {"province": foreign[record[3]]}))
+            else:
+                kept.append(record)
+        return kept
+
+    def _merge(self, records):
+        """One entry per producer and per product; later rows must agree with earlier ones."""
+        producers, products, sources = {}, {}, {}
+        display = self.display
+        for number, producer_code, producer, product_code, product in records:
+            known = producers.get(producer_code)
+            if known is not None:
+                known_data = known[1]
+                conflict = next((name for name, value in producer.items() if value != known_data[name] and not (
+                    name in FILL_IN_FIELDS and (value in ("", None) or known_data[name] in ("", None)))), None)
+                if conflict is not None:
+                    earlier = sources[producer_code].get(conflict, known[0])
+                    self.report.errors.append(RowError(
+                        number, self.headers[PRODUCER_FIELDS[conflict]], display(conflict, producer[conflict]),
+                        _("The producer's data does not match row %(row)d, which has \"%(value)s\".")
+                        % {"row": earlier, "value": display(conflict, known_data[conflict])}))
+                    continue
+            same_code = products.get(product_code)
+            if same_code is not None:
+                if same_code[1] != producer_code or same_code[2] != product:
+                    self.report.errors.append(RowError(number, self.headers["product_code"], product_code, _(
+                        "This product code is already in row %(row)d with different data.") % {"row": same_code[0]}))
+                continue  # the same product twice, word for word: once is enough
+            if known is None:
+                producers[producer_code] = (number, dict(producer))
+                sources[producer_code] = {}
+            else:
+                for name in FILL_IN_FIELDS:
+                    if known_data.get(name) in ("", None) and producer.get(name) not in ("", None):
+                        known_data[name] = producer[name]
+                        sources[producer_code][name] = number
+            products[product_code] = (number, producer_code, product)
+        return producers, products
+
+    def write(self):
+        """Write the planned changes; the caller holds the transaction."""
+        now = timezone.now()
+        self._lock_and_check_versions()
+        standard_ids = self._standard_ids()
+        created = Producer.objects.bulk_create(
+            [Producer(province=self.province, code=code, **{**_producer_defaults(), **data})
+             for code, data in self.new_producers], batch_size=BATCH_SIZE)
+        producer_ids = {**self.producer_ids, **{producer.code: producer.pk for producer in created}}
+        if self.changed_producers:
+            objects, fields = [], {"version", "updated_at"}
+            for pk, version, values, changes in self.changed_producers:
+                objects.append(Producer(pk=pk, **{**values, **changes}, version=version + 1, updated_at=now))
+                fields |= changes.keys()
+            Producer.objects.bulk_update(objects, sorted(_field_names(fields)), batch_size=BATCH_SIZE)
+
+        through = Product.standards.through
+        new_products = [
+            Product(code=code, producer_id=producer_ids[producer_code],
+                    **{**_product_defaults(), **{name: value for name, value in data.items() if name != "standards"}})
+            for code, producer_code, data in self.new_products]
+        Product.objects.bulk_create(new_products, batch_size=BATCH_SIZE)
+        links = [through(product_id=product.pk, standard_id=standard_ids[name])
+                 for product, (_code, _producer, data) in zip(new_products, self.new_products)
+                 for name in data.get("standards", ())]
+        if self.changed_products:
+            objects, fields, restandardised = [], {"version", "updated_at"}, []
+            for pk, version, producer_id, values, changes in self.changed_products:
+                changes = dict(changes)
+                if "producer_code" in changes:
+                    producer_id = producer_ids[changes.pop("producer_code")]
+                    fields.add("producer_id")
+                if "standards" in changes:
+                    restandardised.append(pk)
+                    links += [through(product_id=pk, standard_id=standard_ids[name]) for name in changes["standards"]]
+                row = {**values, **changes}
+                row.pop("standards")
+                objects.append(Product(pk=pk, producer_id=producer_id, **row, version=version + 1, updated_at=now))
+                fields |= changes.keys() - {"standards"}
+            Product.objects.bulk_update(objects, sorted(_field_names(fields)), batch_size=BATCH_SIZE)
+            for start in range(0, len(restandardised), BATCH_SIZE):
+                through.objects.filter(product_id__in=restandardised[start:start + BATCH_SIZE]).delete()
+        through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+
+    def _lock_and_check_versions(self):
+        """The rows to update must still be as they were read; a concurrent edit aborts the import."""
+        for model, planned in ((Producer, {pk: version for pk, version, *_ in self.changed_producers}),
+                               (Product, {pk: version for pk, version, *_ in self.changed_products})):
+            pks = sorted(planned)
+            for start in range(0, len(pks), BATCH_SIZE):
+                current = dict(model.objects.select_for_update().filter(pk__in=pks[start:start + BATCH_SIZE])
+                               .values_list("pk", "version"))
+                if any(current.get(pk) != planned[pk] for pk in pks[start:start + BATCH_SIZE]):
+                    raise ImportFailed(_registry_changed())
+
+    def _standard_ids(self):
+        names = {name for *_rest, data in self.new_products for name in data.get("standards", ())}
+        names |= {name for *_rest, changes in self.changed_products for name in changes.get("standards", ())}
+        if not names:
+            return {}
+        ids = dict(Standard.objects.filter(name__in=names).values_list("name", "id"))
+        if names - ids.keys():
+            Standard.objects.bulk_create([Standard(name=name) for name in sorted(names - ids.keys())],
+                                         ignore_conflicts=True)
+            ids = dict(Standard.objects.filter(name__in=names).values_list("name", "id"))
+        return ids
+
+
+def _field_names(attnames):
+    return [name[:-3] if name.endswith("_id") else name for name in attnames]
+
+
+def _producer_defaults():
+    return {"contact_name": "", "phone": "", "house_no": "", "village_no": None, "subdistrict_id": None,
+            "postcode": ""}
+
+
+def _product_defaults():
+    return {"star_level": None, "star_year": None}
+
+
+# --- The template ---------------------------------------------------------------------------
+
+def template_workbook(province):
+    """The blank import workbook for `province`, with drop-down lists for the typed columns."""
+    from .models import District
+
+    with translation.override("th"):
+        lists = {
+            "ประเภทผู้ผลิต": [str(choice.label) for choice in ProducerType],
+            "ประเภทผลิตภัณฑ์": [str(choice.label) for choice in ProductType],
+            "กลุ่มผลิตภัณฑ์": Classification.values,
+            "ระดับดาว": [1, 2, 3, 4, 5],
+            "อำเภอ": list(District.objects.filter(province=province).order_by("code").values_list("name_th", flat=True)),
+        }
+    notes = [(_("Column"), _("What to write"))] + [
+        (column.header, f"{column.alias} · {_('required') if column.required else _('optional')} · {_column_help(column)}")
+        for column in COLUMNS]
+    return write_template([column.header for column in COLUMNS], lists, notes=notes,
+                          text_columns={"รหัสผู้ผลิต", "เบอร์โทรศัพท์", "รหัสไปรษณีย์", "รหัสผลิตภัณฑ์", "บ้านเลขที่"},
+                          widths={"ชื่อผู้ผลิต": 36, "ชื่อผลิตภัณฑ์": 36, "ประเภทผู้ผลิต": 30,
+                                  "ประเภทผลิตภัณฑ์": 26, "มาตรฐานผลิตภัณฑ์": 22})
+
+
+def _column_help(column):
+    return {
+        "producer_code": _("The producer's code, as text."),
+        "producer_type": _("One of the three official types, or the codes 1–3; \"SMEs\" is accepted."),
+        "phone": _("Digits; a number that lost its leading zero gets it back."),
+        "village_no": _("3, \"หมู่ 3\" or \"ม.3\"."),
+        "subdistrict": _("A subdistrict of the district; \"ต.\" may stand before it."),
+        "district": _("A district of the province; \"อ.\" or \"อำเภอ\" may stand before it."),
+        "province": _("May be left empty; otherwise it must be this province."),
+        "registration_year": _("Buddhist Era (2565) or CE (2022), from 2540 to this year."),
+        "product_code": _("The product's code, unique in the registry."),
+        "product_type": _("One of the five official types, or the codes 1–5."),
+        "classification": _("A, B, C or D (\"กลุ่ม D\" is accepted)."),
+        "star_level": _("1 to 5 (\"3 ดาว\" is accepted); empty if unrated."),
+        "star_year": _("The year of the star level, BE or CE."),
+        "standards": _("Several separated by commas, e.g. \"อย., มผช.\"."),
+    }.get(column.field, "")
+
+
+# --- The bad rows ---------------------------------------------------------------------------
+
+def bad_rows_workbook(source, errors, *, header_row):
+    """The rows of the original file that had errors, with an added error column (.xlsx bytes).
+
+    errors: RowError objects or their dicts, as kept in an import batch's summary.
+    """
+    messages = {}
+    for error in errors:
+        error = error if isinstance(error, dict) else asdict(error)
+        text = f"{error['column']}: {error['message']}"
+        messages[error["row"]] = f"{messages[error['row']]}; {text}" if error["row"] in messages else text
+    messages = {row: _("Row %(row)d: %(errors)s") % {"row": row, "errors": text} for row, text in messages.items()}
+    return write_bad_rows(open_sheet(source), header_row, messages, error_header=_("Errors (this column is ignored "
+                                                                                    "when imported)"))
