@@ -1,1 +1,357 @@
-from django.db import models  # noqa: F401
+"""Committee meetings: the record, attendance, the agenda tree, resolutions and the activity plan.
+
+A meeting moves draft → agenda sent → in progress → closed → minutes approved, only through
+meetings/services.py; every move leaves a MeetingEvent. Closing freezes the selection round's
+facts into `Meeting.facts_snapshot`, so a round changed later cannot change the minutes.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from producers.models import EARLIEST_YEAR_BE
+
+
+class MeetingState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AGENDA_SENT = "agenda_sent", _("Agenda sent")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CLOSED = "closed", _("Closed")
+    MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
+
+
+# The record may be edited while the meeting is being prepared or held.
+EDITABLE_STATES = (MeetingState.DRAFT, MeetingState.AGENDA_SENT, MeetingState.IN_PROGRESS)
+# Discussion, votes and resolutions are written during the meeting (or while the record is reopened).
+MINUTING_STATES = (MeetingState.IN_PROGRESS,)
+# The facts shown are frozen, and the record is read-only.
+CLOSED_STATES = (MeetingState.CLOSED, MeetingState.MINUTES_APPROVED)
+
+
+class DocumentSettings(models.Model):
+    """A committee's house style for its official documents; defaults when a committee has none."""
+
+    committee = models.OneToOneField("selection.Committee", on_delete=models.CASCADE,
+                                     related_name="document_settings", verbose_name=_("committee"))
+    margin_top_cm = models.DecimalField(_("top margin (cm)"), max_digits=3, decimal_places=1, default=Decimal("2.5"))
+    margin_bottom_cm = models.DecimalField(_("bottom margin (cm)"), max_digits=3, decimal_places=1,
+                                           default=Decimal("2.0"))
+    margin_left_cm = models.DecimalField(_("left margin (cm)"), max_digits=3, decimal_places=1, default=Decimal("3.0"))
+    margin_right_cm = models.DecimalField(_("right margin (cm)"), max_digits=3, decimal_places=1,
+                                          default=Decimal("2.0"))
+    page_numbers = models.BooleanField(_('page numbers "- 2 -" from the second page'), default=True)
+    thai_digits = models.BooleanField(_("Thai digits for numbers and dates"), default=True)
+
+    class Meta:
+        verbose_name = _("document settings")
+        verbose_name_plural = _("document settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(margin_top_cm__gte=1, margin_top_cm__lte=5, margin_bottom_cm__gte=1,
+                            margin_bottom_cm__lte=5, margin_left_cm__gte=1, margin_left_cm__lte=5,
+                            margin_right_cm__gte=1, margin_right_cm__lte=5),
+                name="document_settings_margins_1_5_cm"),
+        ]
+
+    def __str__(self):
+        return str(self.committee)
+
+    @classmethod
+    def for_committee(cls, committee):
+        """The committee's settings, or unsaved defaults (no query when already loaded)."""
+        try:
+            return committee.document_settings
+        except cls.DoesNotExist:
+            return cls(committee=committee)
+
+
+class Meeting(models.Model):
+    committee = models.ForeignKey("selection.Committee", on_delete=models.PROTECT, related_name="meetings",
+                                  verbose_name=_("committee"))
+    # ครั้งที่ N/YYYY: N counts the committee's meetings within the Buddhist Era year.
+    number = models.PositiveSmallIntegerField(_("meeting number"))
+    year_be = models.PositiveSmallIntegerField(_("year (BE)"))
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    venue = models.CharField(_("venue"), max_length=255)
+    chair = models.ForeignKey("selection.CommitteeMember", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("chair"))
+    secretary = models.ForeignKey("selection.CommitteeMember", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("secretary"))
+    round = models.ForeignKey("selection.SelectionRound", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="meetings", verbose_name=_("selection round"))
+    state = models.CharField(_("state"), max_length=20, choices=MeetingState.choices, default=MeetingState.DRAFT)
+    # เริ่มประชุมเวลา / เลิกประชุมเวลา as they happened; the planned start is start_time.
+    opened_time = models.TimeField(_("meeting opened at"), null=True, blank=True)
+    closed_time = models.TimeField(_("meeting ended at"), null=True, blank=True)
+    # The signature blocks; prefilled from the secretary and the chair.
+    recorder_name = models.CharField(_("minutes recorded by"), max_length=255, blank=True)
+    recorder_position = models.CharField(_("recorder's position"), max_length=255, blank=True)
+    checker_name = models.CharField(_("minutes checked by"), max_length=255, blank=True)
+    checker_position = models.CharField(_("checker's position"), max_length=255, blank=True)
+    # The round's facts as they stood when the meeting closed; None while they are live.
+    facts_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    # Bumped on every save; an edit made from a stale copy is refused, not overwritten.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-number"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "year_be", "number"], name="meeting_number_unique_per_year"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="meeting_number_positive"),
+            models.CheckConstraint(condition=Q(year_be__gte=EARLIEST_YEAR_BE), name="meeting_year_be"),
+            models.CheckConstraint(condition=Q(state__in=MeetingState.values), name="meeting_state_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.committee} ครั้งที่ {self.label}"
+
+    @property
+    def label(self):
+        """1/2565"""
+        return f"{self.number}/{self.year_be}"
+
+    @property
+    def is_editable(self):
+        return self.state in EDITABLE_STATES
+
+    @property
+    def is_closed(self):
+        return self.state in CLOSED_STATES
+
+
+class MeetingAction(models.TextChoices):
+    CREATED = "created", _("Meeting created")
+    EDITED = "edited", _("Meeting details edited")
+    STATE_CHANGED = "state_changed", _("State changed")
+    ATTENDANCE = "attendance", _("Attendance marked")
+    GUESTS = "guests", _("Attendees changed")
+    AGENDA = "agenda", _("Agenda changed")
+    RESOLUTION = "resolution", _("Resolution recorded")
+    ATTACHMENT = "attachment", _("Attachment changed")
+    ACTIVITIES = "activities", _("Activity plan changed")
+    FACTS_FROZEN = "facts_frozen", _("Selection facts frozen")
+
+
+class MeetingEvent(models.Model):
+    """Who did what to a meeting, when, from what state to what, and why."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20, choices=MeetingAction.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    from_state = models.CharField(max_length=20, choices=MeetingState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=MeetingState.choices, blank=True)
+    detail = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["meeting", "-at", "-pk"]
+        verbose_name = _("meeting event")
+        verbose_name_plural = _("meeting events")
+        indexes = [
+            # Meeting page history: a meeting's events, newest first.
+            models.Index(fields=["meeting", "-at"], name="meeting_event_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class AttendanceStatus(models.TextChoices):
+    UNMARKED = "unmarked", _("Not yet marked")
+    PRESENT = "present", _("Present")
+    STAND_IN = "stand_in", _("Present through a stand-in")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")
+
+
+# Those who count towards the quorum and are listed under ผู้มาประชุม.
+ATTENDING = (AttendanceStatus.PRESENT, AttendanceStatus.STAND_IN)
+NOT_ATTENDING = (AttendanceStatus.ABSENT, AttendanceStatus.EXCUSED)
+
+
+class Attendance(models.Model):
+    """A committee member at one meeting. Name and position are copied when the meeting is
+    created, so closed minutes keep them even if the committee changes later."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey("selection.CommitteeMember", on_delete=models.PROTECT, related_name="attendance",
+                               verbose_name=_("member"))
+    name = models.CharField(_("name"), max_length=255)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    committee_role = models.CharField(_("committee role"), max_length=255, blank=True)
+    status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices,
+                              default=AttendanceStatus.UNMARKED)
+    stand_in_name = models.CharField(_("stand-in's name"), max_length=255, blank=True)
+    stand_in_position = models.CharField(_("stand-in's position"), max_length=255, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_member_once_per_meeting"),
+            models.CheckConstraint(condition=Q(status__in=AttendanceStatus.values), name="attendance_status_valid"),
+            models.CheckConstraint(condition=~Q(status=AttendanceStatus.STAND_IN) | ~Q(stand_in_name=""),
+                                   name="attendance_stand_in_named"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def attends(self):
+        return self.status in ATTENDING
+
+
+class Guest(models.Model):
+    """A non-member who attended (ผู้เข้าร่วมประชุม)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(_("name"), max_length=255)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+
+    def __str__(self):
+        return self.name
+
+
+class ItemKind(models.TextChoices):
+    INFORMATION = "information", _("For information")
+    PREVIOUS_MINUTES = "previous_minutes", _("Approval of the previous minutes")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CONSIDERATION = "consideration", _("For consideration")
+    OTHER = "other", _("Other")
+
+
+class RoundFacts(models.TextChoices):
+    """What of the selection round (or the activity plan) an item shows."""
+
+    REGISTRY_SUMMARY = "registry_summary", _("Registry summary")
+    ELIGIBILITY_RULES = "eligibility_rules", _("Eligibility rules")
+    SCREENING_SUMMARY = "screening_summary", _("Screening summary and failures")
+    RANKING = "ranking", _("Ranking")
+    APPROVED_LIST = "approved_list", _("Approved list and reserves")
+    ACTIVITY_PLAN = "activity_plan", _("Activity plan")
+
+
+# Items deciding on products note the members who recused themselves.
+FACTS_WITH_RECUSALS = (RoundFacts.RANKING, RoundFacts.APPROVED_LIST)
+
+
+class AgendaItem(models.Model):
+    """An agenda item (ระเบียบวาระที่ N) or a sub-item (N.M). Numbers follow `order`."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
+                               verbose_name=_("under item"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.INFORMATION)
+    title = models.CharField(_("title"), max_length=500)
+    body = models.TextField(_("text"), blank=True)
+    facts = models.CharField(_("shows from the selection round"), max_length=30, choices=RoundFacts.choices,
+                             blank=True)
+    previous_meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                         verbose_name=_("previous meeting"))
+    discussion = models.TextField(_("discussion"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    votes_for = models.PositiveSmallIntegerField(_("in favour"), null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField(_("against"), null=True, blank=True)
+    votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
+    # Set when the resolution was recorded while fewer members than the quorum attended.
+    without_quorum = models.BooleanField(_("recorded without a quorum"), default=False)
+    resolution_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+    resolution_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ItemKind.values), name="agenda_item_kind_valid"),
+            models.CheckConstraint(condition=Q(facts="") | Q(facts__in=RoundFacts.values),
+                                   name="agenda_item_facts_valid"),
+            models.CheckConstraint(condition=~Q(title=""), name="agenda_item_has_title"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def has_votes(self):
+        return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstain))
+
+
+def attachment_path(instance, filename):
+    return f"meetings/{instance.item.meeting_id}/{filename}"
+
+
+class ItemAttachment(models.Model):
+    """A file sent with an agenda item (สิ่งที่ส่งมาด้วย); served only through the meeting's views."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("title"), max_length=255)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=500)
+    size = models.PositiveBigIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.title
+
+
+class Activity(models.Model):
+    """One activity of the plan a meeting (or a round) carries."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="activities")
+    round = models.ForeignKey("selection.SelectionRound", on_delete=models.CASCADE, null=True, blank=True,
+                              related_name="activities")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("activity"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    # A range of whole months is written as months ("มกราคม – มีนาคม 2565").
+    whole_months = models.BooleanField(_("written as whole months"), default=False)
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    responsible = models.CharField(_("responsible unit"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "round", "order", "pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(condition=Q(meeting__isnull=False) | Q(round__isnull=False),
+                                   name="activity_belongs_to_meeting_or_round"),
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(start_date__isnull=False),
+                                   name="activity_end_needs_start"),
+            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                                   name="activity_dates_ordered"),
+        ]
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,85 @@
+"""Who may do what with a meeting, decided here and nowhere else.
+
+- Officers, admins and the committee's secretary edit the record.
+- The chair approves the minutes and may reopen a closed meeting.
+- The committee's members (chair and secretary included) read everything of their committee.
+- Viewers read only approved minutes.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from kbo_site.roles import VIEWER, group_names, is_admin, is_officer
+from selection.models import CommitteeMember, CommitteeRole
+
+from .models import Meeting, MeetingState
+
+
+def committee_roles(user):
+    """{committee_id: role} for the user's memberships, cached on the user for the request."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_kbo_committee_roles", None)
+    if cached is None:
+        cached = dict(CommitteeMember.objects.filter(user=user).values_list("committee_id", "role"))
+        user._kbo_committee_roles = cached
+    return cached
+
+
+def is_staff_editor(user):
+    return is_admin(user) or is_officer(user)
+
+
+def can_create_meetings(user):
+    return is_staff_editor(user) or CommitteeRole.SECRETARY in committee_roles(user).values()
+
+
+def can_list_meetings(user):
+    return is_staff_editor(user) or bool(committee_roles(user)) or VIEWER in group_names(user)
+
+
+def can_edit(user, meeting):
+    return is_staff_editor(user) or committee_roles(user).get(meeting.committee_id) == CommitteeRole.SECRETARY
+
+
+def is_chair(user, meeting):
+    if meeting.chair_id and meeting.chair.user_id == user.pk:
+        return True
+    return committee_roles(user).get(meeting.committee_id) == CommitteeRole.CHAIR
+
+
+def can_read(user, meeting):
+    return can_edit(user, meeting) or meeting.committee_id in committee_roles(user)
+
+
+def can_read_minutes(user, meeting):
+    if can_read(user, meeting):
+        return True
+    return meeting.state == MeetingState.MINUTES_APPROVED and VIEWER in group_names(user)
+
+
+def visible_meetings(user, queryset=None):
+    """The meetings a user's list shows."""
+    queryset = Meeting.objects.all() if queryset is None else queryset
+    if is_staff_editor(user):
+        return queryset
+    committees = list(committee_roles(user))
+    if VIEWER in group_names(user):
+        from django.db.models import Q
+
+        return queryset.filter(Q(committee__in=committees) | Q(state=MeetingState.MINUTES_APPROVED))
+    return queryset.filter(committee__in=committees)
+
+
+READ, MINUTES, EDIT, CHAIR = "read", "minutes", "edit", "chair"
+_CHECKS = {READ: can_read, MINUTES: can_read_minutes, EDIT: can_edit, CHAIR: is_chair}
+
+
+def get_meeting_for(user, pk, need=READ):
+    """The meeting if `user` may do `need` with it; 404 if it does not exist, 403 otherwise."""
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("committee", "committee__document_settings", "chair", "secretary", "round"),
+        pk=pk)
+    if not _CHECKS[need](user, meeting):
+        raise PermissionDenied
+    return meeting
