@@ -25,17 +25,9 @@ from django.utils.translation import gettext as _
 from . import cleaning
 from .cleaning import clean_text, is_blank, key
 from .models import Classification, Producer, ProducerType, Product, ProductType, Standard
-from .workbooks import WorkbookRefused, open_sheet, write_bad_rows, write_template
+from .workbooks import ImportFailed, WorkbookRefused, open_sheet, write_bad_rows, write_template
 
 __all__ = ["COLUMNS", "ImportFailed", "ImportReport", "WorkbookRefused", "import_registry", "template_workbook"]
-
-
-class ImportFailed(Exception):
-    """An import step that cannot be done; the message tells the admin what to do."""
-
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

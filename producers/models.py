@@ -215,7 +215,11 @@ class ImportStatus(models.TextChoices):
 
 
 class ImportBatch(models.Model):
-    """One uploaded workbook: its preview, its confirmation, and the counts it gave."""
+    """One uploaded workbook: its preview, its confirmation, and the counts it gave.
+
+    The row records each change of state: uploaded (previewed or refused) by and at,
+    confirmed by and at, discarded by and at.
+    """
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("uploaded by"))
@@ -224,22 +228,41 @@ class ImportBatch(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(_("size"), default=0)
-    # Relative to MEDIA_ROOT, random name; kept until confirmed or discarded.
+    # Relative to MEDIA_ROOT, random name, outside the web root. Kept after the import for the
+    # bad-rows download; deleted when the batch is discarded or refused.
     stored_path = models.CharField(max_length=255, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices,
                               default=ImportStatus.PREVIEWED)
     header_row = models.PositiveIntegerField(null=True, blank=True)
+    # The report's as_dict() without its errors: counts and ignored columns (the preview's, then
+    # the import's). The errors, possibly thousands, live apart so the history need not load them.
     summary = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     message = models.TextField(blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                      blank=True, related_name="+", verbose_name=_("confirmed by"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    discarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="+", verbose_name=_("discarded by"))
+    discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-uploaded_at"]
+        ordering = ["-uploaded_at", "-id"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_batch_status_valid"),
+        ]
+        indexes = [
+            # The import history page: newest first.
+            models.Index(fields=["-uploaded_at"], name="import_batch_uploaded_idx"),
+        ]
 
     def __str__(self):
         return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("producers:import_preview", kwargs={"pk": self.pk})

@@ -12,6 +12,7 @@ import io
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 import olefile
@@ -39,12 +40,16 @@ _ROW_REF = re.compile(rb'<row[^>]*?\sr="(\d+)"')
 _CELL_COLUMN = re.compile(rb' r="([A-Z]{2,3})\d')
 
 
-class WorkbookRefused(Exception):
-    """The file cannot be used as a workbook; nothing was read from it and nothing written."""
+class ImportFailed(Exception):
+    """An import that cannot be done; the message tells the admin what to do. Nothing was written."""
 
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+class WorkbookRefused(ImportFailed):
+    """The file itself cannot be used: not a workbook, protected, too large, no header row, …"""
 
 
 def _file_size(source):
@@ -101,7 +106,7 @@ def _check_zip(stream):
                     else:
                         while member.read(_READ_CHUNK):
                             pass
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
                     NotImplementedError, RuntimeError):
                 # RuntimeError: an entry encrypted the old zip way.
                 raise WorkbookRefused(_damaged()) from None
