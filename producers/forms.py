@@ -25,6 +25,13 @@ def label(model, name):
     return model._meta.get_field(name).verbose_name
 
 
+def select(label, choices=(), required=True, **kwargs):
+    """A drop-down whose value is validated by the shared cleaning function (clean_<field>),
+    not by Django's choice check, so that typed and imported values meet the same rules."""
+    return forms.CharField(label=label, required=required, max_length=300,
+                           widget=forms.Select(choices=choices), **kwargs)
+
+
 def subdistrict_choices(province, district_code=None):
     """The subdistricts of one district; without a district, all of the province's,
     grouped by district (so the form also works without JavaScript)."""
@@ -50,8 +57,7 @@ class VersionedForm(forms.Form):
 class ProducerForm(VersionedForm):
     code = forms.CharField(label=label(Producer, "code"), max_length=100)
     name = forms.CharField(label=label(Producer, "name"), max_length=300)
-    producer_type = forms.ChoiceField(label=label(Producer, "producer_type"),
-                                      choices=BLANK + ProducerType.choices)
+    producer_type = select(label(Producer, "producer_type"), BLANK + ProducerType.choices)
     registration_year = forms.CharField(label=label(Producer, "registration_year"), max_length=20,
                                         help_text=_("Buddhist Era, e.g. 2560 (a CE year such as 2017 is converted)."))
     contact_name = forms.CharField(label=label(Producer, "contact_name"), max_length=300, required=False)
@@ -59,8 +65,8 @@ class ProducerForm(VersionedForm):
     house_no = forms.CharField(label=label(Producer, "house_no"), max_length=100, required=False)
     village_no = forms.CharField(label=label(Producer, "village_no"), max_length=20, required=False,
                                  help_text=_("A number: 3, \"หมู่ 3\" or \"ม.3\"."))
-    district = forms.ChoiceField(label=label(Producer, "district"))
-    subdistrict = forms.CharField(label=label(Producer, "subdistrict"), required=False, widget=forms.Select)
+    district = select(label(Producer, "district"))
+    subdistrict = select(label(Producer, "subdistrict"), required=False)
     postcode = forms.CharField(label=label(Producer, "postcode"), max_length=20, required=False,
                                help_text=_("Left empty, it is taken from the subdistrict."))
 
@@ -81,7 +87,7 @@ class ProducerForm(VersionedForm):
         self.gazetteer = cleaning.Gazetteer.for_province(self.province)
         districts = sorted({d.code: d for d in self.gazetteer.districts_by_key.values()}.values(),
                            key=lambda d: d.code)
-        self.fields["district"].choices = BLANK + [(d.code, d.name_th) for d in districts]
+        self.fields["district"].widget.choices = BLANK + [(d.code, d.name_th) for d in districts]
         self.fields["district"].widget.attrs.update({
             # Reload the subdistrict options when the district changes.
             "hx-get": reverse_lazy("producers:subdistrict_options"),
@@ -89,9 +95,8 @@ class ProducerForm(VersionedForm):
             "hx-trigger": "change",
             "hx-swap": "innerHTML",
         })
-        district_code = self.data.get("district") if self.is_bound else self.initial.get("district")
-        if district_code not in {d.code for d in districts}:
-            district_code = None
+        typed = self.data.get("district") if self.is_bound else self.initial.get("district")
+        district_code = self._district_code(typed)
         self.fields["subdistrict"].widget.choices = subdistrict_choices(self.province, district_code)
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -113,6 +118,12 @@ class ProducerForm(VersionedForm):
                     Column("postcode", css_class="col-md-4")),
             ),
         )
+
+    def _district_code(self, value):
+        try:
+            return self.gazetteer.district(value).code
+        except ValidationError:
+            return None
 
     def clean_code(self):
         return cleaning.code(self.cleaned_data["code"])
@@ -147,9 +158,10 @@ class ProducerForm(VersionedForm):
     def clean(self):
         data = super().clean()
         district = data.get("district")
+        typed = data.pop("subdistrict", None)
         if district is not None:
             try:
-                data["subdistrict"] = self.gazetteer.subdistrict(data.get("subdistrict"), district)
+                data["subdistrict"] = self.gazetteer.subdistrict(typed, district)
             except ValidationError as error:
                 self.add_error("subdistrict", error)
         subdistrict = data.get("subdistrict")
@@ -163,10 +175,9 @@ class ProductForm(VersionedForm):
                                help_text=_("The producer's code, e.g. the one on the producer's page."))
     code = forms.CharField(label=label(Product, "code"), max_length=100)
     name = forms.CharField(label=label(Product, "name"), max_length=300)
-    product_type = forms.ChoiceField(label=label(Product, "product_type"), choices=BLANK + ProductType.choices)
-    classification = forms.ChoiceField(label=label(Product, "classification"),
-                                       choices=BLANK + Classification.choices)
-    star_level = forms.ChoiceField(label=label(Product, "star_level"), choices=STAR_CHOICES, required=False)
+    product_type = select(label(Product, "product_type"), BLANK + ProductType.choices)
+    classification = select(label(Product, "classification"), BLANK + Classification.choices)
+    star_level = select(label(Product, "star_level"), STAR_CHOICES, required=False)
     star_year = forms.CharField(label=label(Product, "star_year"), max_length=20, required=False,
                                 help_text=_("The OPC selection year that gave the stars, e.g. 2562."))
     standards = forms.CharField(label=label(Product, "standards"), max_length=500, required=False,

@@ -11,6 +11,7 @@ import json
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import Producer, Product, Standard
@@ -68,7 +69,10 @@ def _set_standards(product, names):
 
 
 def _log(obj, *, by, flag, fields=()):
-    message = [{"added": {}}] if flag == ADDITION else [{"changed": {"fields": list(fields)}}]
+    # Stored untranslated, like the admin's own messages, and translated when read.
+    with translation.override(None):
+        labels = [str(obj._meta.get_field(name).verbose_name) for name in fields]
+    message = [{"added": {}}] if flag == ADDITION else [{"changed": {"fields": labels}}]
     LogEntry.objects.create(
         user_id=by.pk,
         content_type=ContentType.objects.get_for_model(type(obj)),

@@ -72,9 +72,9 @@ def product_list(request):
     queryset = Product.objects.select_related("producer__district").prefetch_related("standards")
     filterset = ProductFilter(request.GET, queryset=queryset, request=request)
     columns = [
-        ("code", _("product code"), ""),
+        ("code", _("product code"), "d-none d-md-table-cell"),
         ("name", _("product name"), ""),
-        ("producer", _("producer"), ""),
+        ("producer", _("producer"), "d-none d-sm-table-cell"),
         ("district", _("district"), "d-none d-md-table-cell"),
         ("product_type", _("product type"), "d-none d-lg-table-cell"),
         ("classification", _("Group"), ""),
@@ -93,7 +93,7 @@ def producer_list(request):
     queryset = Producer.objects.select_related("district", "subdistrict")
     filterset = ProducerFilter(request.GET, queryset=queryset, request=request)
     columns = [
-        ("code", _("producer code"), ""),
+        ("code", _("producer code"), "d-none d-md-table-cell"),
         ("name", _("producer name"), ""),
         ("producer_type", _("producer type"), "d-none d-lg-table-cell"),
         ("district", _("district"), "d-none d-md-table-cell"),
