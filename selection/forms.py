@@ -1,0 +1,177 @@
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from producers.models import Standard
+
+from .models import (
+    STATE_ORDER,
+    Committee,
+    CommitteeMember,
+    ConflictType,
+    DecisionKind,
+    RoundState,
+    SelectionRound,
+)
+
+ROUND_SETTINGS = (
+    "name", "number", "fiscal_year", "quota", "reserves",
+    "rule_producer_type", "rule_registration", "registration_year_from", "registration_year_to",
+    "rule_classification", "max_star_level", "rule_standards", "rule_one_per_producer",
+    "min_scorers", "disagreement_threshold", "deciding", "tie_break_median", "tie_break_criterion",
+)
+
+
+class RoundForm(forms.ModelForm):
+    required_standards = forms.ModelMultipleChoiceField(
+        queryset=Standard.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Required standards"))
+
+    class Meta:
+        model = SelectionRound
+        fields = ("committee", *ROUND_SETTINGS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["committee"]
+            self.fields["tie_break_criterion"].queryset = self.instance.criteria.all()
+            self.initial["required_standards"] = list(self.instance.required_standards.all())
+        else:
+            self.fields["committee"].queryset = Committee.objects.all()
+            self.fields["committee"].required = False
+            self.fields["committee"].help_text = _("Leave empty to create the provincial KBO committee.")
+            del self.fields["tie_break_criterion"]
+        self.fields["tie_break_median"].help_text = _(
+            "The tie-break rule is stated before scoring opens and printed with the results.")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("registration_year_from"), data.get("registration_year_to")
+        if start and end and start > end:
+            self.add_error("registration_year_to", _("The last year must not be before the first year."))
+        return data
+
+    def changes(self):
+        return {name: self.cleaned_data[name] for name in ROUND_SETTINGS if name in self.cleaned_data}
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Criterion"), max_length=255)
+    max_score = forms.IntegerField(label=_("Maximum score"), min_value=1, max_value=1000)
+    weight = forms.DecimalField(label=_("Weight"), min_value=Decimal("0.01"), max_digits=5, decimal_places=2,
+                                initial=1)
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True)
+
+
+def criteria_initial(round):
+    return [{"name": c.name, "max_score": c.max_score, "weight": c.weight, "description": c.description}
+            for c in round.criteria.all()]
+
+
+class CommitteeMemberForm(forms.ModelForm):
+    class Meta:
+        model = CommitteeMember
+        fields = ("user", "role", "position", "scores", "order")
+
+    def __init__(self, *args, committee, **kwargs):
+        super().__init__(*args, **kwargs)
+        taken = committee.members.values_list("user_id", flat=True)
+        self.fields["user"].queryset = (get_user_model().objects.filter(is_active=True).exclude(pk__in=taken)
+                                        .order_by("first_name", "username"))
+        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        self.instance.committee = committee
+
+
+class BulkCodesForm(forms.Form):
+    codes = forms.CharField(label=_("Product codes"), widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("One code per line, or separated by spaces or commas."))
+
+
+OVERRIDE_CHOICES = (("pass", _("Pass")), ("fail", _("Fail")), ("clear", _("Remove the override")))
+
+
+class OverrideForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Result"), choices=OVERRIDE_CHOICES, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") in ("pass", "fail") and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Write the reason for the override."))
+        return data
+
+    @property
+    def passed(self):
+        return {"pass": True, "fail": False, "clear": None}[self.cleaned_data["outcome"]]
+
+
+class ConflictForm(forms.Form):
+    conflict_type = forms.ChoiceField(label=_("Type of conflict"), choices=ConflictType.choices,
+                                      widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OfficerConflictForm(ConflictForm):
+    member = forms.ModelChoiceField(label=_("Committee member"), queryset=CommitteeMember.objects.none())
+    submission = forms.ModelChoiceField(label=_("Submission"), queryset=None)
+
+    field_order = ("member", "submission", "conflict_type", "note")
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = CommitteeMember.objects.filter(committee_id=round.committee_id,
+                                                                        scores=True).select_related("user")
+        self.fields["member"].label_from_instance = lambda m: f"{m.full_name} ({m.get_role_display()})"
+        self.fields["submission"].queryset = round.submissions.filter(eligible=True).select_related("product")
+        self.fields["submission"].label_from_instance = lambda s: f"{s.product.code} {s.product.name}"
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    submission = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=DecisionKind.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReopenForm(forms.Form):
+    to_state = forms.ChoiceField(label=_("Reopen to"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, round, **kwargs):
+        super().__init__(*args, **kwargs)
+        earlier = STATE_ORDER[:STATE_ORDER.index(round.state)]
+        self.fields["to_state"].choices = [(s.value, s.label) for s in reversed(earlier)]
+        self.fields["to_state"].initial = earlier[-1] if earlier else None
+
+
+def score_field(criterion):
+    return forms.DecimalField(
+        label=criterion.name, required=False, min_value=0, max_value=criterion.max_score, max_digits=5,
+        decimal_places=1,
+        error_messages={
+            "min_value": _("Enter a score from 0 to %(max)s.") % {"max": criterion.max_score},
+            "max_value": _("Enter a score from 0 to %(max)s.") % {"max": criterion.max_score},
+            "invalid": _("Enter a number from 0 to %(max)s.") % {"max": criterion.max_score},
+            "max_decimal_places": _("Use at most one decimal place."),
+            "max_digits": _("Enter a score from 0 to %(max)s.") % {"max": criterion.max_score},
+        })
+
+
+def parse_score(criterion, raw):
+    """(value or None, error message or None), using the same field as the form."""
+    field = score_field(criterion)
+    try:
+        return field.clean((raw or "").strip()), None
+    except forms.ValidationError as error:
+        return None, error.messages[0]
+

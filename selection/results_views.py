@@ -1,0 +1,217 @@
+"""The ranking, the cut and its approval, the live results page, the export and the history."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import exporting, facts, rules, services
+from .forms import DecisionForm, ReopenForm
+from .models import Approval, AuditEntry, ChairDecision, CommitteeMember, Conflict, RoundState, Score, ScoreSheet
+from .ranking import compute_ranking
+
+HISTORY_PAGE = 50
+# A member whose mean is this many standard deviations from the mean of all totals is shown as
+# scoring harshly or leniently.
+LEAN = 0.5
+
+
+def _viewer_conflicts(user, round):
+    member = rules.membership(user, round)
+    if member is None:
+        return set()
+    return set(Conflict.objects.filter(member=member, submission__round=round).values_list("submission_id", flat=True))
+
+
+def _comparison(round, current):
+    """Rows whose rank or status differ from the last frozen approval, when it was superseded."""
+    approval = Approval.objects.filter(round=round).select_related("approved_by").first()
+    if approval is None or approval.superseded_at is None:
+        return None, []
+    frozen = {r["product_code"]: r for r in approval.snapshot["rows"]}
+    changes = []
+    for row in current.rows:
+        before = frozen.pop(row.submission.product.code, None)
+        now = facts.ranking_row(row, round)
+        if before is None or before["status"] != now["status"] or before["rank"] != now["rank"] \
+                or before["score"] != now["score"]:
+            changes.append({"before": before, "now": now})
+    for before in frozen.values():
+        changes.append({"before": before, "now": None})
+    return approval, changes
+
+
+def ranking(request, pk):
+    round = rules.get_round_for(request.user, pk)
+    if not rules.scoring_is_closed(round):
+        return render(request, "selection/ranking_pending.html", {
+            "round": round, "can_project": rules.can_project_results(request.user, round)})
+    current = compute_ranking(round)
+    hidden = _viewer_conflicts(request.user, round)
+    approval, changes = _comparison(round, current)
+    is_chair = rules.is_chair(request.user, round)
+    member_scores = []
+    for row in current.rows:
+        member_scores.append({
+            "row": row, "hidden": row.pk in hidden,
+            "cells": [None if m.pk in row.conflicted else row.totals.get(m.pk) for m in current.members],
+            "conflicted": [m.pk in row.conflicted for m in current.members],
+        })
+    return render(request, "selection/ranking.html", {
+        "round": round, "ranking": current, "hidden": hidden, "is_chair": is_chair,
+        "spreads": _spreads(current),
+        "editable": is_chair and round.state == RoundState.RANKING,
+        "member_scores": member_scores,
+        "approval": facts.current_approval(round) if round.state == RoundState.APPROVED else None,
+        "superseded": approval, "changes": changes,
+        "decisions": ChairDecision.objects.filter(round=round).select_related("submission__product", "decided_by"),
+        "can_project": rules.can_project_results(request.user, round),
+    })
+
+
+def _spreads(current):
+    """Each member's mean against the mean of all totals: who scores harshly or leniently."""
+    out = []
+    for spread in current.member_spreads:
+        lean = ""
+        if spread.mean is not None and current.grand_stdev:
+            diff = spread.mean - current.grand_mean
+            if diff < -LEAN * current.grand_stdev:
+                lean = "harsh"
+            elif diff > LEAN * current.grand_stdev:
+                lean = "lenient"
+        out.append({"spread": spread, "lean": lean,
+                    "diff": None if spread.mean is None else spread.mean - current.grand_mean})
+    return out
+
+
+@require_POST
+def close_scoring(request, pk):
+    round = rules.get_round_for(request.user, pk, rules.is_chair)
+    try:
+        services.close_scoring(round, by=request.user)
+    except services.SelectionError as error:
+        messages.error(request, error.message)
+        return redirect("selection:round_detail", pk=round.pk)
+    messages.success(request, _("Scoring is closed. The ranking below is computed from the scores submitted."))
+    return redirect("selection:ranking", pk=round.pk)
+
+
+@require_POST
+def decision_add(request, pk):
+    round = rules.get_round_for(request.user, pk, rules.is_chair)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the reason for the decision."))
+        return redirect("selection:ranking", pk=round.pk)
+    submission = get_object_or_404(round.submissions, pk=form.cleaned_data["submission"])
+    try:
+        services.record_decision(round, submission, kind=form.cleaned_data["kind"],
+                                 reason=form.cleaned_data["reason"], by=request.user)
+    except services.SelectionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Decision recorded."))
+    return redirect(f"{reverse('selection:ranking', kwargs={'pk': round.pk})}#r{submission.pk}")
+
+
+@require_POST
+def decision_withdraw(request, pk, did):
+    round = rules.get_round_for(request.user, pk, rules.is_chair)
+    decision = get_object_or_404(ChairDecision, pk=did, round=round)
+    try:
+        services.withdraw_decision(decision, by=request.user)
+    except services.SelectionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Decision withdrawn."))
+    return redirect("selection:ranking", pk=round.pk)
+
+
+@require_POST
+def approve(request, pk):
+    round = rules.get_round_for(request.user, pk, rules.is_chair)
+    try:
+        services.approve(round, by=request.user)
+    except services.SelectionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The list is approved and frozen."))
+    return redirect("selection:ranking", pk=round.pk)
+
+
+def reopen(request, pk):
+    round = rules.get_round_for(request.user, pk, rules.is_chair)
+    if round.state == RoundState.DRAFT:
+        messages.error(request, _("A draft round has no earlier state to reopen to."))
+        return redirect("selection:round_detail", pk=round.pk)
+    form = ReopenForm(request.POST or None, round=round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reopen(round, to_state=form.cleaned_data["to_state"], reason=form.cleaned_data["reason"],
+                            by=request.user)
+        except services.SelectionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The round is reopened."))
+            return redirect("selection:round_detail", pk=round.pk)
+    return render(request, "selection/reopen_form.html", {"round": round, "form": form})
+
+
+def results_live(request, pk):
+    """The page the secretary projects: progress and aggregates while members score, the
+    ranking once scoring is closed. Polled by htmx every few seconds."""
+    round = rules.get_round_for(request.user, pk, rules.can_project_results)
+    current = compute_ranking(round)
+    hidden = _viewer_conflicts(request.user, round)
+    needed = round.criteria.count()
+    members = (CommitteeMember.objects.filter(committee_id=round.committee_id, scores=True)
+               .select_related("user")
+               .annotate(scored=Count("given_scores", filter=Q(given_scores__submission__round=round,
+                                                               given_scores__value__isnull=False))))
+    submitted = set(ScoreSheet.objects.filter(round=round, submitted_at__isnull=False).values_list("member_id",
+                                                                                                   flat=True))
+    eligible = round.submissions.filter(eligible=True).count()
+    conflicts = dict(Conflict.objects.filter(submission__round=round).values_list("member_id")
+                     .annotate(n=Count("pk")).values_list("member_id", "n"))
+    progress = [{"member": m, "scored": m.scored, "needed": (eligible - conflicts.get(m.pk, 0)) * needed,
+                 "submitted": m.pk in submitted} for m in members]
+    context = {
+        "round": round, "ranking": current, "hidden": hidden, "progress": progress, "now": timezone.now(),
+        "closed": rules.scoring_is_closed(round), "score_count": Score.objects.filter(
+            submission__round=round, value__isnull=False).count(),
+    }
+    if request.htmx:
+        return render(request, "selection/_results_live.html", context)
+    return render(request, "selection/results_live.html", context)
+
+
+def export(request, pk):
+    round = rules.get_round_for(request.user, pk, rules.can_project_results)
+    if not rules.scoring_is_closed(round):
+        messages.error(request, _("The results can be exported once the chair has closed scoring."))
+        return redirect("selection:round_detail", pk=round.pk)
+    content = exporting.write_results(round, compute_ranking(round))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{exporting.filename(round, timezone.localdate())}"'
+    return response
+
+
+def history(request, pk):
+    round = rules.get_round_for(request.user, pk)
+    entries = AuditEntry.objects.filter(round=round).select_related("by", "submission__product")
+    action = request.GET.get("action", "")
+    if action:
+        entries = entries.filter(action=action)
+    page = Paginator(entries, HISTORY_PAGE).get_page(request.GET.get("page"))
+    return render(request, "selection/history.html", {
+        "round": round, "page": page, "action": action,
+        "actions": AuditEntry._meta.get_field("action").choices,
+        "transitions": round.transitions.select_related("by"),
+    })

@@ -1,0 +1,219 @@
+"""The committee's scoring pages (built for a phone) and conflicts of interest.
+
+Autosave: each score field posts itself with htmx on change, with the version it was showing;
+the answer swaps only that field's "saved" state and version (out of band). Without
+JavaScript the whole form posts and the page reloads.
+"""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import rules, services
+from .forms import ConflictForm, OfficerConflictForm, WithdrawForm, parse_score
+from .models import Conflict, RoundState, Score, ScoreComment, ScoreSheet, Submission
+from .ranking import compute_ranking
+
+
+def _scoring(request, pk):
+    round = rules.get_round_for(request.user, pk, rules.can_score)
+    return round, rules.membership(request.user, round)
+
+
+def _eligible(round):
+    return (round.submissions.filter(eligible=True)
+            .select_related("product__producer__district").order_by("product__code"))
+
+
+def score_list(request, pk):
+    round, member = _scoring(request, pk)
+    needed = round.criteria.count()
+    submissions = list(_eligible(round).annotate(
+        mine=Count("scores", filter=Q(scores__member=member, scores__value__isnull=False))))
+    conflicts = set(Conflict.objects.filter(member=member, submission__round=round)
+                    .values_list("submission_id", flat=True))
+    sheet = ScoreSheet.objects.filter(round=round, member=member).first()
+    submitted = bool(sheet and sheet.submitted_at)
+    aggregates = {}
+    if rules.can_see_aggregates(member, round):
+        aggregates = {row.pk: row for row in compute_ranking(round).rows if row.pk not in conflicts}
+    items = []
+    for s in submissions:
+        conflicted = s.pk in conflicts
+        items.append({"submission": s, "conflicted": conflicted, "done": not conflicted and s.mine >= needed,
+                      "started": s.mine > 0, "aggregate": aggregates.get(s.pk)})
+    to_score = [i for i in items if not i["conflicted"]]
+    return render(request, "selection/score_list.html", {
+        "round": round, "member": member, "items": items, "submitted": submitted, "sheet": sheet,
+        "done": sum(1 for i in to_score if i["done"]), "to_score": len(to_score),
+        "scoring_open": rules.scoring_is_open(round), "show_aggregates": bool(aggregates),
+    })
+
+
+def _field_states(member, submission, criteria):
+    scores = {s.criterion_id: s for s in Score.objects.filter(member=member, submission=submission)}
+    return [{"criterion": c, "score": scores.get(c.pk)} for c in criteria]
+
+
+def _total(member, submission, criteria):
+    values = {s.criterion_id: s.value for s in Score.objects.filter(member=member, submission=submission,
+                                                                      value__isnull=False)}
+    if len(values) != len(criteria) or not criteria:
+        return None
+    denominator = sum(float(c.weight) * c.max_score for c in criteria)
+    return 100 * sum(float(c.weight) * float(values[c.pk]) for c in criteria) / denominator
+
+
+def score_form(request, pk, sid):
+    round, member = _scoring(request, pk)
+    submission = get_object_or_404(Submission.objects.select_related("product__producer__district"),
+                                   pk=sid, round=round, eligible=True)
+    product = submission.product
+    criteria = list(round.criteria.all())
+    conflict = Conflict.objects.filter(member=member, submission=submission).first()
+    order = list(_eligible(round).values_list("pk", flat=True))
+    index = order.index(submission.pk)
+    submitted = rules.has_submitted(member, round)
+    return render(request, "selection/score_form.html", {
+        "round": round, "member": member, "submission": submission, "product": product,
+        "standards": list(product.standards.all()),
+        "fields": [] if conflict else _field_states(member, submission, criteria),
+        "comment": ScoreComment.objects.filter(member=member, submission=submission).first(),
+        "conflict": conflict,
+        "total": None if conflict else _total(member, submission, criteria),
+        "editable": rules.scoring_is_open(round) and not submitted and not conflict,
+        "previous": order[index - 1] if index > 0 else None,
+        "next": order[index + 1] if index + 1 < len(order) else None,
+        "position": index + 1, "count": len(order),
+    })
+
+
+@require_POST
+def score_save(request, pk, sid):
+    round, member = _scoring(request, pk)
+    submission = get_object_or_404(Submission, pk=sid, round=round)
+    submission.round = round
+    criteria = list(round.criteria.all())
+    states = []
+    for criterion in criteria:
+        key = f"value_{criterion.pk}"
+        if key not in request.POST:
+            continue
+        state = {"criterion": criterion}
+        value, error = parse_score(criterion, request.POST[key])
+        if error:
+            state["error"] = error
+            state["score"] = Score.objects.filter(member=member, submission=submission, criterion=criterion).first()
+        else:
+            try:
+                version = int(request.POST.get(f"version_{criterion.pk}") or 0)
+            except ValueError:
+                version = 0
+            try:
+                state["score"] = services.save_score(submission, member, criterion, value, version=version,
+                                                     by=request.user)
+                state["saved_at"] = timezone.now()
+            except services.StaleScoreError as stale:
+                state["error"], state["score"], state["stale"] = stale.message, stale.current, True
+            except services.SelectionError as failure:
+                state["error"] = failure.message
+        states.append(state)
+    comment_state = None
+    if "comment" in request.POST:
+        comment_state = {}
+        try:
+            version = int(request.POST.get("comment_version") or 0)
+        except ValueError:
+            version = 0
+        try:
+            comment_state["comment"] = services.save_comment(submission, member, request.POST["comment"],
+                                                             version=version, by=request.user)
+            comment_state["saved_at"] = timezone.now()
+        except services.StaleScoreError as stale:
+            comment_state["error"], comment_state["comment"] = stale.message, stale.current
+        except services.SelectionError as failure:
+            comment_state["error"] = failure.message
+    if request.htmx:
+        return render(request, "selection/_score_status.html", {
+            "states": states, "comment_state": comment_state, "total": _total(member, submission, criteria),
+            "submission": submission})
+    errors = [s["error"] for s in states if "error" in s]
+    if comment_state and "error" in comment_state:
+        errors.append(comment_state["error"])
+    for error in errors:
+        messages.error(request, error)
+    if not errors:
+        messages.success(request, _("Saved."))
+    return redirect("selection:score_form", pk=round.pk, sid=submission.pk)
+
+
+@require_POST
+def scores_submit(request, pk):
+    round, member = _scoring(request, pk)
+    try:
+        services.submit_scores(round, member, by=request.user)
+    except services.SelectionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your scores are submitted. You can now see the others' scores in aggregate."))
+    return redirect("selection:score_list", pk=round.pk)
+
+
+def conflict_declare(request, pk, sid):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.membership(u, r) is not None)
+    member = rules.membership(request.user, round)
+    submission = get_object_or_404(Submission.objects.select_related("product__producer"), pk=sid, round=round,
+                                   eligible=True)
+    form = ConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_conflict(submission, member, conflict_type=form.cleaned_data["conflict_type"],
+                                      note=form.cleaned_data["note"], by=request.user)
+        except services.SelectionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Conflict of interest recorded: you will not see or score %(code)s.") % {
+                "code": submission.product.code})
+            if member.scores:
+                return redirect("selection:score_list", pk=round.pk)
+            return redirect("selection:round_detail", pk=round.pk)
+    return render(request, "selection/conflict_form.html", {"round": round, "submission": submission, "form": form})
+
+
+def conflict_list(request, pk):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    form = OfficerConflictForm(request.POST or None, round=round)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_conflict(form.cleaned_data["submission"], form.cleaned_data["member"],
+                                      conflict_type=form.cleaned_data["conflict_type"],
+                                      note=form.cleaned_data["note"], by=request.user)
+        except services.SelectionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Conflict of interest recorded."))
+            return redirect("selection:conflict_list", pk=round.pk)
+    conflicts = (Conflict.objects.filter(submission__round=round)
+                 .select_related("member__user", "submission__product", "declared_by")
+                 .order_by("member__order", "submission__product__code"))
+    return render(request, "selection/conflict_list.html", {
+        "round": round, "form": form, "conflicts": conflicts, "withdraw_form": WithdrawForm(),
+        "open": round.state not in (RoundState.RANKING, RoundState.APPROVED)})
+
+
+@require_POST
+def conflict_withdraw(request, pk, cid):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    conflict = get_object_or_404(Conflict.objects.select_related("member__user", "submission"), pk=cid,
+                                 submission__round=round)
+    form = WithdrawForm(request.POST)
+    try:
+        services.withdraw_conflict(conflict, reason=form.data.get("reason", ""), by=request.user)
+    except services.SelectionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Conflict withdrawn."))
+    return redirect("selection:conflict_list", pk=round.pk)

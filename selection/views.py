@@ -1,0 +1,283 @@
+"""Round pages for officers and the committee: rounds, committee, submissions, screening.
+
+Scoring pages are in scoring_views.py, the ranking and the cut in results_views.py. Every
+view gets its round through rules.get_round_for and calls one service.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kbo_site.roles import role_required
+from producers.models import Product
+
+from . import rules, screening, services
+from .forms import BulkCodesForm, CommitteeMemberForm, CriterionFormSet, OverrideForm, RoundForm, criteria_initial
+from .ranking import tie_break_text
+from .models import (
+    SETTINGS_OPEN,
+    STATE_ORDER,
+    SUBMISSIONS_OPEN,
+    Committee,
+    CommitteeMember,
+    RoundState,
+    ScoreSheet,
+    ScreeningResult,
+    SelectionRound,
+    Submission,
+)
+
+DEFAULT_COMMITTEE = "คณะกรรมการเครือข่ายองค์ความรู้ (Knowledge-Based OTOP : KBO) จังหวัดเชียงใหม่"
+SEARCH_LIMIT = 20
+
+
+def _fail(request, error):
+    messages.error(request, error.message)
+
+
+def round_list(request):
+    user = request.user
+    rounds = SelectionRound.objects.select_related("committee").annotate(
+        submission_count=Count("submissions", distinct=True),
+        eligible_count=Count("submissions", filter=Q(submissions__eligible=True), distinct=True))
+    if not rules.can_manage_rounds(user):
+        committees = CommitteeMember.objects.filter(user=user).values_list("committee_id", flat=True)
+        rounds = rounds.filter(committee_id__in=committees)
+        if not rules.is_committee_member(user):
+            raise PermissionDenied
+    return render(request, "selection/round_list.html", {"rounds": rounds})
+
+
+@role_required(rules.can_manage_rounds)
+def round_create(request):
+    form = RoundForm(request.POST or None, initial={"name": "KBO จังหวัดเชียงใหม่ ปี 2565", "fiscal_year": 2565})
+    if request.method == "POST" and form.is_valid():
+        committee = form.cleaned_data.get("committee") or Committee.objects.first() or Committee.objects.create(
+            name=DEFAULT_COMMITTEE)
+        settings = form.changes()
+        round = services.create_round(committee=committee, by=request.user,
+                                      required_standards=form.cleaned_data["required_standards"], **settings)
+        messages.success(request, _("Round created. Add the committee, the rubric and the submissions."))
+        return redirect("selection:round_detail", pk=round.pk)
+    return render(request, "selection/round_form.html", {"form": form})
+
+
+def round_detail(request, pk):
+    round = rules.get_round_for(request.user, pk)
+    member = rules.membership(request.user, round)
+    counts = round.submissions.aggregate(
+        total=Count("pk"), eligible=Count("pk", filter=Q(eligible=True)),
+        failed=Count("pk", filter=Q(eligible=False)), unscreened=Count("pk", filter=Q(screened_at__isnull=True)))
+    scoring_members = CommitteeMember.objects.filter(committee_id=round.committee_id, scores=True).count()
+    submitted = ScoreSheet.objects.filter(round=round, submitted_at__isnull=False).count()
+    return render(request, "selection/round_detail.html", {
+        "round": round,
+        "member": member,
+        "counts": counts,
+        "criteria": round.criteria.all(),
+        "rule_texts": screening.rule_texts(round),
+        "tie_break_rule": tie_break_text(round),
+        "states": STATE_ORDER,
+        "state_index": round.state_index(),
+        "scoring_members": scoring_members,
+        "submitted": submitted,
+        "can_manage": rules.can_manage_rounds(request.user),
+        "is_chair": rules.is_chair(request.user, round),
+        "can_project": rules.can_project_results(request.user, round),
+        "settings_open": round.state in SETTINGS_OPEN,
+        "transitions": round.transitions.select_related("by"),
+    })
+
+
+def round_edit(request, pk):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    form = RoundForm(request.POST or None, instance=SelectionRound.objects.get(pk=round.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(round, by=request.user, changes=form.changes(),
+                                     required_standards=form.cleaned_data["required_standards"])
+        except services.SelectionError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("selection:round_detail", pk=round.pk)
+    return render(request, "selection/round_form.html", {"form": form, "round": round,
+                                                         "locked": round.state not in SETTINGS_OPEN})
+
+
+def rubric_edit(request, pk):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    formset = CriterionFormSet(request.POST or None, initial=None if request.method == "POST" else criteria_initial(round))
+    if request.method == "POST" and formset.is_valid():
+        criteria = [f.cleaned_data for f in formset.forms
+                    if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        try:
+            services.set_rubric(round, criteria, by=request.user)
+        except services.SelectionError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Rubric saved."))
+            return redirect("selection:round_detail", pk=round.pk)
+    locked = round.state not in SETTINGS_OPEN or round.submissions.filter(scores__isnull=False).exists()
+    total = sum(c.max_score for c in round.criteria.all())
+    return render(request, "selection/rubric_form.html", {"round": round, "formset": formset, "locked": locked,
+                                                          "total": total})
+
+
+def committee(request, pk):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    form = CommitteeMemberForm(request.POST or None, committee=round.committee)
+    if request.method == "POST" and form.is_valid():
+        member = form.save()
+        messages.success(request, _("%(name)s added to the committee.") % {"name": member.full_name})
+        return redirect("selection:committee", pk=round.pk)
+    members = round.committee.members.select_related("user").annotate(
+        score_count=Count("given_scores", distinct=True))
+    quorum = round.committee.quorum_for(len(members))
+    return render(request, "selection/committee.html", {"round": round, "form": form, "members": members,
+                                                        "quorum": quorum})
+
+
+@require_POST
+def committee_remove(request, pk, member_pk):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    member = get_object_or_404(CommitteeMember, pk=member_pk, committee_id=round.committee_id)
+    if member.given_scores.exists() or member.conflicts.exists():
+        messages.error(request, _("%(name)s has scores or conflicts on record and cannot be removed.") % {
+            "name": member.full_name})
+    else:
+        member.delete()
+        messages.success(request, _("%(name)s removed from the committee.") % {"name": member.full_name})
+    return redirect("selection:committee", pk=round.pk)
+
+
+def submission_list(request, pk):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    query = request.GET.get("q", "").strip()
+    found = []
+    if query:
+        found = (Product.objects.filter(Q(code__icontains=query) | Q(name__icontains=query)
+                                        | Q(producer__name__icontains=query))
+                 .select_related("producer__district")
+                 .annotate(already=Count("submissions", filter=Q(submissions__round=round)))[:SEARCH_LIMIT])
+    submissions = (round.submissions.select_related("product__producer__district")
+                   .order_by("product__code"))
+    page = Paginator(submissions, 100).get_page(request.GET.get("page"))
+    return render(request, "selection/submission_list.html", {
+        "round": round, "page": page, "query": query, "found": found, "bulk_form": BulkCodesForm(),
+        "open": round.state in SUBMISSIONS_OPEN,
+    })
+
+
+@require_POST
+def submission_add(request, pk):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    product = get_object_or_404(Product, pk=request.POST.get("product") or 0)
+    try:
+        services.add_submission(round, product, by=request.user)
+    except services.SelectionError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("%(code)s %(name)s submitted.") % {"code": product.code, "name": product.name})
+    query = request.POST.get("q", "").strip()
+    suffix = f"?{urlencode({'q': query})}" if query else ""
+    return redirect(f"{reverse('selection:submission_list', kwargs={'pk': round.pk})}{suffix}")
+
+
+@require_POST
+def submission_bulk(request, pk):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    form = BulkCodesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Paste at least one product code."))
+        return redirect("selection:submission_list", pk=round.pk)
+    try:
+        added, already, unknown = services.add_submissions_by_codes(round, form.cleaned_data["codes"],
+                                                                    by=request.user)
+    except services.SelectionError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("%(count)s products submitted.") % {"count": len(added)})
+        if already:
+            messages.warning(request, _("Already submitted: %(codes)s") % {"codes": ", ".join(already)})
+        if unknown:
+            messages.error(request, _("Not in the registry: %(codes)s") % {"codes": ", ".join(unknown)})
+    return redirect("selection:submission_list", pk=round.pk)
+
+
+@require_POST
+def submission_remove(request, pk, sid):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    submission = get_object_or_404(Submission.objects.select_related("product"), pk=sid, round=round)
+    try:
+        services.remove_submission(submission, by=request.user)
+    except services.SelectionError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("%(code)s removed from the round.") % {"code": submission.product.code})
+    return redirect("selection:submission_list", pk=round.pk)
+
+
+@require_POST
+def screening_run(request, pk):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    try:
+        services.screen_round(round, by=request.user)
+    except services.SelectionError as error:
+        _fail(request, error)
+        return redirect("selection:round_detail", pk=round.pk)
+    messages.success(request, _("Screening done."))
+    return redirect("selection:screening_summary", pk=round.pk)
+
+
+def screening_summary(request, pk):
+    round = rules.get_round_for(request.user, pk)
+    results = ScreeningResult.objects.select_related("override_by").order_by("rule")
+    submissions = (round.submissions.select_related("product__producer__district")
+                   .prefetch_related(Prefetch("results", queryset=results)).order_by("product__code"))
+    show = request.GET.get("show", "failed")
+    listed = submissions if show == "all" else submissions.filter(
+        Q(eligible=False) | Q(results__override_passed__isnull=False)).distinct()
+    counts = round.submissions.aggregate(total=Count("pk"), failed=Count("pk", filter=Q(eligible=False)),
+                                         unscreened=Count("pk", filter=Q(screened_at__isnull=True)))
+    return render(request, "selection/screening_summary.html", {
+        "round": round, "submissions": listed, "counts": counts, "show": show,
+        "rule_texts": screening.rule_texts(round),
+        "can_override": rules.can_manage_rounds(request.user) and round.state == RoundState.SCREENING,
+    })
+
+
+def screening_override(request, pk, result_pk):
+    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    result = get_object_or_404(ScreeningResult.objects.select_related("submission__product"), pk=result_pk,
+                               submission__round=round)
+    form = OverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.override_result(result, passed=form.passed, reason=form.cleaned_data["reason"], by=request.user)
+        except services.SelectionError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Override recorded."))
+            url = reverse("selection:screening_summary", kwargs={"pk": round.pk})
+            return redirect(f"{url}?show=all#s{result.submission_id}")
+    return render(request, "selection/override_form.html", {"round": round, "result": result, "form": form})
+
+
+@require_POST
+def open_scoring(request, pk):
+    round = rules.get_round_for(request.user, pk, rules.can_open_scoring)
+    try:
+        services.open_scoring(round, by=request.user)
+    except services.SelectionError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("Scoring is open. Members can now score on their phones."))
+    return redirect("selection:round_detail", pk=round.pk)
+
