@@ -7,7 +7,7 @@ import tracemalloc
 
 from django.conf import settings
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -50,6 +50,16 @@ def parse_workbook(path):
     for sheet in workbook.worksheets:
         for _ in sheet.iter_rows(values_only=True):
             rows += 1
+    workbook.close()
+    return rows
+
+
+def hold_workbook(path):
+    """The whole sheet as Python rows at once: the memory an import must not spend twice."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    rows = [list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets]
     workbook.close()
     return rows
 
@@ -117,10 +127,12 @@ def import_figures(ctx):
 
     # tracemalloc slows Python down, so memory is measured on runs of their own.
     parse_peak = _peak_memory(parse_workbook, ctx.workbook)
+    sheet_peak = _peak_memory(hold_workbook, ctx.workbook)
     _empty_registry()
     import_peak = _peak_memory(run)
+    # The issue asks for "bounded" without a number: shown against the whole sheet held once.
     rows.append(Row("Peak memory of the import (tracemalloc)", mib(import_peak),
-                    f"bounded; parse alone: {mib(parse_peak)}", None))
+                    f"reference: whole sheet as rows {mib(sheet_peak)}, streaming parse {mib(parse_peak)}", None))
     return rows
 
 
@@ -135,22 +147,21 @@ PAGES = (
 
 
 def page_figures(ctx):
-    """Median and p95 server time over PAGE_REQUESTS requests, as an officer, DEBUG off."""
+    """Median and p95 server time over PAGE_REQUESTS requests, as an officer."""
     target = f"p95 < {PAGE_TARGET_P95 * 1000:.0f} ms"
     client = Client()
     client.force_login(ctx.users["officer"])
     rows = []
-    with override_settings(DEBUG=False):
-        for label, name, query in PAGES:
-            url = reverse(name) + query
-            try:
-                durations = time_requests(client, url, count=PAGE_REQUESTS)
-            except Exception as error:  # a page still being written must not stop the others
-                rows.append(not_available(label, target, f"{type(error).__name__}: {error}"[:70]))
-                continue
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url)
-            p95 = percentile(durations, 0.95)
-            rows.append(Row(label, f"median {ms(median(durations))} · p95 {ms(p95)} · {len(queries)} queries",
-                            target, p95 < PAGE_TARGET_P95))
+    for label, name, query in PAGES:
+        url = reverse(name) + query
+        try:
+            durations = time_requests(client, url, count=PAGE_REQUESTS)
+        except Exception as error:  # a page still being written must not stop the others
+            rows.append(not_available(label, target, f"{type(error).__name__}: {error}"[:70]))
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        p95 = percentile(durations, 0.95)
+        rows.append(Row(label, f"median {ms(median(durations))} · p95 {ms(p95)} · {len(queries)} queries",
+                        target, p95 < PAGE_TARGET_P95))
     return rows

@@ -4,7 +4,8 @@
 
 The database named in DATABASE_URL is dropped and created afresh, migrated, and filled with
 the demo world; nothing else is touched. Prints one table: figure, measured value, target or
-reference, verdict. Exits 0 even when a target is missed (the table says so).
+reference, verdict. Exits 0 even when a target is missed (the table says so). Benches run
+with DEBUG off, as in production.
 
 To add figures: write `bench/<area>.py` with functions `fn(ctx) -> list[Row]` (see
 bench/common.py) and list them in `benches()` below, after the registry's (which builds the
@@ -76,8 +77,11 @@ def main():
 
     from bench.common import Context, Row, render_table
 
+    from django.test.utils import override_settings
+
     rows = []
-    with tempfile.TemporaryDirectory(prefix="kbo-bench-") as tmp:
+    # Production-like: with DEBUG on, Django would keep every SQL statement in memory.
+    with tempfile.TemporaryDirectory(prefix="kbo-bench-") as tmp, override_settings(DEBUG=False):
         ctx = Context(tmp=Path(tmp))
         for bench in benches():
             label = f"{bench.__module__}.{bench.__name__}"
