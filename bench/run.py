@@ -98,7 +98,9 @@ def main():
     print(f"KBO benchmark · {connection.vendor} {connection.pg_version // 10000 if connection.vendor == 'postgresql' else ''}"
           f" · {os.cpu_count()} CPUs · Python {sys.version.split()[0]}")
     print(render_table(rows))
-    print(f"(whole run {time.perf_counter() - started:.0f} s)")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"(whole run {time.perf_counter() - started:.0f} s; load average at the end {load}: "
+          f"figures taken while other work shares the CPUs are slower)")
 
 
 if __name__ == "__main__":
