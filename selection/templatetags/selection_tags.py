@@ -48,3 +48,10 @@ def status_class(status):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def on_committee(context):
+    """{% on_committee as flag %}: whether the current user sits on a committee (for the menu)."""
+    request = context.get("request")
+    return bool(request and rules.is_committee_member(request.user))
