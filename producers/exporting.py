@@ -16,6 +16,8 @@ from openpyxl.utils import get_column_letter
 
 from kbo_site.thaidates import BE_OFFSET
 
+from .models import Product, ProducerType, ProductType
+
 # Spreadsheet programs run a cell starting with these as a formula (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PERSONAL_HEADERS = ("ชื่อผู้ติดต่อ", "เบอร์โทรศัพท์")
@@ -37,51 +39,75 @@ def export_filename(today):
 
 
 def _cell(sheet, value):
+    if not (isinstance(value, str) and value.startswith(FORMULA_STARTS)):
+        return value
+    # A string cell is never evaluated; quotePrefix keeps it text when someone edits it.
     cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        # A string cell is never evaluated; quotePrefix keeps it text when someone edits it.
-        cell.data_type = "s"
-        cell.quotePrefix = True
+    cell.data_type = "s"
+    cell.quotePrefix = True
     return cell
 
 
-def _row(product, *, personal_data):
-    producer = product.producer
-    values = {
-        "รหัสผู้ผลิต": producer.code,
-        "ชื่อผู้ผลิต": producer.name,
-        "ประเภทผู้ผลิต": producer.get_producer_type_display(),
-        "ชื่อผู้ติดต่อ": producer.contact_name,
-        "เบอร์โทรศัพท์": producer.phone,
-        "บ้านเลขที่": producer.house_no,
-        "หมู่ที่": producer.village_no,
-        "ตำบล": producer.subdistrict.name_th if producer.subdistrict_id else "",
-        "อำเภอ": producer.district.name_th,
-        "จังหวัด": producer.province.name_th,
-        "รหัสไปรษณีย์": producer.postcode,
-        "ปีที่ลงทะเบียน": producer.registration_year,
-        "รหัสผลิตภัณฑ์": product.code,
-        "ชื่อผลิตภัณฑ์": product.name,
-        "ประเภทผลิตภัณฑ์": product.get_product_type_display(),
-        "กลุ่มผลิตภัณฑ์": product.classification,
-        "ระดับดาว": product.star_level,
-        "ปีที่คัดสรร": product.star_year,
-        "มาตรฐานผลิตภัณฑ์": ", ".join(s.name for s in product.standards.all()),
-    }
-    return [values[h] for h in headers(personal_data=personal_data)]
+# Header → the values() field that fills it; labels and standards are looked up.
+FIELDS = {
+    "รหัสผู้ผลิต": "producer__code",
+    "ชื่อผู้ผลิต": "producer__name",
+    "ประเภทผู้ผลิต": "producer__producer_type",
+    "ชื่อผู้ติดต่อ": "producer__contact_name",
+    "เบอร์โทรศัพท์": "producer__phone",
+    "บ้านเลขที่": "producer__house_no",
+    "หมู่ที่": "producer__village_no",
+    "ตำบล": "producer__subdistrict__name_th",
+    "อำเภอ": "producer__district__name_th",
+    "จังหวัด": "producer__province__name_th",
+    "รหัสไปรษณีย์": "producer__postcode",
+    "ปีที่ลงทะเบียน": "producer__registration_year",
+    "รหัสผลิตภัณฑ์": "code",
+    "ชื่อผลิตภัณฑ์": "name",
+    "ประเภทผลิตภัณฑ์": "product_type",
+    "กลุ่มผลิตภัณฑ์": "classification",
+    "ระดับดาว": "star_level",
+    "ปีที่คัดสรร": "star_year",
+    "มาตรฐานผลิตภัณฑ์": "pk",
+}
+
+
+def _standards_by_product(products):
+    names = {}
+    through = Product.standards.through.objects.filter(product__in=products.order_by().values("pk"))
+    for product_id, name in through.values_list("product_id", "standard__name"):
+        names.setdefault(product_id, []).append(name)
+    # Sorted as cleaning.standards sorts them, whatever the database's collation.
+    return {product_id: ", ".join(sorted(items)) for product_id, items in names.items()}
 
 
 def write_products(products, *, personal_data):
     """The products (a queryset, already filtered and sorted) as .xlsx bytes.
 
-    Written row by row in openpyxl's write-only mode, so memory stays flat at 7,000 rows.
+    Two queries (rows, standards), written row by row in openpyxl's write-only mode, so
+    memory stays flat at 7,000 rows.
     """
-    products = products.select_related(
-        "producer__district", "producer__subdistrict", "producer__province",
-    ).prefetch_related("standards")
+    columns = headers(personal_data=personal_data)
+    fields = [FIELDS[header] for header in columns]
+    # The official Thai names, whatever language the person reads the site in: the import
+    # reads them back.
+    with translation.override("th"):
+        labels = {
+            "producer__producer_type": {choice.value: str(choice.label) for choice in ProducerType},
+            "product_type": {choice.value: str(choice.label) for choice in ProductType},
+        }
+    standards = _standards_by_product(products)
+    lookups = []
+    for field in fields:
+        if field in labels:
+            lookups.append(labels[field].get)
+        elif field == "pk":
+            lookups.append(lambda pk: standards.get(pk, ""))
+        else:
+            lookups.append(None)
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("ทะเบียน OTOP")
-    columns = headers(personal_data=personal_data)
     for index, header in enumerate(columns):
         sheet.column_dimensions[get_column_letter(index + 1)].width = COLUMN_WIDTHS.get(header, 14)
     sheet.freeze_panes = "A2"
@@ -92,11 +118,8 @@ def write_products(products, *, personal_data):
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    # The official Thai names, whatever language the person reads the site in: the import
-    # reads them back.
-    with translation.override("th"):
-        for product in products.iterator(chunk_size=2000):
-            sheet.append([_cell(sheet, value) for value in _row(product, personal_data=personal_data)])
+    for row in products.values_list(*fields).iterator(chunk_size=2000):
+        sheet.append([_cell(sheet, lookup(value) if lookup else value) for lookup, value in zip(lookups, row)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

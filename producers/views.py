@@ -134,10 +134,10 @@ def _producer_url(producer):
 
 def _stale(form, error):
     """Keep what the person typed, show what is saved now, and let the next save go through."""
-    form.add_error(None, error.message)
     form.set_version(error.current.version)
-    return [{"label": form.fields[name].label, "saved": _saved_display(error.current, name)}
-            for name in error.fields if name in form.fields]
+    return {"message": error.message, "fields": [
+        {"label": form.fields[name].label, "saved": _saved_display(error.current, name)}
+        for name in error.fields if name in form.fields]}
 
 
 def _saved_display(obj, name):
@@ -154,25 +154,25 @@ def _saved_display(obj, name):
 
 def _save(request, form, save, *, success_url, message):
     """Run a service save; a RegistryError becomes a form error, nothing is lost.
-    Returns (redirect or None, conflicts to show)."""
+    Returns (redirect or None, the stale-edit conflict to show or None)."""
     try:
         obj, changed = save(form.cleaned_data)
     except services.StaleEditError as error:
         return None, _stale(form, error)
     except services.RegistryError as error:
         form.add_error(error.field, error.message)
-        return None, []
+        return None, None
     if changed:
         messages.success(request, message)
     else:
         messages.info(request, _("Nothing changed: the record already holds these values."))
-    return redirect(success_url(obj)), []
+    return redirect(success_url(obj)), None
 
 
 @role_required(can_edit_registry)
 def producer_create(request):
     form = ProducerForm(request.POST or None)
-    conflicts = []
+    conflicts = None
     if request.method == "POST" and form.is_valid():
         response, conflicts = _save(
             request, form, lambda data: services.create_producer(data, province=form.province, by=request.user),
@@ -186,7 +186,7 @@ def producer_create(request):
 def producer_edit(request, pk):
     producer = get_object_or_404(Producer.objects.select_related("province", "district", "subdistrict"), pk=pk)
     form = ProducerForm(request.POST or None, instance=producer)
-    conflicts = []
+    conflicts = None
     if request.method == "POST" and form.is_valid():
         response, conflicts = _save(
             request, form,
@@ -205,7 +205,7 @@ def product_create(request):
     if request.GET.get("producer", "").isdigit():
         producer = Producer.objects.filter(pk=request.GET["producer"]).first()
     form = ProductForm(request.POST or None, producer=producer)
-    conflicts = []
+    conflicts = None
     if request.method == "POST" and form.is_valid():
         response, conflicts = _save(
             request, form, lambda data: services.create_product(data, by=request.user),
@@ -219,7 +219,7 @@ def product_create(request):
 def product_edit(request, pk):
     product = get_object_or_404(Product.objects.select_related("producer__province"), pk=pk)
     form = ProductForm(request.POST or None, instance=product)
-    conflicts = []
+    conflicts = None
     if request.method == "POST" and form.is_valid():
         response, conflicts = _save(
             request, form,

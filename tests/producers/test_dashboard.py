@@ -81,8 +81,9 @@ def test_dashboard_query_count_does_not_grow_with_the_data(size, viewer_client, 
     for n in range(size):
         ProductFactory(star_level=n % 6 or None, star_year=2562 if n % 6 else None)
 
-    # session, user, groups, six grouped counts, session save (savepoint, update, release)
-    with django_assert_num_queries(12):
+    # session, user, groups, the nav's committee check, six grouped counts,
+    # session save (savepoint, update, release)
+    with django_assert_num_queries(13):
         response = viewer_client.get(DASHBOARD)
 
     assert response.context["product_count"] == size

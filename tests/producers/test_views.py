@@ -30,9 +30,9 @@ def make_products(count):
 def test_product_list_query_count_does_not_grow_with_the_data(size, officer_client, django_assert_num_queries):
     make_products(size)
 
-    # session, user, groups, district and year choices, count, page, standards,
-    # and the session save (savepoint, update, release)
-    with django_assert_num_queries(11):
+    # session, user, groups, the nav's committee check, district and year choices, count,
+    # page, standards, and the session save (savepoint, update, release)
+    with django_assert_num_queries(12):
         response = officer_client.get(PRODUCT_LIST, {"q": "ผ้า", "classification": "D", "sort": "-name"})
 
     assert len(response.context["page"]) == size
@@ -42,7 +42,7 @@ def test_product_list_query_count_does_not_grow_with_the_data(size, officer_clie
 def test_producer_list_query_count_does_not_grow_with_the_data(size, officer_client, django_assert_num_queries):
     make_products(size)
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = officer_client.get(PRODUCER_LIST, {"classification": "D", "sort": "products"})
 
     assert len(response.context["page"]) == size // 3 + 1
@@ -55,8 +55,8 @@ def test_producer_page_query_count_does_not_grow_with_its_products(size, officer
     for _ in range(size):
         ProductFactory(producer=producer, standards=["GMP"])
 
-    # session, user, groups, producer, products, standards, session save (3)
-    with django_assert_num_queries(9):
+    # session, user, groups, nav, producer, products, standards, session save (3)
+    with django_assert_num_queries(10):
         response = officer_client.get(reverse("producers:producer_detail", args=[producer.pk]))
 
     assert response.status_code == 200
@@ -185,12 +185,15 @@ def test_product_list_pages_by_fifty_and_shows_the_total(officer_client):
 def test_product_list_htmx_request_gets_only_the_table(officer_client):
     ProductFactory(code="A1")
 
-    response = officer_client.get(PRODUCT_LIST, {"q": "A1"}, headers={"HX-Request": "true", "HX-Target": "results"})
+    response = officer_client.get(PRODUCT_LIST, {"q": "A1", "sort": "-name"},
+                                  headers={"HX-Request": "true", "HX-Target": "results"})
 
     html = response.content.decode()
     assert "<table" in html
     assert "<html" not in html
     assert 'id="filters"' not in html
+    # The form's hidden sort field follows the table's sort (an out-of-band swap).
+    assert '<input type="hidden" name="sort" id="id_sort" value="-name" hx-swap-oob="true">' in html
 
 
 def test_product_list_without_javascript_gets_the_whole_page(officer_client):
@@ -368,8 +371,8 @@ def test_product_edit_from_a_stale_copy_is_refused(officer_client):
 
     product.refresh_from_db()
     assert (product.name, product.classification) == ("ชื่อเดิม", "C")
-    assert response.context["conflicts"] == [{"label": "ชื่อผลิตภัณฑ์", "saved": "ชื่อเดิม"},
-                                             {"label": "กลุ่มผลิตภัณฑ์", "saved": "กลุ่ม C"}]
+    assert response.context["conflicts"]["fields"] == [{"label": "ชื่อผลิตภัณฑ์", "saved": "ชื่อเดิม"},
+                                                       {"label": "กลุ่มผลิตภัณฑ์", "saved": "กลุ่ม C"}]
 
 
 def test_product_create_from_the_producer_page_knows_the_producer(officer_client):
