@@ -23,7 +23,8 @@ IMPORT_DIR = "imports"
 
 
 def stored_file(batch):
-    """Where the batch's workbook lies: stored_path is relative to MEDIA_ROOT."""
+    """Where the batch's workbook lies: stored_path is relative to MEDIA_ROOT (an absolute path,
+    as tests store, is taken as it is)."""
     if not batch.stored_path:
         return None
     return Path(settings.MEDIA_ROOT) / batch.stored_path

@@ -30,7 +30,8 @@ HISTORY_PER_PAGE = 50
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Workbook (.xlsx, .xls or .ods)"),
+    # An empty file gets the importer's own message, and its refusal is kept in the history.
+    file = forms.FileField(label=gettext_lazy("Workbook (.xlsx, .xls or .ods)"), allow_empty_file=True,
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}))
 
 

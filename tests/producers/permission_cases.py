@@ -4,8 +4,9 @@ See tests/permissions.py for the format. The registry rows are maintained by the
 pages; the import rows (producers:import_*) by the import pages.
 """
 
-from tests.factories import ProducerFactory, ProductFactory
+from tests.factories import ProducerFactory, ProductFactory, UserFactory
 from tests.permissions import Case
+from tests.producers.workbooks import import_files_folder, previewed_batch
 
 READERS = {"viewer", "officer", "admin"}
 EDITORS = {"officer", "admin"}
@@ -17,6 +18,8 @@ def build_world(world):
     world["producer"] = ProducerFactory(code="PERM-P1", name="กลุ่มทดสอบสิทธิ์")
     world["product"] = ProductFactory(producer=world["producer"], code="PERM-OTOP1")
     # Import pages
+    uploader = UserFactory(username="perm-import-uploader", groups=["admin"])
+    world["import_batch"] = previewed_batch(uploader, import_files_folder())
 
 
 CASES = [
@@ -33,4 +36,13 @@ CASES = [
     Case("producers:producer_edit", kwargs=lambda w: {"pk": w["producer"].pk}, allowed=EDITORS),
     Case("producers:subdistrict_options", allowed=EDITORS, query="district=5001"),
     # Import pages
+    Case("producers:import_upload", allowed=ADMINS),
+    Case("producers:import_template", allowed=ADMINS),
+    Case("producers:import_history", allowed=ADMINS),
+    Case("producers:import_preview", kwargs=lambda w: {"pk": w["import_batch"].pk}, allowed=ADMINS),
+    Case("producers:import_errors", kwargs=lambda w: {"pk": w["import_batch"].pk}, allowed=ADMINS),
+    Case("producers:import_confirm", kwargs=lambda w: {"pk": w["import_batch"].pk}, method="post", allowed=ADMINS,
+         ok=302, not_allowed_methods=("get",)),
+    Case("producers:import_discard", kwargs=lambda w: {"pk": w["import_batch"].pk}, method="post", allowed=ADMINS,
+         ok=302, not_allowed_methods=("get",)),
 ]

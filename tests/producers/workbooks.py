@@ -4,6 +4,7 @@
     source = xlsx(sheet)   # a BytesIO, as an upload or a file would be
 """
 
+import functools
 import io
 from pathlib import Path
 
@@ -115,3 +116,49 @@ def demo_sized_table(products=7192, producers=2531):
             classification="ABCD"[n % 4], star_level=(n % 6) or None, star_year=2559 + n % 6 if n % 6 else None,
             standards=["อย.", "มผช.", "อย., มผช.", "", "GMP, อย."][n % 5]))
     return registry_sheet(rows, title_rows=2)
+
+
+def previewed_batch(uploaded_by, folder, *, file_name="ทะเบียนทดสอบ.xlsx"):
+    """An ImportBatch awaiting confirmation, its workbook stored at an absolute path in `folder`
+    (one good row, one with a star level of 9), as receive_workbook would leave it."""
+    import hashlib
+    import secrets
+
+    from producers.models import ImportBatch
+    from tests.factories import chiang_mai
+
+    content, summary, errors = _previewed_workbook()
+    path = Path(folder) / f"{secrets.token_hex(8)}.upload"
+    path.write_bytes(content)
+    return ImportBatch.objects.create(
+        uploaded_by=uploaded_by, province=chiang_mai(), file_name=file_name, sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content), stored_path=str(path), header_row=summary["header_row"], summary=summary, errors=errors,
+        error_count=len(errors))
+
+
+@functools.cache
+def _previewed_workbook():
+    # Built once per test run: the permission table asks for it in every one of its tests.
+    from producers.importing import import_registry
+    from producers.models import Province
+
+    content = xlsx(registry_sheet([product_row(), product_row(product_code="OTOP-5013-0002", star_level=9)])).getvalue()
+    summary = import_registry(io.BytesIO(content), province=Province.objects.get(code="50"), dry_run=True).as_dict()
+    errors = summary.pop("errors")
+    return content, summary, errors
+
+
+_import_files = None
+
+
+def import_files_folder():
+    """A temporary folder for stored workbooks of tests without a tmp_path (the permission table)."""
+    global _import_files
+    if _import_files is None:
+        import atexit
+        import shutil
+        import tempfile
+
+        _import_files = Path(tempfile.mkdtemp(prefix="kbo-import-tests-"))
+        atexit.register(shutil.rmtree, _import_files, True)
+    return _import_files
