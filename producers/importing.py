@@ -613,10 +613,12 @@ def template_workbook(province):
             "ประเภทผลิตภัณฑ์": [str(choice.label) for choice in ProductType],
             "กลุ่มผลิตภัณฑ์": Classification.values,
             "ระดับดาว": [1, 2, 3, 4, 5],
-            "อำเภอ": list(District.objects.filter(province=province).order_by("code").values_list("name_th", flat=True)),
+            "อำเภอ": list(District.objects.filter(province=province).order_by("code")
+                          .values_list("name_th", flat=True)),
         }
     notes = [(_("Column"), _("What to write"))] + [
-        (column.header, f"{column.alias} · {_('required') if column.required else _('optional')} · {_column_help(column)}")
+        (column.header,
+         f"{column.alias} · {_('required') if column.required else _('optional')} · {_column_help(column)}")
         for column in COLUMNS]
     return write_template([column.header for column in COLUMNS], lists, notes=notes,
                           text_columns={"รหัสผู้ผลิต", "เบอร์โทรศัพท์", "รหัสไปรษณีย์", "รหัสผลิตภัณฑ์", "บ้านเลขที่"},

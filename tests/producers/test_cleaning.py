@@ -159,8 +159,8 @@ def test_producer_type_accepts_names_short_forms_and_codes(raw, expected):
 @pytest.mark.parametrize("raw", ["สหกรณ์", 4, "วิสาหกิจชุมชน"])
 def test_producer_type_refuses_an_unknown_type(raw):
     assert refusal(cleaning.producer_type, raw) == [
-        f'ไม่รู้จักประเภทผู้ผลิต "{cleaning.clean_text(raw)}": ใช้ กลุ่มผู้ผลิตชุมชน, ผู้ผลิตชุมชนที่เป็นเจ้าของรายเดียว, '
-        "SMEs หรือรหัส 1–3"]
+        f'ไม่รู้จักประเภทผู้ผลิต "{cleaning.clean_text(raw)}": ใช้ กลุ่มผู้ผลิตชุมชน, '
+        "ผู้ผลิตชุมชนที่เป็นเจ้าของรายเดียว, SMEs หรือรหัส 1–3"]
 
 
 def test_producer_type_refuses_a_blank():
@@ -185,7 +185,8 @@ def test_product_type_refuses_an_unknown_type():
 
 @pytest.mark.parametrize("raw, expected", [("A", "A"), ("b", "B"), (" C ", "C"), ("กลุ่ม D", "D"), ("กลุ่มD", "D"),
                                            ("Quadrant D", "D"), ("quadrant a", "A"), ("Group B", "B"),
-                                           ("กลุ่มปรับตัวสู่การพัฒนา", "D"), ("กลุ่ม D (กลุ่มปรับตัวสู่การพัฒนา)", "D")])
+                                           ("กลุ่มปรับตัวสู่การพัฒนา", "D"),
+                                           ("กลุ่ม D (กลุ่มปรับตัวสู่การพัฒนา)", "D")])
 def test_classification_accepts_letters_and_short_forms(raw, expected):
     assert cleaning.classification(raw) == expected
 

@@ -17,6 +17,7 @@ from tests.factories import ProducerFactory, UserFactory
 from tests.producers.workbooks import HEADERS, previewed_batch, product_row, registry_sheet, xlsx
 
 pytestmark = pytest.mark.django_db
+STAR_MESSAGE = "ระดับดาวต้องเป็น 1 ถึง 5 (หรือเว้นว่างหากยังไม่ได้รับการคัดสรร)"
 
 
 @pytest.fixture(autouse=True)
@@ -97,7 +98,7 @@ def test_preview_shows_what_would_change_and_every_error(client):
         3, {"created": 1, "updated": 0, "unchanged": 0}, {"created": 1, "updated": 0, "unchanged": 0}, 3)
     assert [(e["row"], e["column"]) for e in batch.errors] == [(5, "ระดับดาว"), (6, "ประเภทผู้ผลิต"), (7, "อำเภอ")]
     assert "ข้อผิดพลาด 3 รายการ ใน 3 แถว" in text
-    assert "<td>ระดับดาว</td><td>7 ดาว</td><td>ระดับดาวต้องเป็น 1 ถึง 5 (หรือเว้นว่างหากยังไม่ได้รับการคัดสรร)</td>" in text
+    assert f"<td>ระดับดาว</td><td>7 ดาว</td><td>{STAR_MESSAGE}</td>" in text
     assert 'ข้อมูลผู้ผลิตไม่ตรงกับแถวที่ 4 ซึ่งมี &quot;กลุ่มผู้ผลิตชุมชน&quot;' in text
     assert "คอลัมน์ที่ถูกข้าม (ไม่อยู่ในรูปแบบการนำเข้า): หมายเหตุ (T)" in text
     assert "ยืนยันการนำเข้า" in text

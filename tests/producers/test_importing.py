@@ -18,6 +18,7 @@ from tests.factories import ProducerFactory, ProductFactory, chiang_mai
 from tests.producers.workbooks import ALIASES, FIXTURES, HEADERS, ods, product_row, registry_sheet, xlsx
 
 pytestmark = pytest.mark.django_db
+STAR_MESSAGE = "ระดับดาวต้องเป็น 1 ถึง 5 (หรือเว้นว่างหากยังไม่ได้รับการคัดสรร)"
 
 
 @pytest.fixture(autouse=True)
@@ -154,7 +155,7 @@ def test_import_skips_blank_rows_and_keeps_the_sheet_row_numbers():
     report = run(registry_sheet(rows, title_rows=1, blank_rows_after=(0, 1)))
 
     assert report.rows == 3
-    assert errors(report) == [(7, "ระดับดาว", "9 ดาว", "ระดับดาวต้องเป็น 1 ถึง 5 (หรือเว้นว่างหากยังไม่ได้รับการคัดสรร)")]
+    assert errors(report) == [(7, "ระดับดาว", "9 ดาว", STAR_MESSAGE)]
     assert Product.objects.count() == 2
 
 
@@ -194,7 +195,8 @@ def test_import_reads_messy_numbers_names_and_spaces():
 
 
 @pytest.mark.parametrize("raw, expected", [("กลุ่มผู้ผลิตชุมชน", "community_group"), (1, "community_group"),
-                                           ("ผู้ผลิตชุมชนที่เป็นเจ้าของรายเดียว", "single_owner"), ("2", "single_owner"),
+                                           ("ผู้ผลิตชุมชนที่เป็นเจ้าของรายเดียว", "single_owner"),
+                                           ("2", "single_owner"),
                                            ("sme", "sme"), ("ผู้ผลิตที่เป็นวิสาหกิจขนาดกลางและขนาดย่อม", "sme")])
 def test_import_reads_producer_type_names_short_forms_and_codes(raw, expected):
     run(registry_sheet([product_row(producer_type=raw)]))
@@ -232,7 +234,7 @@ def test_import_reads_an_ods_workbook():
     report = import_registry(ods(table), province=chiang_mai())
 
     assert (report.format, report.header_row, report.products.created) == ("ods", 2, 1)
-    assert errors(report) == [(4, "ระดับดาว", "6 ดาว", "ระดับดาวต้องเป็น 1 ถึง 5 (หรือเว้นว่างหากยังไม่ได้รับการคัดสรร)")]
+    assert errors(report) == [(4, "ระดับดาว", "6 ดาว", STAR_MESSAGE)]
 
 
 def test_import_reads_an_xls_workbook():
@@ -346,7 +348,8 @@ def test_import_reports_a_product_code_twice_with_different_data():
 
     report = run(registry_sheet(rows))
 
-    assert errors(report) == [(3, "รหัสผลิตภัณฑ์", "OTOP-5013-0001", "รหัสผลิตภัณฑ์นี้มีอยู่แล้วในแถวที่ 2 แต่ข้อมูลต่างกัน")]
+    assert errors(report) == [
+        (3, "รหัสผลิตภัณฑ์", "OTOP-5013-0001", "รหัสผลิตภัณฑ์นี้มีอยู่แล้วในแถวที่ 2 แต่ข้อมูลต่างกัน")]
     assert Product.objects.get().star_level == 3
 
 
@@ -531,7 +534,8 @@ def test_import_refuses_a_workbook_missing_a_required_column_and_names_it():
 def test_import_refuses_a_workbook_with_a_column_twice():
     table = registry_sheet([product_row()], extra_columns={"ชื่อผู้ผลิต": "อีกชื่อ"})
 
-    assert refused(xlsx(table)) == 'คอลัมน์ "ชื่อผู้ผลิต" มีซ้ำกัน (คอลัมน์ B และ T): ให้เหลือไว้คอลัมน์เดียวแล้วอัปโหลดใหม่'
+    assert refused(xlsx(table)) == (
+        'คอลัมน์ "ชื่อผู้ผลิต" มีซ้ำกัน (คอลัมน์ B และ T): ให้เหลือไว้คอลัมน์เดียวแล้วอัปโหลดใหม่')
 
 
 def test_import_refuses_a_workbook_with_a_header_but_no_data():
@@ -563,6 +567,34 @@ def test_import_refuses_a_zip_bomb():
     assert bomb.tell() < 200 * 1024
     assert refused(bomb) == ("ไฟล์นี้แตกออกมาเป็นข้อมูลมากเกินกว่าที่สมุดงานจะมีได้ (zip bomb) จึงไม่ได้เปิดอ่าน "
                              "ให้บันทึกทะเบียนเป็นไฟล์ .xlsx ใหม่")
+
+
+def test_import_refuses_a_zip_whose_directory_understates_a_sheet():
+    data = bytearray(xlsx(registry_sheet([product_row()] * 50)).getvalue())
+    name = b"xl/worksheets/sheet1.xml"
+    central = data.index(b"PK\x01\x02")
+    while data[central + 46:central + 46 + len(name)] != name:
+        central = data.index(b"PK\x01\x02", central + 4)
+    local = int.from_bytes(data[central + 42:central + 46], "little")
+    # Both headers now claim the sheet unpacks to 1 KB; it unpacks to far more.
+    data[central + 24:central + 28] = (1024).to_bytes(4, "little")
+    data[local + 22:local + 26] = (1024).to_bytes(4, "little")
+
+    assert refused(io.BytesIO(bytes(data))).startswith("สมุดงานนี้เสียหาย อ่านไม่ได้")
+
+
+def test_import_refuses_a_password_protected_ods():
+    source = ods(registry_sheet([product_row()]))
+    encrypted = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(encrypted, "w") as archive:
+        for entry in original.infolist():
+            content = original.read(entry)
+            if entry.filename == "META-INF/manifest.xml":
+                content = content.replace(b'manifest:full-path="content.xml"',
+                                          b'manifest:full-path="content.xml"><manifest:encryption-data/></x')
+            archive.writestr(entry, content)
+
+    assert refused(encrypted).startswith("สมุดงานนี้ตั้งรหัสผ่านไว้")
 
 
 def test_import_refuses_a_sheet_spreading_over_millions_of_cells():
@@ -634,4 +666,4 @@ def test_bad_rows_workbook_imports_back_once_fixed():
 def test_row_error_values_are_text():
     report = run(registry_sheet([product_row(star_level=7.0)]))
 
-    assert report.errors == [RowError(2, "ระดับดาว", "7", "ระดับดาวต้องเป็น 1 ถึง 5 (หรือเว้นว่างหากยังไม่ได้รับการคัดสรร)")]
+    assert report.errors == [RowError(2, "ระดับดาว", "7", STAR_MESSAGE)]

@@ -103,14 +103,16 @@ def demo_sized_table(products=7192, producers=2531):
 
     districts = [(d.name_th, [s.name_th for s in geothai.subdistricts(d.code)]) for d in geothai.districts("50")]
     types = ["กลุ่มผู้ผลิตชุมชน", "ผู้ผลิตชุมชนที่เป็นเจ้าของรายเดียว", "SMEs"]
-    product_types = ["อาหาร", "เครื่องดื่ม", "ผ้า เครื่องแต่งกาย", "ของใช้ ของตกแต่ง ของที่ระลึก", "สมุนไพรที่ไม่ใช่อาหาร"]
+    product_types = ["อาหาร", "เครื่องดื่ม", "ผ้า เครื่องแต่งกาย", "ของใช้ ของตกแต่ง ของที่ระลึก",
+                     "สมุนไพรที่ไม่ใช่อาหาร"]
     rows = []
     for n in range(products):
         p = n % producers
         district, subdistricts = districts[p % len(districts)]
         rows.append(product_row(
             producer_code=f"P50{p:05d}", producer_name=f"กลุ่มผู้ผลิตทดสอบ {p}", producer_type=types[p % 3],
-            contact_name=f"นางทดสอบ {p}", phone=812000000 + p, house_no=str(p % 200 + 1), village_no=f"หมู่ {p % 12 + 1}",
+            contact_name=f"นางทดสอบ {p}", phone=812000000 + p, house_no=str(p % 200 + 1),
+            village_no=f"หมู่ {p % 12 + 1}",
             subdistrict=subdistricts[p % len(subdistricts)], district=district, registration_year=2557 + p % 8,
             product_code=f"OTOP50{n:06d}", product_name=f"ผลิตภัณฑ์ทดสอบ {n}", product_type=product_types[n % 5],
             classification="ABCD"[n % 4], star_level=(n % 6) or None, star_year=2559 + n % 6 if n % 6 else None,
