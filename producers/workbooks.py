@@ -38,6 +38,9 @@ MAX_SHEET_CELLS = 5_000_000
 _READ_CHUNK = 1024 * 1024
 _ROW_REF = re.compile(rb'<row[^>]*?\sr="(\d+)"')
 _CELL_COLUMN = re.compile(rb' r="([A-Z]{2,3})\d')
+_ODS_ROW = re.compile(rb"<table:table-row[\s>/]")
+_ODS_COLUMNS_REPEAT = re.compile(rb'table:number-columns-repeated="(\d+)"')
+_ODS_CONTENT = (b"<text:", b"office:value")
 
 
 class ImportFailed(Exception):
@@ -99,10 +102,13 @@ def _check_zip(stream):
         # before calamine trusts them, and measures how far each sheet spreads.
         for entry in entries:
             is_sheet = entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml")
+            is_ods_sheets = kind == "ods" and entry.filename == "content.xml"
             try:
                 with archive.open(entry) as member:
                     if is_sheet:
                         _check_sheet_span(member.read())
+                    elif is_ods_sheets:
+                        _check_ods_span(member.read())
                     else:
                         while member.read(_READ_CHUNK):
                             pass
@@ -119,10 +125,48 @@ def _check_sheet_span(xml):
     # Only cells beyond column Z need a look: most sheets have none.
     last_column = max((_column_number(c) for c in _CELL_COLUMN.findall(xml)), default=26)
     if last_row * last_column > MAX_SHEET_CELLS:
-        raise WorkbookRefused(_(
-            "The sheet spreads over %(rows)s rows and %(columns)s columns, far more than a registry: "
-            "delete the stray cells below or to the right of the data, save, and upload it again."
-        ) % {"rows": f"{last_row:,}", "columns": f"{last_column:,}"})
+        raise WorkbookRefused(_spread(last_row, last_column))
+
+
+def _check_ods_span(xml):
+    """calamine spells out repeated cells that hold a value: "x" repeated over 16,384 columns
+    and a million rows is a few bytes in the file. Empty repeats (LibreOffice writes them
+    after the data) cost nothing and are not counted."""
+    rows = columns = empty_rows = 0
+    position = 0
+    while (found := _ODS_ROW.search(xml, position)) is not None:
+        tag_end = xml.find(b">", found.start())
+        repeat = _ods_repeat(xml[found.start():tag_end], b"rows")
+        if xml[tag_end - 1:tag_end] == b"/":
+            empty_rows += repeat
+            position = tag_end
+            continue
+        row_end = xml.find(b"</table:table-row>", tag_end)
+        body = xml[tag_end:row_end if row_end >= 0 else len(xml)]
+        position = row_end if row_end >= 0 else len(xml)
+        last = max(body.rfind(marker) for marker in _ODS_CONTENT)
+        if last < 0:
+            empty_rows += repeat
+            continue
+        rows += empty_rows + repeat
+        empty_rows = 0
+        # Cells up to the last one with content, each counted as often as it repeats.
+        used = body[:body.find(b">", last) + 1]
+        cells = used.count(b"<table:table-cell") + used.count(b"<table:covered-table-cell")
+        columns = max(columns, cells + sum(int(n) - 1 for n in _ODS_COLUMNS_REPEAT.findall(used)))
+        if rows * columns > MAX_SHEET_CELLS:
+            raise WorkbookRefused(_spread(rows, columns))
+
+
+def _ods_repeat(tag, kind):
+    found = re.search(rb"table:number-" + kind + rb'-repeated="(\d+)"', tag)
+    return int(found.group(1)) if found else 1
+
+
+def _spread(rows, columns):
+    return _("The sheet spreads over %(rows)s rows and %(columns)s columns, far more than a registry: "
+             "delete the stray cells below or to the right of the data, save, and upload it again."
+             ) % {"rows": f"{rows:,}", "columns": f"{columns:,}"}
 
 
 def _check_ole(stream):

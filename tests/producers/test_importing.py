@@ -597,6 +597,38 @@ def test_import_refuses_a_password_protected_ods():
     assert refused(encrypted).startswith("สมุดงานนี้ตั้งรหัสผ่านไว้")
 
 
+def ods_with_rows_appended(xml_rows):
+    source, out = ods(registry_sheet([product_row()])), io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in original.infolist():
+            content = original.read(entry)
+            if entry.filename == "content.xml":
+                content = content.replace(b"</table:table>", xml_rows.encode() + b"</table:table>")
+            archive.writestr(entry, content)
+    out.seek(0)
+    return out
+
+
+def test_import_refuses_an_ods_repeating_a_value_over_millions_of_cells():
+    source = ods_with_rows_appended(
+        '<table:table-row table:number-rows-repeated="10000"><table:table-cell table:number-columns-repeated="1000" '
+        'office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
+
+    assert refused(source) == ("แผ่นงานกระจายไปถึง 10,002 แถว และ 1,000 คอลัมน์ มากเกินกว่าทะเบียนจะมีได้: "
+                               "ให้ลบเซลล์ที่หลงอยู่ด้านล่างหรือด้านขวาของข้อมูล บันทึก แล้วอัปโหลดใหม่")
+
+
+def test_import_reads_an_ods_with_libreoffice_s_empty_repeats_after_the_data():
+    source = ods_with_rows_appended(
+        '<table:table-row><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/>'
+        "</table:table-row>")
+
+    report = import_registry(source, province=chiang_mai())
+
+    assert (report.errors, report.products.created) == ([], 1)
+
+
 def test_import_refuses_a_sheet_spreading_over_millions_of_cells():
     workbook = Workbook()
     workbook.active["A1"] = "รหัสผู้ผลิต"
