@@ -629,6 +629,11 @@ def template_workbook(province):
 def _column_help(column):
     return {
         "producer_code": _("The producer's code, as text."),
+        "producer_name": _("The group's or business's name."),
+        "contact_name": _("Personal data: shown only to officers and administrators."),
+        "house_no": _("As written, e.g. 12/1."),
+        "postcode": _("5 digits."),
+        "product_name": _("The product's name."),
         "producer_type": _("One of the three official types, or the codes 1–3; \"SMEs\" is accepted."),
         "phone": _("Digits; a number that lost its leading zero gets it back."),
         "village_no": _("3, \"หมู่ 3\" or \"ม.3\"."),
