@@ -1,7 +1,7 @@
 """The filtered product list as an .xlsx workbook, in the import's own format.
 
-The headers are the import workbook's Thai headers, so an exported file can be corrected
-and imported again. Text that a spreadsheet would run as a formula (=, +, -, @ …) is
+The columns are the import's own (producers.importing.COLUMNS), so an exported file can be
+corrected and imported again. Text that a spreadsheet would run as a formula (=, +, -, @ …) is
 written as a plain string cell. Personal data columns are left out unless the reader may
 see them.
 """
@@ -16,21 +16,45 @@ from openpyxl.utils import get_column_letter
 
 from kbo_site.thaidates import BE_OFFSET
 
+from .importing import COLUMNS
 from .models import Product, ProducerType, ProductType
 
 # Spreadsheet programs run a cell starting with these as a formula (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PERSONAL_HEADERS = ("ชื่อผู้ติดต่อ", "เบอร์โทรศัพท์")
-PRODUCER_HEADERS = ("รหัสผู้ผลิต", "ชื่อผู้ผลิต", "ประเภทผู้ผลิต", "ชื่อผู้ติดต่อ", "เบอร์โทรศัพท์", "บ้านเลขที่",
-                    "หมู่ที่", "ตำบล", "อำเภอ", "จังหวัด", "รหัสไปรษณีย์", "ปีที่ลงทะเบียน")
-PRODUCT_HEADERS = ("รหัสผลิตภัณฑ์", "ชื่อผลิตภัณฑ์", "ประเภทผลิตภัณฑ์", "กลุ่มผลิตภัณฑ์", "ระดับดาว", "ปีที่คัดสรร",
-                   "มาตรฐานผลิตภัณฑ์")
-COLUMN_WIDTHS = {"ชื่อผู้ผลิต": 36, "ชื่อผลิตภัณฑ์": 36, "ประเภทผู้ผลิต": 30, "ประเภทผลิตภัณฑ์": 26,
-                 "มาตรฐานผลิตภัณฑ์": 20, "ชื่อผู้ติดต่อ": 22, "เบอร์โทรศัพท์": 16}
+PERSONAL_FIELDS = ("contact_name", "phone")
+# The import's column → the values() field that fills it; labels and standards are looked up.
+VALUE_FIELDS = {
+    "producer_code": "producer__code",
+    "producer_name": "producer__name",
+    "producer_type": "producer__producer_type",
+    "contact_name": "producer__contact_name",
+    "phone": "producer__phone",
+    "house_no": "producer__house_no",
+    "village_no": "producer__village_no",
+    "subdistrict": "producer__subdistrict__name_th",
+    "district": "producer__district__name_th",
+    "province": "producer__province__name_th",
+    "postcode": "producer__postcode",
+    "registration_year": "producer__registration_year",
+    "product_code": "code",
+    "product_name": "name",
+    "product_type": "product_type",
+    "classification": "classification",
+    "star_level": "star_level",
+    "star_year": "star_year",
+    "standards": "pk",
+}
+COLUMN_WIDTHS = {"producer_name": 36, "product_name": 36, "producer_type": 30, "product_type": 26,
+                 "standards": 20, "contact_name": 22, "phone": 16}
+
+
+def columns(*, personal_data):
+    """The import's columns, in its order; personal data only for those who may see it."""
+    return [column for column in COLUMNS if personal_data or column.field not in PERSONAL_FIELDS]
 
 
 def headers(*, personal_data):
-    return [h for h in (*PRODUCER_HEADERS, *PRODUCT_HEADERS) if personal_data or h not in PERSONAL_HEADERS]
+    return [column.header for column in columns(personal_data=personal_data)]
 
 
 def export_filename(today):
@@ -48,30 +72,6 @@ def _cell(sheet, value):
     return cell
 
 
-# Header → the values() field that fills it; labels and standards are looked up.
-FIELDS = {
-    "รหัสผู้ผลิต": "producer__code",
-    "ชื่อผู้ผลิต": "producer__name",
-    "ประเภทผู้ผลิต": "producer__producer_type",
-    "ชื่อผู้ติดต่อ": "producer__contact_name",
-    "เบอร์โทรศัพท์": "producer__phone",
-    "บ้านเลขที่": "producer__house_no",
-    "หมู่ที่": "producer__village_no",
-    "ตำบล": "producer__subdistrict__name_th",
-    "อำเภอ": "producer__district__name_th",
-    "จังหวัด": "producer__province__name_th",
-    "รหัสไปรษณีย์": "producer__postcode",
-    "ปีที่ลงทะเบียน": "producer__registration_year",
-    "รหัสผลิตภัณฑ์": "code",
-    "ชื่อผลิตภัณฑ์": "name",
-    "ประเภทผลิตภัณฑ์": "product_type",
-    "กลุ่มผลิตภัณฑ์": "classification",
-    "ระดับดาว": "star_level",
-    "ปีที่คัดสรร": "star_year",
-    "มาตรฐานผลิตภัณฑ์": "pk",
-}
-
-
 def _standards_by_product(products):
     names = {}
     through = Product.standards.through.objects.filter(product__in=products.order_by().values("pk"))
@@ -87,8 +87,8 @@ def write_products(products, *, personal_data):
     Two queries (rows, standards), written row by row in openpyxl's write-only mode, so
     memory stays flat at 7,000 rows.
     """
-    columns = headers(personal_data=personal_data)
-    fields = [FIELDS[header] for header in columns]
+    chosen = columns(personal_data=personal_data)
+    fields = [VALUE_FIELDS[column.field] for column in chosen]
     # The official Thai names, whatever language the person reads the site in: the import
     # reads them back.
     with translation.override("th"):
@@ -108,13 +108,13 @@ def write_products(products, *, personal_data):
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("ทะเบียน OTOP")
-    for index, header in enumerate(columns):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = COLUMN_WIDTHS.get(header, 14)
+    for index, column in enumerate(chosen):
+        sheet.column_dimensions[get_column_letter(index + 1)].width = COLUMN_WIDTHS.get(column.field, 14)
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header_cells = []
-    for header in columns:
-        cell = WriteOnlyCell(sheet, value=header)
+    for column in chosen:
+        cell = WriteOnlyCell(sheet, value=column.header)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)

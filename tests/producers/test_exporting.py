@@ -8,6 +8,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from producers.exporting import export_filename, write_products
+from producers.importing import import_registry
 from producers.models import Classification, Product
 from tests.factories import ProducerFactory, ProductFactory
 
@@ -92,3 +93,16 @@ def test_export_response_is_an_xlsx_attachment(viewer_client):
 
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"].startswith('attachment; filename="otop-registry-25')
+
+
+def test_an_exported_file_imports_back_with_nothing_changed():
+    producer = ProducerFactory(village_no=3, district_id="5007", subdistrict_id="500701", postcode="50180",
+                               phone="0812345678", registration_year=2559)
+    ProductFactory(producer=producer, name="=SUM(A1)", star_level=3, star_year=2562, standards=["อย.", "มผช."])
+    ProductFactory(producer=producer, product_type="food")
+    content = write_products(Product.objects.all(), personal_data=True)
+
+    report = import_registry(io.BytesIO(content), province=producer.province, dry_run=True)
+
+    assert report.errors == []
+    assert (report.producers.unchanged, report.products.unchanged, report.changes) == (1, 2, 0)
