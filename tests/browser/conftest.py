@@ -34,6 +34,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Officers' browsers ask for Thai; headless Chromium would ask for English.
+    return {**browser_context_args, "locale": "th-TH"}
+
+
 @pytest.fixture
 def login(live_server):
     """login(page, user) signs in through the real login form."""
@@ -42,7 +48,7 @@ def login(live_server):
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_load_state()
 
     return do
