@@ -15,8 +15,13 @@
   are filled in order, the reserves follow.
 """
 
+import math
 import statistics
+from collections import defaultdict
 from dataclasses import dataclass, field
+
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -143,9 +148,11 @@ def load(round):
                    .select_related("user"))
     submissions = list(round.submissions.filter(eligible=True)
                        .select_related("product__producer__district").order_by("product__code"))
+    # As floats from the database: converting 18,000 Decimals costs more than the ranking itself.
     scores = list(Score.objects.filter(submission__round=round, submission__eligible=True, value__isnull=False)
-                  .values_list("submission_id", "member_id", "criterion_id", "value"))
-    conflicts = set(Conflict.objects.filter(submission__round=round).values_list("submission_id", "member_id"))
+                  .order_by().annotate(number=Cast("value", FloatField()))
+                  .values_list("submission_id", "member_id", "criterion_id", "number"))
+    conflicts = set(Conflict.objects.filter(submission__round=round).order_by().values_list("submission_id", "member_id"))
     decisions = list(ChairDecision.objects.filter(round=round, withdrawn_at__isnull=True)
                      .select_related("decided_by").order_by("decided_at", "pk"))
     return RoundData(round, criteria, members, submissions, scores, conflicts, decisions)
@@ -159,52 +166,59 @@ def _r(value):
     return None if value is None else round(value, PRECISION)
 
 
+def _pstdev(values, mean):
+    """Population standard deviation in plain floats (statistics.pstdev is exact but slow)."""
+    return math.sqrt(sum((x - mean) ** 2 for x in values) / len(values))
+
+
 def _totals(data):
-    """{submission_id: {member_id: total}} and per-criterion sums, complete and unconflicted only."""
+    """{submission_id: {member_id: total}} and {submission_id: {criterion_id: mean}}, over the
+    sheets that are complete (every criterion scored) and not conflicted."""
     weights = {c.pk: float(c.weight) for c in data.criteria}
     denominator = sum(float(c.weight) * c.max_score for c in data.criteria)
     scoring_members = {m.pk for m in data.members}
-    sheets = {}
+    sheets = defaultdict(dict)
     for submission_id, member_id, criterion_id, value in data.scores:
-        if member_id not in scoring_members or criterion_id not in weights:
-            continue
-        if (submission_id, member_id) in data.conflicts:
-            continue
-        sheets.setdefault((submission_id, member_id), {})[criterion_id] = float(value)
-    totals = {}
-    criterion_values = {}
+        if member_id in scoring_members and criterion_id in weights:
+            sheets[submission_id, member_id][criterion_id] = value
+    totals = defaultdict(dict)
+    criterion_sums = defaultdict(lambda: dict.fromkeys(weights, 0.0))
+    counts = defaultdict(int)
     needed = len(weights)
     for (submission_id, member_id), values in sheets.items():
-        if len(values) != needed or not denominator:
+        if len(values) != needed or not denominator or (submission_id, member_id) in data.conflicts:
             continue
-        total = 100 * sum(weights[c] * v for c, v in values.items()) / denominator
-        totals.setdefault(submission_id, {})[member_id] = total
-        per_criterion = criterion_values.setdefault(submission_id, {})
+        totals[submission_id][member_id] = 100 * sum(weights[c] * v for c, v in values.items()) / denominator
+        sums = criterion_sums[submission_id]
         for criterion_id, value in values.items():
-            per_criterion.setdefault(criterion_id, []).append(value)
-    return totals, criterion_values
+            sums[criterion_id] += value
+        counts[submission_id] += 1
+    means = {s: {c: total / counts[s] for c, total in sums.items()} for s, sums in criterion_sums.items()}
+    return totals, means
 
 
 def _calibrate(totals):
     """{submission_id: {member_id: calibrated total}}, the grand mean and stdev, and each member's spread."""
-    by_member = {}
-    for submission_id, per_member in totals.items():
+    by_member = defaultdict(list)
+    for per_member in totals.values():
         for member_id, total in per_member.items():
-            by_member.setdefault(member_id, []).append(total)
+            by_member[member_id].append(total)
     everything = [t for values in by_member.values() for t in values]
     if not everything:
         return {}, None, None, {}
-    grand_mean = statistics.fmean(everything)
-    grand_stdev = statistics.pstdev(everything)
+    grand_mean = sum(everything) / len(everything)
+    grand_stdev = _pstdev(everything, grand_mean)
     spreads = {}
     for member_id, values in by_member.items():
-        spreads[member_id] = (len(values), statistics.fmean(values), statistics.pstdev(values))
+        mean = sum(values) / len(values)
+        spreads[member_id] = (len(values), mean, _pstdev(values, mean))
     calibrated = {}
     for submission_id, per_member in totals.items():
+        out = calibrated[submission_id] = {}
         for member_id, total in per_member.items():
             _count, mean, stdev = spreads[member_id]
             z = (total - mean) / stdev if stdev > 0 else 0.0
-            calibrated.setdefault(submission_id, {})[member_id] = min(100.0, max(0.0, grand_mean + z * grand_stdev))
+            out[member_id] = min(100.0, max(0.0, grand_mean + z * grand_stdev))
     return calibrated, grand_mean, grand_stdev, spreads
 
 
@@ -278,22 +292,25 @@ def _fill(ordered, round, moved_in, moved_out):
 
 def compute(data):
     round = data.round
-    totals, criterion_values = _totals(data)
+    totals, criterion_means = _totals(data)
     calibrated, grand_mean, grand_stdev, spreads = _calibrate(totals)
     threshold = float(round.disagreement_threshold)
+    conflicted = defaultdict(set)
+    for submission_id, member_id in data.conflicts:
+        conflicted[submission_id].add(member_id)
     rows = []
     for submission in data.submissions:
         row = Row(submission=submission)
         row.totals = totals.get(submission.pk, {})
         row.calibrated_totals = calibrated.get(submission.pk, {})
-        row.conflicted = {m for (s, m) in data.conflicts if s == submission.pk} if data.conflicts else set()
-        row.criterion_means = {c: statistics.fmean(v) for c, v in criterion_values.get(submission.pk, {}).items()}
+        row.conflicted = conflicted.get(submission.pk, set())
+        row.criterion_means = criterion_means.get(submission.pk, {})
         values = list(row.totals.values())
         if values:
-            row.score = statistics.fmean(values)
+            row.score = sum(values) / len(values)
             row.median = statistics.median(values)
-            row.stdev = statistics.pstdev(values)
-            row.calibrated = statistics.fmean(row.calibrated_totals.values())
+            row.stdev = _pstdev(values, row.score)
+            row.calibrated = sum(row.calibrated_totals.values()) / len(row.calibrated_totals)
         if len(values) < round.min_scorers:
             row.flags.append(FEW_SCORERS)
         if row.stdev is not None and _r(row.stdev) > threshold:

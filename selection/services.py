@@ -6,11 +6,13 @@ RoundTransition for a change of state). Views only call these.
 """
 
 import re
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from producers.models import Product
 
@@ -26,6 +28,7 @@ from .models import (
     ChairDecision,
     CommitteeMember,
     Conflict,
+    ConflictType,
     DecisionKind,
     RoundState,
     RoundTransition,
@@ -33,6 +36,7 @@ from .models import (
     ScoreComment,
     ScoreSheet,
     ScreeningResult,
+    ScreeningRule,
     SelectionRound,
     Submission,
 )
@@ -55,9 +59,17 @@ class StaleScoreError(SelectionError):
         self.current = current
 
 
+# Texts the system writes into the record (audit details, reasons) are Thai, whatever the
+# language of the screen the person was using: the record is official.
+RECORD_LANGUAGE = "th"
+
+
 def audit(round, action, *, by, submission=None, detail="", from_value="", to_value="", reason=""):
+    """One row of the round's history. Lazy labels are written in the record language."""
+    with translation.override(RECORD_LANGUAGE):
+        detail, from_value, to_value = str(detail), str(from_value), str(to_value)
     return AuditEntry.objects.create(round=round, action=action, by=by, submission=submission, detail=detail,
-                                     from_value=str(from_value), to_value=str(to_value), reason=reason)
+                                     from_value=from_value, to_value=to_value, reason=reason)
 
 
 def _transition(round, to_state, *, by, reason=""):
@@ -259,9 +271,9 @@ def screen_round(round, *, by):
         ScreeningResult.objects.filter(pk__in=stale).delete()
         Submission.objects.bulk_update(submissions, ["eligible", "screened_at"])
         failed = sum(1 for s in submissions if not s.eligible)
-        audit(round, AuditAction.SCREENED, by=by,
-              detail=_("%(total)s submitted, %(failed)s not eligible") % {"total": len(submissions),
-                                                                          "failed": failed})
+        with translation.override(RECORD_LANGUAGE):
+            detail = _("%(total)s submitted, %(failed)s not eligible") % {"total": len(submissions), "failed": failed}
+        audit(round, AuditAction.SCREENED, by=by, detail=detail)
     return round
 
 
@@ -284,13 +296,13 @@ def override_result(result, *, passed, reason, by):
         submission = result.submission
         submission.eligible = all(r.effective_passed for r in submission.results.all())
         submission.save(update_fields=["eligible"])
-        audit(round, AuditAction.OVERRIDE, by=by, submission=submission, detail=result.get_rule_display(),
+        audit(round, AuditAction.OVERRIDE, by=by, submission=submission, detail=ScreeningRule(result.rule).label,
               from_value=_pass_label(before), to_value=_pass_label(result.effective_passed), reason=reason)
     return result
 
 
 def _pass_label(passed):
-    return _("passed") if passed else _("failed")
+    return gettext_lazy("passed") if passed else gettext_lazy("failed")
 
 
 # Scoring --------------------------------------------------------------------------------
@@ -315,16 +327,27 @@ def open_scoring(round, *, by):
     return round
 
 
+def _round_for_scoring(submission, member):
+    """The round read afresh (a page may hold it from before scoring closed), with whether the
+    member declared a conflict with the submission or submitted their scores: one query."""
+    return SelectionRound.objects.annotate(
+        member_conflicted=Exists(Conflict.objects.filter(member=member, submission_id=submission.pk)),
+        member_submitted=Exists(ScoreSheet.objects.filter(round=OuterRef("pk"), member=member,
+                                                          submitted_at__isnull=False)),
+    ).get(pk=submission.round_id)
+
+
 def _scoring_checks(round, submission, member):
+    """round comes from _round_for_scoring."""
     if round.state != RoundState.SCORING:
         raise SelectionError(_("Scoring is not open: the chair has closed it or it has not started."))
     if not member.scores:
         raise SelectionError(_("Your role in this committee does not score."))
     if submission.round_id != round.pk or not submission.eligible:
         raise SelectionError(_("This submission is not one to be scored."))
-    if Conflict.objects.filter(member=member, submission=submission).exists():
+    if round.member_conflicted:
         raise SelectionError(_("You declared a conflict of interest with this submission and cannot score it."))
-    if ScoreSheet.objects.filter(round=round, member=member, submitted_at__isnull=False).exists():
+    if round.member_submitted:
         raise SelectionError(_("You have already submitted your scores; they can no longer be changed."))
 
 
@@ -332,7 +355,7 @@ def save_score(submission, member, criterion, value, *, version, by):
     """Save one score. `version` is the version the page was showing (0 for none yet). A save
     made from a stale copy is refused (StaleScoreError) unless it stores the same value; a
     repeated save of the same value does nothing. Side effects: the Score row, an audit row."""
-    round = submission.round
+    round = _round_for_scoring(submission, member)
     if criterion.round_id != round.pk:
         raise SelectionError(_("This criterion belongs to another round."))
     if value is not None and not 0 <= value <= criterion.max_score:
@@ -370,12 +393,16 @@ def save_score(submission, member, criterion, value, *, version, by):
         audit(round, AuditAction.SCORE_SAVED, by=by, submission=submission,
               detail=f"{member.full_name} · {criterion.name}", from_value=_number(current.value),
               to_value=_number(value))
-        current.refresh_from_db()
+        # The conditional update succeeded, so the stored row is exactly this.
+        current.value, current.version = value, version + 1
         return current
 
 
 def _number(value):
-    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    """42.0 → "42", 42.5 → "42.5", None → ""."""
+    if value is None:
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 def _stale_message(current):
@@ -385,7 +412,7 @@ def _stale_message(current):
 
 def save_comment(submission, member, text, *, version, by):
     """Save the member's comment on a submission, with the same version check as scores."""
-    round = submission.round
+    round = _round_for_scoring(submission, member)
     _scoring_checks(round, submission, member)
     text = (text or "").strip()
     with transaction.atomic():
@@ -466,7 +493,7 @@ def declare_conflict(submission, member, *, conflict_type, note, by):
         except IntegrityError:
             raise SelectionError(_("This conflict of interest is already recorded.")) from None
         audit(round, AuditAction.CONFLICT_DECLARED, by=by, submission=submission,
-              detail=member.full_name, to_value=conflict.get_conflict_type_display(), reason=conflict.note)
+              detail=member.full_name, to_value=ConflictType(conflict.conflict_type).label, reason=conflict.note)
     return conflict
 
 
@@ -482,7 +509,7 @@ def withdraw_conflict(conflict, *, reason, by):
         if not reason:
             raise SelectionError(_("Write the reason for withdrawing the conflict."))
         audit(round, AuditAction.CONFLICT_WITHDRAWN, by=by, submission=conflict.submission,
-              detail=conflict.member.full_name, from_value=conflict.get_conflict_type_display(), reason=reason)
+              detail=conflict.member.full_name, from_value=ConflictType(conflict.conflict_type).label, reason=reason)
         conflict.delete()
 
 
@@ -498,9 +525,10 @@ def close_scoring(round, *, by):
         _require_state(round, (RoundState.SCORING,), _("Scoring is not open, so it cannot be closed."))
         scorers = CommitteeMember.objects.filter(committee_id=round.committee_id, scores=True).count()
         submitted = ScoreSheet.objects.filter(round=round, submitted_at__isnull=False).count()
-        _transition(round, RoundState.RANKING, by=by,
-                    reason=_("%(submitted)s of %(scorers)s scoring members had submitted") % {
-                        "submitted": submitted, "scorers": scorers})
+        with translation.override(RECORD_LANGUAGE):
+            reason = _("%(submitted)s of %(scorers)s scoring members had submitted") % {
+                "submitted": submitted, "scorers": scorers}
+        _transition(round, RoundState.RANKING, by=by, reason=reason)
     return round
 
 
@@ -538,7 +566,7 @@ def record_decision(round, submission, *, kind, reason, by):
                                      ).update(withdrawn_at=timezone.now())
         decision = ChairDecision.objects.create(round=round, submission=submission, kind=kind, reason=reason,
                                                 decided_by=by)
-        audit(round, AuditAction.DECISION, by=by, submission=submission, detail=decision.get_kind_display(),
+        audit(round, AuditAction.DECISION, by=by, submission=submission, detail=DecisionKind(decision.kind).label,
               from_value=_status_label(row.status), reason=reason)
     return decision
 
@@ -555,15 +583,15 @@ def withdraw_decision(decision, *, by):
         decision.withdrawn_at = timezone.now()
         decision.save(update_fields=["withdrawn_at"])
         audit(round, AuditAction.DECISION_WITHDRAWN, by=by, submission=decision.submission,
-              detail=decision.get_kind_display(), reason=decision.reason)
+              detail=DecisionKind(decision.kind).label, reason=decision.reason)
     return decision
 
 
 def _status_label(status):
     return {
-        ranking_module.SELECTED: _("selected"),
-        ranking_module.RESERVE: _("reserve"),
-        ranking_module.NOT_SELECTED: _("not selected"),
+        ranking_module.SELECTED: gettext_lazy("selected"),
+        ranking_module.RESERVE: gettext_lazy("reserve"),
+        ranking_module.NOT_SELECTED: gettext_lazy("not selected"),
     }[status]
 
 
@@ -588,9 +616,10 @@ def approve(round, *, by):
         snapshot = facts.snapshot(round, current)
         approval = Approval.objects.create(round=round, approved_by=by, snapshot=snapshot)
         _transition(round, RoundState.APPROVED, by=by)
-        audit(round, AuditAction.APPROVED, by=by,
-              detail=_("%(selected)s selected, %(reserves)s reserves") % {
-                  "selected": len(current.selected), "reserves": len(current.reserves)})
+        with translation.override(RECORD_LANGUAGE):
+            detail = _("%(selected)s selected, %(reserves)s reserves") % {
+                "selected": len(current.selected), "reserves": len(current.reserves)}
+        audit(round, AuditAction.APPROVED, by=by, detail=detail)
     return approval
 
 

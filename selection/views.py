@@ -5,7 +5,6 @@ view gets its round through rules.get_round_for and calls one service.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -47,10 +46,9 @@ def round_list(request):
         submission_count=Count("submissions", distinct=True),
         eligible_count=Count("submissions", filter=Q(submissions__eligible=True), distinct=True))
     if not rules.can_manage_rounds(user):
+        # Committee members see their committees' rounds; anyone else an empty list.
         committees = CommitteeMember.objects.filter(user=user).values_list("committee_id", flat=True)
         rounds = rounds.filter(committee_id__in=committees)
-        if not rules.is_committee_member(user):
-            raise PermissionDenied
     return render(request, "selection/round_list.html", {"rounds": rounds})
 
 
@@ -72,7 +70,7 @@ def round_detail(request, pk):
     round = rules.get_round_for(request.user, pk)
     member = rules.membership(request.user, round)
     counts = round.submissions.aggregate(
-        total=Count("pk"), eligible=Count("pk", filter=Q(eligible=True)),
+        total=Count("pk"), passed=Count("pk", filter=Q(eligible=True)),
         failed=Count("pk", filter=Q(eligible=False)), unscreened=Count("pk", filter=Q(screened_at__isnull=True)))
     scoring_members = CommitteeMember.objects.filter(committee_id=round.committee_id, scores=True).count()
     submitted = ScoreSheet.objects.filter(round=round, submitted_at__isnull=False).count()

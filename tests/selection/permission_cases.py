@@ -1,0 +1,140 @@
+"""Permission rows for the selection app. See tests/permissions.py for the format.
+
+Officers and admins manage rounds; the committee's chair, members and secretary take part in
+the world's round; the chair alone closes scoring, decides, approves and reopens. Committee
+roles of other apps (other committees) are strangers to these rounds.
+"""
+
+from selection import services
+from selection.models import CommitteeRole, ConflictType, DecisionKind, RoundState
+from tests.factories import (
+    CommitteeFactory,
+    CommitteeMemberFactory,
+    CriterionFactory,
+    ProductFactory,
+    SelectionRoundFactory,
+    SubmissionFactory,
+    UserFactory,
+)
+from tests.permissions import LOGGED_IN, Case
+
+MANAGERS = {"officer", "admin"}
+COMMITTEE = {"chair", "member", "secretary"}
+VIEWERS = MANAGERS | COMMITTEE
+SCORERS = {"chair", "member"}
+PROJECTORS = MANAGERS | {"chair", "secretary"}
+CHAIR = {"chair"}
+
+ROLES = {
+    "chair": lambda w: w["sel_chair"].user,
+    "member": lambda w: w["sel_member"].user,
+    "secretary": lambda w: w["sel_secretary"].user,
+}
+
+
+def build_world(world):
+    committee = CommitteeFactory(name="คณะกรรมการทดสอบสิทธิ์การคัดเลือก")
+    world["sel_chair"] = CommitteeMemberFactory(committee=committee, role=CommitteeRole.CHAIR,
+                                                user=UserFactory(username="perm-sel-chair"))
+    world["sel_member"] = CommitteeMemberFactory(committee=committee, user=UserFactory(username="perm-sel-member"))
+    world["sel_secretary"] = CommitteeMemberFactory(committee=committee, role=CommitteeRole.SECRETARY, scores=False,
+                                                    user=UserFactory(username="perm-sel-secretary"))
+    world["sel_spare"] = CommitteeMemberFactory(committee=committee, user=UserFactory(username="perm-sel-spare"))
+    officer = UserFactory(username="perm-sel-officer", groups=["officer"])
+
+    # A round in scoring, with one eligible submission screened by the rules.
+    scoring = SelectionRoundFactory(committee=committee, quota=1, reserves=0)
+    criterion = CriterionFactory(round=scoring, max_score=100)
+    product = ProductFactory(code="PERM-SEL-1")
+    services.add_submission(scoring, product, by=officer)
+    services.screen_round(scoring, by=officer)
+    world["sel_result"] = scoring.submissions.get().results.first()
+    services.open_scoring(scoring, by=officer)
+    world["sel_round"] = scoring
+    world["sel_submission"] = scoring.submissions.get()
+    world["sel_criterion"] = criterion
+    world["sel_conflict"] = services.declare_conflict(world["sel_submission"], world["sel_spare"],
+                                                      conflict_type=ConflictType.OTHER, note="", by=officer)
+
+    # A round in ranking, with a chair's decision on record.
+    ranked = SelectionRoundFactory(committee=committee, quota=1, reserves=0, state=RoundState.RANKING)
+    ranked_criterion = CriterionFactory(round=ranked, max_score=100)
+    world["sel_ranked_submission"] = SubmissionFactory(round=ranked)
+    SubmissionFactory(round=ranked)
+    del ranked_criterion
+    world["sel_ranked"] = ranked
+    world["sel_decision"] = services.record_decision(ranked, world["sel_ranked_submission"],
+                                                     kind=DecisionKind.MOVE_OUT, reason="ทดสอบ",
+                                                     by=world["sel_chair"].user)
+    # A draft round to add submissions to.
+    world["sel_draft"] = SelectionRoundFactory(committee=committee)
+    world["sel_draft_submission"] = SubmissionFactory(round=world["sel_draft"], eligible=None, screened_at=None)
+
+
+def _round(w):
+    return {"pk": w["sel_round"].pk}
+
+
+def _ranked(w):
+    return {"pk": w["sel_ranked"].pk}
+
+
+def _draft(w):
+    return {"pk": w["sel_draft"].pk}
+
+
+def _scored(w):
+    return {"pk": w["sel_round"].pk, "sid": w["sel_submission"].pk}
+
+
+POST = {"method": "post", "ok": 302, "not_allowed_methods": ("get",)}
+
+CASES = [
+    # Rounds, committee, submissions and screening
+    Case("selection:round_list", allowed={LOGGED_IN}),
+    Case("selection:round_create", allowed=MANAGERS),
+    Case("selection:round_detail", kwargs=_round, allowed=VIEWERS),
+    Case("selection:round_edit", kwargs=_draft, allowed=MANAGERS),
+    Case("selection:rubric_edit", kwargs=_draft, allowed=MANAGERS),
+    Case("selection:committee", kwargs=_round, allowed=MANAGERS),
+    Case("selection:committee_remove", kwargs=lambda w: {"pk": w["sel_round"].pk, "member_pk": w["sel_secretary"].pk},
+         allowed=MANAGERS, **POST),
+    Case("selection:submission_list", kwargs=_draft, allowed=MANAGERS),
+    Case("selection:submission_list", kwargs=_draft, allowed=MANAGERS, query="q=PERM"),
+    Case("selection:submission_add", kwargs=_draft, data=lambda w: {"product": w["sel_submission"].product_id},
+         allowed=MANAGERS, **POST),
+    Case("selection:submission_bulk", kwargs=_draft, data=lambda w: {"codes": "PERM-SEL-1"}, allowed=MANAGERS,
+         **POST),
+    Case("selection:submission_remove", kwargs=lambda w: {"pk": w["sel_draft"].pk,
+                                                          "sid": w["sel_draft_submission"].pk},
+         allowed=MANAGERS, **POST),
+    Case("selection:screening_summary", kwargs=_round, allowed=VIEWERS),
+    Case("selection:screening_summary", kwargs=_round, allowed=VIEWERS, query="show=all"),
+    Case("selection:screening_run", kwargs=_draft, allowed=MANAGERS, **POST),
+    Case("selection:screening_override", kwargs=lambda w: {"pk": w["sel_round"].pk, "result_pk": w["sel_result"].pk},
+         allowed=MANAGERS),
+    Case("selection:open_scoring", kwargs=_draft, allowed=MANAGERS | CHAIR, **POST),
+    # Scoring and conflicts
+    Case("selection:score_list", kwargs=_round, allowed=SCORERS),
+    Case("selection:scores_submit", kwargs=_round, allowed=SCORERS, **POST),
+    Case("selection:score_form", kwargs=_scored, allowed=SCORERS),
+    Case("selection:score_save", kwargs=_scored, allowed=SCORERS,
+         data=lambda w: {f"value_{w['sel_criterion'].pk}": "80", f"version_{w['sel_criterion'].pk}": "0"}, **POST),
+    Case("selection:conflict_declare", kwargs=_scored, allowed=COMMITTEE),
+    Case("selection:conflict_list", kwargs=_round, allowed=MANAGERS),
+    Case("selection:conflict_withdraw", kwargs=lambda w: {"pk": w["sel_round"].pk, "cid": w["sel_conflict"].pk},
+         data=lambda w: {"reason": "แจ้งผิด"}, allowed=MANAGERS, **POST),
+    # Ranking, the cut, results and history
+    Case("selection:close_scoring", kwargs=_round, allowed=CHAIR, **POST),
+    Case("selection:ranking", kwargs=_ranked, allowed=VIEWERS),
+    Case("selection:ranking", kwargs=_round, allowed=VIEWERS),
+    Case("selection:decision_add", kwargs=_ranked, allowed=CHAIR, **POST,
+         data=lambda w: {"submission": w["sel_ranked_submission"].pk, "kind": "move_in", "reason": "ทดสอบ"}),
+    Case("selection:decision_withdraw", kwargs=lambda w: {"pk": w["sel_ranked"].pk, "did": w["sel_decision"].pk},
+         allowed=CHAIR, **POST),
+    Case("selection:approve", kwargs=_ranked, allowed=CHAIR, **POST),
+    Case("selection:reopen", kwargs=_ranked, allowed=CHAIR),
+    Case("selection:results_live", kwargs=_round, allowed=PROJECTORS),
+    Case("selection:export", kwargs=_ranked, allowed=PROJECTORS),
+    Case("selection:history", kwargs=_round, allowed=VIEWERS),
+]

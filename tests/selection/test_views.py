@@ -1,0 +1,275 @@
+"""The selection pages: autosave, what each person may see, and query counts of the lists."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from selection import services
+from selection.models import AuditAction, AuditEntry, Conflict, RoundState, Score, ScoreSheet
+from tests.factories import SelectionRoundFactory, SubmissionFactory, UserFactory
+
+from .conftest import give
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def scoring(round_, rubric, members, submissions):
+    round_.state = RoundState.SCORING
+    round_.save()
+    return round_
+
+
+def _save_url(round_, submission):
+    return reverse("selection:score_save", kwargs={"pk": round_.pk, "sid": submission.pk})
+
+
+def test_autosave_answers_with_the_saved_state_and_the_new_version(scoring, rubric, members, submissions):
+    client = _client(members[1].user)
+    criterion = rubric[0]
+
+    response = client.post(_save_url(scoring, submissions[0]),
+                           {f"value_{criterion.pk}": "40", f"version_{criterion.pk}": "0"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "✓ บันทึกแล้ว" in html
+    assert f'id="version-{criterion.pk}" name="version_{criterion.pk}" value="1" hx-swap-oob="true"' in html
+    assert list(Score.objects.values_list("value", "version")) == [(Decimal("40.0"), 1)]
+
+
+def test_autosave_of_a_stale_version_shows_a_message_and_keeps_the_score(scoring, rubric, members, submissions):
+    member, criterion = members[1], rubric[0]
+    services.save_score(submissions[0], member, criterion, Decimal("40"), version=0, by=member.user)
+    services.save_score(submissions[0], member, criterion, Decimal("44"), version=1, by=member.user)
+
+    response = _client(member.user).post(_save_url(scoring, submissions[0]),
+                                         {f"value_{criterion.pk}": "30", f"version_{criterion.pk}": "1"},
+                                         HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert "คะแนนนี้ถูกแก้ไขจากอุปกรณ์หรือแท็บอื่นเป็น 44" in html
+    assert f'name="version_{criterion.pk}" value="2"' in html
+    assert list(Score.objects.values_list("value", "version")) == [(Decimal("44.0"), 2)]
+
+
+def test_autosave_out_of_range_says_so_and_saves_nothing(scoring, rubric, members, submissions):
+    criterion = rubric[1]
+
+    response = _client(members[1].user).post(_save_url(scoring, submissions[0]),
+                                             {f"value_{criterion.pk}": "26", f"version_{criterion.pk}": "0"},
+                                             HTTP_HX_REQUEST="true")
+
+    assert "กรุณาใส่คะแนน 0 ถึง 25" in response.content.decode()
+    assert Score.objects.count() == 0
+
+
+def test_autosave_of_text_that_is_not_a_number_says_so(scoring, rubric, members, submissions):
+    criterion = rubric[1]
+
+    response = _client(members[1].user).post(_save_url(scoring, submissions[0]),
+                                             {f"value_{criterion.pk}": "ดีมาก", f"version_{criterion.pk}": "0"},
+                                             HTTP_HX_REQUEST="true")
+
+    assert "กรุณาใส่ตัวเลข 0 ถึง 25" in response.content.decode()
+
+
+def test_plain_post_saves_every_field_and_the_comment(scoring, rubric, members, submissions):
+    data = {f"value_{c.pk}": v for c, v in zip(rubric, ("40", "20", "25"))}
+    data.update({f"version_{c.pk}": "0" for c in rubric})
+    data.update({"comment": "บรรจุภัณฑ์ควรปรับปรุง", "comment_version": "0"})
+
+    response = _client(members[1].user).post(_save_url(scoring, submissions[0]), data)
+
+    assert response.status_code == 302
+    assert sorted(Score.objects.values_list("value", flat=True)) == [Decimal("20"), Decimal("25"), Decimal("40")]
+    assert submissions[0].comments.get().text == "บรรจุภัณฑ์ควรปรับปรุง"
+
+
+def test_score_list_hides_aggregates_before_the_member_submits(scoring, rubric, members, submissions):
+    give(submissions[0], members[0], rubric, (40, 20, 25))
+
+    response = _client(members[1].user).get(reverse("selection:score_list", kwargs={"pk": scoring.pk}))
+
+    assert response.context["show_aggregates"] is False
+    assert "ค่าเฉลี่ย 85.00" not in response.content.decode()
+
+
+def test_score_list_shows_aggregates_after_the_member_submits(scoring, rubric, members, submissions):
+    member = members[1]
+    give(submissions[0], members[0], rubric, (40, 20, 25))
+    for submission in submissions:
+        give(submission, member, rubric, (35, 20, 25))
+    services.submit_scores(scoring, member, by=member.user)
+
+    response = _client(member.user).get(reverse("selection:score_list", kwargs={"pk": scoring.pk}))
+
+    assert "ค่าเฉลี่ย 82.50 · ผู้ให้คะแนน 2 คน" in response.content.decode()
+
+
+def test_score_list_never_shows_the_aggregate_of_a_conflicted_submission(scoring, rubric, members, submissions):
+    member = members[1]
+    Conflict.objects.create(submission=submissions[0], member=member, conflict_type="family", declared_by=member.user)
+    give(submissions[0], members[0], rubric, (40, 20, 25))
+    for submission in submissions[1:]:
+        give(submission, member, rubric, (35, 20, 25))
+    services.submit_scores(scoring, member, by=member.user)
+
+    response = _client(member.user).get(reverse("selection:score_list", kwargs={"pk": scoring.pk}))
+
+    items = {i["submission"].pk: i for i in response.context["items"]}
+    assert (items[submissions[0].pk]["conflicted"], items[submissions[0].pk]["aggregate"]) == (True, None)
+
+
+def test_ranking_hides_every_member_score_before_scoring_closes(scoring, rubric, members, submissions):
+    give(submissions[0], members[0], rubric, (40, 20, 25))
+
+    response = _client(members[1].user).get(reverse("selection:ranking", kwargs={"pk": scoring.pk}))
+
+    assert response.templates[0].name == "selection/ranking_pending.html"
+
+
+def test_ranking_hides_a_conflicted_submissions_scores_from_that_member(scoring, rubric, members, submissions):
+    member = members[1]
+    Conflict.objects.create(submission=submissions[0], member=member, conflict_type="family", declared_by=member.user)
+    give(submissions[0], members[0], rubric, (40, 20, 25))
+    scoring.state = RoundState.RANKING
+    scoring.save()
+
+    response = _client(member.user).get(reverse("selection:ranking", kwargs={"pk": scoring.pk}))
+
+    html = response.content.decode()
+    row = html[html.index(f'id="r{submissions[0].pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert response.context["hidden"] == {submissions[0].pk}
+    assert ("มีส่วนได้เสีย: ไม่แสดงคะแนนแก่ท่าน" in row, "85.00" in row) == (True, False)
+
+
+def test_score_form_of_a_conflicted_submission_shows_no_score_fields(scoring, rubric, members, submissions):
+    member = members[1]
+    Conflict.objects.create(submission=submissions[0], member=member, conflict_type="family", declared_by=member.user)
+
+    response = _client(member.user).get(reverse("selection:score_form",
+                                                kwargs={"pk": scoring.pk, "sid": submissions[0].pk}))
+
+    assert response.context["fields"] == []
+    assert 'data-testid="conflict"' in response.content.decode()
+
+
+def test_results_live_partial_answers_htmx_polls(scoring, rubric, members, submissions, chair):
+    response = _client(chair.user).get(reverse("selection:results_live", kwargs={"pk": scoring.pk}),
+                                       HTTP_HX_REQUEST="true")
+
+    assert [t.name for t in response.templates][0] == "selection/_results_live.html"
+
+
+def test_export_escapes_formulas_and_lists_the_ranking(scoring, rubric, members, submissions, chair):
+    import io
+
+    from openpyxl import load_workbook
+
+    product = submissions[0].product
+    product.name = "=HYPERLINK(\"http://x\")"
+    product.save()
+    for submission in submissions:
+        for member in members:
+            give(submission, member, rubric, (30, 15, 20))
+    scoring.state = RoundState.RANKING
+    scoring.save()
+
+    response = _client(chair.user).get(reverse("selection:export", kwargs={"pk": scoring.pk}))
+
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["ผลการจัดอันดับ", "คะแนนเฉลี่ยรายเกณฑ์", "คะแนนรวมรายกรรมการ"]
+    cell = book["ผลการจัดอันดับ"]["C6"]
+    assert (cell.value, cell.data_type) == ("=HYPERLINK(\"http://x\")", "s")
+    assert [c.value for c in book["คะแนนรวมรายกรรมการ"][2]][2:] == [65, 65, 65]
+
+
+def test_approve_view_shows_the_error_when_a_tie_is_undecided(round_, rubric, members, chair):
+    a = SubmissionFactory(round=round_, product__code="A")
+    b = SubmissionFactory(round=round_, product__code="B")
+    for member in members:
+        give(a, member, rubric, (30, 15, 15))
+        give(b, member, rubric, (30, 15, 15))
+    round_.quota, round_.state = 1, RoundState.RANKING
+    round_.save()
+
+    response = _client(chair.user).post(reverse("selection:approve", kwargs={"pk": round_.pk}), follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "มีคะแนนเท่ากันที่เส้นตัด กรุณาตัดสินพร้อมเหตุผลก่อนอนุมัติ"]
+
+
+def test_history_lists_who_did_what(scoring, chair):
+    services.close_scoring(scoring, by=chair.user)
+
+    response = _client(chair.user).get(reverse("selection:history", kwargs={"pk": scoring.pk}))
+
+    entries = list(response.context["page"])
+    assert [(e.action, e.by, e.from_value, e.to_value) for e in entries] == [
+        (AuditAction.STATE_CHANGED, chair.user, "ให้คะแนน", "ผลการจัดอันดับ")]
+
+
+# Query counts of the lists, at two sizes ---------------------------------------------------
+
+
+def _grow(round_, members, rubric, count):
+    for _ in range(count):
+        submission = SubmissionFactory(round=round_)
+        for member in members:
+            give(submission, member, rubric, (30, 15, 20))
+            AuditEntry.objects.create(round=round_, action=AuditAction.SCORE_SAVED, by=member.user,
+                                      submission=submission)
+
+
+def _officer_client():
+    return _client(UserFactory(username="qc-officer", groups=["officer"]))
+
+
+LIST_PAGES = [
+    ("selection:round_list", False, 8),
+    ("selection:submission_list", True, 11),
+    ("selection:screening_summary", True, 13),
+    ("selection:history", True, 11),
+    ("selection:ranking", True, 16),
+    ("selection:results_live", True, 20),
+]
+
+
+@pytest.mark.parametrize("name,with_pk,queries", LIST_PAGES, ids=[p[0] for p in LIST_PAGES])
+@pytest.mark.parametrize("size", [2, 12])
+def test_list_page_query_count_does_not_grow_with_the_data(name, with_pk, queries, size, round_, rubric, members,
+                                                           django_assert_num_queries):
+    round_.state = RoundState.RANKING
+    round_.save()
+    _grow(round_, members, rubric, size)
+    SelectionRoundFactory(committee=round_.committee)
+    client = _officer_client()
+    url = reverse(name, kwargs={"pk": round_.pk} if with_pk else {})
+
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_score_list_query_count_does_not_grow_with_the_data(size, round_, rubric, members,
+                                                            django_assert_num_queries):
+    round_.state = RoundState.SCORING
+    round_.save()
+    _grow(round_, members[:1], rubric, size)
+    ScoreSheet.objects.create(round=round_, member=members[1])
+    client = _client(members[1].user)
+
+    with django_assert_num_queries(13):
+        client.get(reverse("selection:score_list", kwargs={"pk": round_.pk}))
