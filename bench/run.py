@@ -28,7 +28,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kbo_be
 
 def benches():
     """The figures, in the order they run and print."""
-    from bench import registry
+    from bench import registry, selection_bench
 
     return [
         registry.world,
@@ -36,6 +36,8 @@ def benches():
         registry.page_figures,
         # Issue 3 (selection): ranking 200 submissions × 15 members × 6 criteria (< 200 ms, fixed
         # queries); autosave p95 under 15 parallel members (< 100 ms).
+        selection_bench.ranking_figures,
+        selection_bench.autosave_figures,
         # Issue 4 (meetings): minutes and agenda PDF render times against the one-page floor.
     ]
 

@@ -57,7 +57,7 @@ class CommitteeMember(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["committee", "order", "pk"]
+        ordering = ["order", "pk"]
         verbose_name = _("committee member")
         verbose_name_plural = _("committee members")
         constraints = [
@@ -171,7 +171,7 @@ class Criterion(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["round", "order", "pk"]
+        ordering = ["order", "pk"]
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
         constraints = [
@@ -197,7 +197,7 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["round", "product__code"]
+        ordering = ["product__code"]
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         constraints = [
@@ -236,7 +236,7 @@ class ScreeningResult(models.Model):
     checked_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["submission", "rule"]
+        ordering = ["rule"]
         verbose_name = _("screening result")
         verbose_name_plural = _("screening results")
         constraints = [
@@ -261,7 +261,7 @@ class ScoreSheet(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
-        ordering = ["round", "member"]
+        ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["round", "member"], name="score_sheet_once_per_member")]
 
     def __str__(self):
@@ -269,6 +269,8 @@ class ScoreSheet(models.Model):
 
 
 class Score(models.Model):
+    # Ordered by primary key only: an ordering through the foreign keys would join and sort on
+    # every autosave and ranking query.
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="scores")
     member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="given_scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
@@ -281,7 +283,7 @@ class Score(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["submission", "member", "criterion"]
+        ordering = ["pk"]
         verbose_name = _("score")
         verbose_name_plural = _("scores")
         constraints = [
@@ -306,7 +308,7 @@ class ScoreComment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["submission", "member"]
+        ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["submission", "member"], name="comment_once_per_member")]
 
     def __str__(self):
@@ -331,7 +333,7 @@ class Conflict(models.Model):
     declared_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["submission", "member"]
+        ordering = ["pk"]
         verbose_name = _("conflict of interest")
         verbose_name_plural = _("conflicts of interest")
         constraints = [
@@ -362,7 +364,7 @@ class ChairDecision(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["round", "decided_at", "pk"]
+        ordering = ["decided_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="decision_needs_reason"),
             models.CheckConstraint(condition=Q(kind__in=DecisionKind.values), name="decision_kind_valid"),
@@ -383,7 +385,7 @@ class Approval(models.Model):
     superseded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["round", "-approved_at", "-pk"]
+        ordering = ["-approved_at", "-pk"]
         get_latest_by = "approved_at"
 
     def __str__(self):
@@ -399,7 +401,7 @@ class RoundTransition(models.Model):
     reason = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["round", "at", "pk"]
+        ordering = ["at", "pk"]
 
     def __str__(self):
         return f"{self.round}: {self.from_state} → {self.to_state}"
@@ -438,7 +440,7 @@ class AuditEntry(models.Model):
     reason = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["round", "-at", "-pk"]
+        ordering = ["-at", "-pk"]
         indexes = [
             # Round history page: a round's entries, newest first.
             models.Index(fields=["round", "-at"], name="audit_round_at_idx"),

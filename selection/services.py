@@ -362,7 +362,7 @@ def save_score(submission, member, criterion, value, *, version, by):
         raise SelectionError(_("Enter a score from 0 to %(max)s.") % {"max": criterion.max_score})
     _scoring_checks(round, submission, member)
     with transaction.atomic():
-        current = Score.objects.filter(submission=submission, member=member, criterion=criterion).first()
+        current = Score.objects.filter(submission=submission, member=member, criterion=criterion).order_by().first()
         if current is None:
             if version:
                 raise StaleScoreError(_("This score was cleared elsewhere; check it and enter it again."),
@@ -416,7 +416,7 @@ def save_comment(submission, member, text, *, version, by):
     _scoring_checks(round, submission, member)
     text = (text or "").strip()
     with transaction.atomic():
-        current = ScoreComment.objects.filter(submission=submission, member=member).first()
+        current = ScoreComment.objects.filter(submission=submission, member=member).order_by().first()
         if current is None:
             try:
                 with transaction.atomic():
