@@ -453,18 +453,18 @@ def test_import_creates_missing_standards_once():
 
 # --- One transaction ---------------------------------------------------------------------------------------
 
-def test_import_failing_midway_leaves_the_registry_as_it_was(monkeypatch):
+def test_import_failing_midway_leaves_the_registry_as_it_was():
     run(registry_sheet([product_row(product_code="X1")]))
     before = registry()
 
-    def fail(*args, **kwargs):
-        raise RuntimeError("the database went away")
+    def officer_adds_product_x2_meanwhile(report):
+        ProductFactory(code="X2", producer=Producer.objects.get())
 
-    # Producers are written first; the products' insert then fails.
-    monkeypatch.setattr(Product.objects, "bulk_create", fail)
-    with pytest.raises(RuntimeError):
+    # The new producer P2 is written, then inserting product X2 breaks its unique code.
+    with pytest.raises(ImportFailed):
         run(registry_sheet([product_row(product_code="X1", star_level=5),
-                            product_row(producer_code="P2", producer_name="กลุ่มใหม่", product_code="X2")]))
+                            product_row(producer_code="P2", producer_name="กลุ่มใหม่", product_code="X2")]),
+            before_write=officer_adds_product_x2_meanwhile)
 
     assert registry() == before
 
