@@ -266,8 +266,8 @@ class AgendaItem(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.INFORMATION)
     title = models.CharField(_("title"), max_length=500)
     body = models.TextField(_("text"), blank=True)
-    facts = models.CharField(_("shows from the selection round"), max_length=30, choices=RoundFacts.choices,
-                             blank=True)
+    # RoundFacts values, in the order the item shows them.
+    facts = models.JSONField(_("shows from the selection round"), default=list, blank=True)
     previous_meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                          verbose_name=_("previous meeting"))
     discussion = models.TextField(_("discussion"), blank=True)
@@ -288,13 +288,20 @@ class AgendaItem(models.Model):
         verbose_name_plural = _("agenda items")
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=ItemKind.values), name="agenda_item_kind_valid"),
-            models.CheckConstraint(condition=Q(facts="") | Q(facts__in=RoundFacts.values),
-                                   name="agenda_item_facts_valid"),
             models.CheckConstraint(condition=~Q(title=""), name="agenda_item_has_title"),
         ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def facts_labels(self):
+        labels = dict(RoundFacts.choices)
+        return [labels.get(kind, kind) for kind in self.facts]
+
+    @property
+    def notes_recusals(self):
+        return any(kind in FACTS_WITH_RECUSALS for kind in self.facts)
 
     @property
     def has_votes(self):

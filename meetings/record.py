@@ -18,7 +18,6 @@ from kbo_site import thaidates
 from .facts import facts_for
 from .models import (
     ATTENDING,
-    FACTS_WITH_RECUSALS,
     NOT_ATTENDING,
     AttendanceStatus,
     DocumentSettings,
@@ -198,8 +197,13 @@ class _Builder:
     # -- what an item says about its facts --------------------------------------------
     def item_facts(self, item):
         """(paragraphs, list items, activities) an item shows from the round or the plan."""
-        w, kind = self.w, item.facts
         lines, bullets, activities = [], [], []
+        for kind in item.facts:
+            self._facts_of_kind(kind, lines, bullets, activities)
+        return lines, bullets, activities
+
+    def _facts_of_kind(self, kind, lines, bullets, activities):
+        w = self.w
         if kind == RoundFacts.REGISTRY_SUMMARY and self.facts.get("registry_summary"):
             s = self.facts["registry_summary"]
             lines.append(_("Community producers and OTOP entrepreneurs registered in %(year_from)s–%(year_to)s, "
@@ -239,10 +243,9 @@ class _Builder:
                     "title": w.t(a["title"]), "description": [w.t(p) for p in paragraphs(a.get("description"))],
                     "when": when, "venue": w.t(a.get("venue")), "responsible": w.t(a.get("responsible")),
                 })
-        return lines, bullets, activities
 
     def recusals(self, item):
-        if item.facts not in FACTS_WITH_RECUSALS:
+        if not item.notes_recusals:
             return []
         return [_("%(member)s (%(position)s) did not take part on %(product)s: %(conflict)s") % {
             "member": r.get("member", ""), "position": r.get("position", ""),
@@ -345,6 +348,15 @@ class _Builder:
 def _status_label(status):
     return {"selected": _("Selected"), "reserve": _("Reserve"), "not_selected": _("Not selected")}.get(
         status or "", status or "")
+
+
+def item_preview(meeting, item):
+    """What an item shows from the round, for the page where its resolution is recorded."""
+    with translation.override("th"):
+        builder = _Builder(meeting, MINUTES)
+        lines, bullets, activities = builder.item_facts(item)
+        return {"lines": lines, "bullets": bullets, "activities": activities, "recusals": builder.recusals(item),
+                "tables": builder.attachments}
 
 
 def build(meeting, kind):

@@ -7,6 +7,7 @@
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from kbo_site.roles import VIEWER, group_names, is_admin, is_officer
@@ -31,15 +32,16 @@ def is_staff_editor(user):
 
 
 def can_create_meetings(user):
-    return is_staff_editor(user) or CommitteeRole.SECRETARY in committee_roles(user).values()
-
-
-def can_list_meetings(user):
-    return is_staff_editor(user) or bool(committee_roles(user)) or VIEWER in group_names(user)
+    """Officers create meetings; the committee's secretary then edits them."""
+    return is_staff_editor(user)
 
 
 def can_edit(user, meeting):
-    return is_staff_editor(user) or committee_roles(user).get(meeting.committee_id) == CommitteeRole.SECRETARY
+    return can_edit_committee_documents(user, meeting.committee)
+
+
+def can_edit_committee_documents(user, committee):
+    return is_staff_editor(user) or committee_roles(user).get(committee.pk) == CommitteeRole.SECRETARY
 
 
 def is_chair(user, meeting):
@@ -65,8 +67,6 @@ def visible_meetings(user, queryset=None):
         return queryset
     committees = list(committee_roles(user))
     if VIEWER in group_names(user):
-        from django.db.models import Q
-
         return queryset.filter(Q(committee__in=committees) | Q(state=MeetingState.MINUTES_APPROVED))
     return queryset.filter(committee__in=committees)
 

@@ -29,6 +29,7 @@ from .models import (
     MeetingAction,
     MeetingEvent,
     MeetingState,
+    RoundFacts,
 )
 
 
@@ -271,10 +272,13 @@ def _clean_item(meeting, data):
     if previous is not None:
         if previous.pk == meeting.pk or previous.committee_id != meeting.committee_id:
             raise MeetingError(_("Choose an earlier meeting of the same committee."), field="previous_meeting")
-    if data.get("facts") and not meeting.round_id and data["facts"] != "activity_plan":
+    facts = list(dict.fromkeys(data.get("facts") or []))
+    if any(kind not in RoundFacts.values for kind in facts):
+        raise MeetingError(_("Choose what the item shows from the list."), field="facts")
+    if not meeting.round_id and any(kind != RoundFacts.ACTIVITY_PLAN for kind in facts):
         raise MeetingError(_("This meeting is not linked to a selection round: link it first, or show nothing "
                              "from the round."), field="facts")
-    return {**data, "title": title}
+    return {**data, "title": title, "facts": facts}
 
 
 @transaction.atomic

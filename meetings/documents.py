@@ -1,0 +1,402 @@
+"""The agenda and the minutes as editable .docx (python-docx) and .odt (odfdo) files.
+
+Both are written from the same data as the PDF (meetings.record.build), in the same order,
+so an officer who must edit the final text starts from exactly what the PDF shows.
+The font named is TH SarabunPSK, the official font the office's computers have; the
+PDF embeds Sarabun, its open equivalent, because TH SarabunPSK may not be bundled.
+"""
+
+import io
+
+import docx
+import odfdo
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+FONT = "TH SarabunPSK"
+BODY_PT = 16
+TABLE_PT = 14
+INDENT_CM = 2.5
+SUB_INDENT_CM = 1.25
+
+
+def render(doc, fmt):
+    """Bytes of the document `doc` (from meetings.record.build) as "docx" or "odt"."""
+    with translation.override("th"):
+        blocks = list(blocks_of(doc))
+    return {"docx": _docx, "odt": _odt}[fmt](doc, blocks)
+
+
+# ---------------------------------------------------------------- the document as blocks
+
+def _p(text, *, bold=False, center=False, indent=0.0, first=0.0, underline_label="", space_before=0):
+    return {"type": "p", "text": text, "bold": bold, "center": center, "indent": indent, "first": first,
+            "label": underline_label, "space_before": space_before}
+
+
+def _people(rows, last):
+    return {"type": "people", "rows": [[f"{r['n']}.", r["name"], r["position"], r.get(last, "")] for r in rows]}
+
+
+def _item_blocks(doc, item):
+    top = item["is_top"]
+    yield _p(f"{item['heading']}  {item['title']}", bold=True, indent=0 if top else SUB_INDENT_CM,
+             space_before=8 if top else 4)
+    for text in item["body"]:
+        yield _p(text, first=INDENT_CM)
+    if item["previous"]:
+        yield _p(item["previous"], first=INDENT_CM)
+    for text in item["fact_lines"]:
+        yield _p(text, first=INDENT_CM)
+    for n, text in enumerate(item["fact_bullets"], start=1):
+        yield _p(f"{n}. {text}", indent=INDENT_CM + 0.9, first=-0.9)
+    for a in item["activities"]:
+        yield _p(f"{a['label']} {a['title']}", bold=True, indent=INDENT_CM)
+        for text in a["description"]:
+            yield _p(text, indent=INDENT_CM + 1)
+        for label, value in ((_("When:"), a["when"]), (_("Where:"), a["venue"]), (_("Responsible:"), a["responsible"])):
+            if value:
+                yield _p(f"{label} {value}", indent=INDENT_CM + 1)
+    if item["attachments"]:
+        yield _p(f"{_('Enclosed:')} {', '.join(item['attachments'])}", first=INDENT_CM)
+    if doc["kind"] == "minutes":
+        for text in item["discussion"]:
+            yield _p(text, first=INDENT_CM)
+        if item["recusals"]:
+            yield _p(_("Members who did not take part because of a conflict of interest:"), first=INDENT_CM)
+            for n, text in enumerate(item["recusals"], start=1):
+                yield _p(f"{n}. {text}", indent=INDENT_CM + 0.9, first=-0.9)
+        if item["resolution"] or item["votes"]:
+            first, *rest = item["resolution"] or [""]
+            yield _p(first, first=INDENT_CM, underline_label=_("Resolution of the meeting"))
+            for text in rest:
+                yield _p(text, first=INDENT_CM)
+            if item["votes"]:
+                yield _p(f"({item['votes']})", first=INDENT_CM)
+            if item["without_quorum"]:
+                yield _p(_("Note: recorded when the meeting had no quorum."), first=INDENT_CM)
+
+
+def blocks_of(doc):
+    """The document as a flat list of paragraphs, people lists, page breaks and tables."""
+    minutes = doc["kind"] == "minutes"
+    title = (_("Minutes of the meeting of %(committee)s") if minutes
+             else _("Agenda of the meeting of %(committee)s")) % {"committee": doc["committee"]}
+    yield _p(title, bold=True, center=True)
+    yield _p(_("Meeting no. %(label)s") % {"label": doc["label"]}, bold=True, center=True)
+    when = (_("On %(date)s") % {"date": doc["date"]} if minutes
+            else _("On %(date)s at %(time)s") % {"date": doc["date"], "time": doc["time"]})
+    yield _p(when, bold=True, center=True)
+    yield _p(_("At %(venue)s") % {"venue": doc["venue"]}, bold=True, center=True)
+    yield {"type": "rule"}
+    if minutes:
+        yield _p("", underline_label=_("Members present"))
+        yield _people(doc["present"], "role")
+        if doc["absent"]:
+            yield _p("", underline_label=_("Members absent"))
+            yield _people(doc["absent"], "reason")
+        if doc["guests"]:
+            yield _p("", underline_label=_("Also attending"))
+            yield _people(doc["guests"], "")
+        yield _p(_("The meeting opened at %(time)s.") % {"time": doc["opened"]}, bold=True, space_before=8)
+        yield _p(_("With a quorum present, the chair opened the meeting and took the agenda as follows."),
+                 first=INDENT_CM)
+    for item in doc["items"]:
+        yield from _item_blocks(doc, item)
+        for child in item["children"]:
+            yield from _item_blocks(doc, child)
+    if minutes:
+        if doc["closed"]:
+            yield _p(_("The meeting closed at %(time)s.") % {"time": doc["closed"]}, bold=True, space_before=8)
+        for person, role in ((doc["recorder"], "recorded"), (doc["checker"], "checked")):
+            line = (_("(signed) .................................... Minutes recorded by") if role == "recorded"
+                    else _("(signed) .................................... Minutes checked by"))
+            yield _p(line, center=True, indent=7, space_before=24)
+            yield _p(f"({person['name']})", center=True, indent=7)
+            yield _p(person["position"], center=True, indent=7)
+    for table in doc["attachments"]:
+        yield {"type": "page_break"}
+        yield _p(_("Attachment %(number)s") % {"number": table["number"]}, bold=True, center=True)
+        yield _p(table["title"], bold=True, center=True)
+        if table["rows"]:
+            yield {"type": "table", "columns": [c[0] for c in table["columns"]], "rows": table["rows"]}
+        else:
+            yield _p(_("None."))
+        if table["note"]:
+            yield _p(table["note"])
+
+
+# ---------------------------------------------------------------- .docx
+
+def _font(run_or_style, size_pt, bold=None):
+    font = run_or_style.font
+    font.name = FONT
+    font.size = Pt(size_pt)
+    if bold is not None:
+        font.bold = bold
+    # Thai is a complex script: Word takes its font and size from the cs attributes.
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    size_cs = OxmlElement("w:szCs")
+    size_cs.set(qn("w:val"), str(size_pt * 2))
+    rpr.append(size_cs)
+    if bold:
+        rpr.append(OxmlElement("w:bCs"))
+
+
+def _docx_page_number(section, thai_digits):
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(paragraph.add_run("- "), BODY_PT)
+    run = paragraph.add_run()
+    _font(run, BODY_PT)
+    for kind, text in (("begin", None), (None, " PAGE \\* ThaiArabic " if thai_digits else " PAGE "),
+                       ("separate", None), (None, "๒" if thai_digits else "2"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        elif text.startswith(" PAGE"):
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        else:
+            element = OxmlElement("w:t")
+            element.text = text
+        run._r.append(element)
+    _font(paragraph.add_run(" -"), BODY_PT)
+
+
+def _docx_repeat_header(row):
+    tr_pr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    tr_pr.append(header)
+
+
+def _docx_keep_row(row):
+    tr_pr = row._tr.get_or_add_trPr()
+    cant_split = OxmlElement("w:cantSplit")
+    cant_split.set(qn("w:val"), "true")
+    tr_pr.append(cant_split)
+
+
+def _docx_cell(cell, text, size, bold=False):
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.space_after = Pt(0)
+    _font(paragraph.add_run(text), size, bold)
+
+
+def _docx(doc, blocks):
+    settings = doc["settings"]
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(float(settings["margin_top"])), Cm(float(settings["margin_bottom"]))
+    section.left_margin, section.right_margin = Cm(float(settings["margin_left"])), Cm(float(settings["margin_right"]))
+    normal = document.styles["Normal"]
+    _font(normal, BODY_PT)
+    normal.paragraph_format.space_after = Pt(0)
+    if settings["page_numbers"]:
+        _docx_page_number(section, settings["thai_digits"])
+    width = 21 - float(settings["margin_left"]) - float(settings["margin_right"])
+    for block in blocks:
+        kind = block["type"]
+        if kind == "p":
+            paragraph = document.add_paragraph()
+            fmt = paragraph.paragraph_format
+            if block["center"]:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            if block["indent"]:
+                fmt.left_indent = Cm(block["indent"])
+            if block["first"]:
+                fmt.first_line_indent = Cm(block["first"])
+            if block["space_before"]:
+                fmt.space_before = Pt(block["space_before"])
+            if block["label"]:
+                label = paragraph.add_run(block["label"])
+                _font(label, BODY_PT, True)
+                label.font.underline = True
+                if block["text"]:
+                    _font(paragraph.add_run("  "), BODY_PT)
+            if block["text"]:
+                _font(paragraph.add_run(block["text"]), BODY_PT, block["bold"] or None)
+        elif kind == "rule":
+            paragraph = document.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _font(paragraph.add_run("_" * 30), BODY_PT)
+        elif kind == "people":
+            table = document.add_table(rows=0, cols=4)
+            table.autofit = False
+            for cells in block["rows"]:
+                row = table.add_row()
+                for cell, text, cm in zip(row.cells, cells, (1.2, width * 0.32, width * 0.4, width * 0.28 - 1.2)):
+                    cell.width = Cm(cm)
+                    _docx_cell(cell, text, BODY_PT)
+        elif kind == "page_break":
+            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        elif kind == "table":
+            table = document.add_table(rows=1, cols=len(block["columns"]))
+            table.style = "Table Grid"
+            table.alignment = WD_TABLE_ALIGNMENT.CENTER
+            _docx_repeat_header(table.rows[0])
+            for cell, label in zip(table.rows[0].cells, block["columns"]):
+                _docx_cell(cell, label, TABLE_PT, bold=True)
+            for cells in block["rows"]:
+                row = table.add_row()
+                _docx_keep_row(row)
+                for cell, text in zip(row.cells, cells):
+                    _docx_cell(cell, str(text), TABLE_PT)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- .odt
+
+def _odt_styles(settings):
+    family = f"&apos;{FONT}&apos;"
+    font = (f'fo:font-family="{family}" style:font-family-complex="{family}" style:font-family-asian="{family}" '
+            f'fo:font-size="{BODY_PT}pt" style:font-size-complex="{BODY_PT}pt" style:font-size-asian="{BODY_PT}pt"')
+    number = 'style:num-format="๑"' if settings["thai_digits"] else 'style:num-format="1"'
+    header = (f'<style:header><text:p text:style-name="KboCenter">- <text:page-number text:select-page="current" '
+              f'{number}>2</text:page-number> -</text:p></style:header>') if settings["page_numbers"] else ""
+    margins = (f'fo:margin-top="{settings["margin_top"]}cm" fo:margin-bottom="{settings["margin_bottom"]}cm" '
+               f'fo:margin-left="{settings["margin_left"]}cm" fo:margin-right="{settings["margin_right"]}cm"')
+    return {
+        "styles": [
+            f'<style:style style:name="KboText" style:family="paragraph"><style:paragraph-properties '
+            f'fo:margin-top="0cm" fo:margin-bottom="0cm"/><style:text-properties {font}/></style:style>',
+            '<style:style style:name="KboCenter" style:family="paragraph" style:parent-style-name="KboText">'
+            '<style:paragraph-properties fo:text-align="center"/></style:style>',
+        ],
+        "page_layout": (f'<style:page-layout style:name="KboPage"><style:page-layout-properties fo:page-width="21cm" '
+                        f'fo:page-height="29.7cm" style:print-orientation="portrait" {margins}/>'
+                        f'<style:header-style><style:header-footer-properties fo:min-height="0cm" '
+                        f'fo:margin-bottom="0.4cm"/></style:header-style></style:page-layout>'),
+        "masters": [
+            '<style:master-page style:name="KboFirst" style:page-layout-name="KboPage" '
+            'style:next-style-name="KboBody"/>',
+            f'<style:master-page style:name="KboBody" style:page-layout-name="KboPage">{header}</style:master-page>',
+        ],
+    }
+
+
+def _odt_para_style(document, cache, block, first_page=False):
+    key = (block.get("bold"), block.get("center"), block.get("indent"), block.get("first"),
+           block.get("space_before"), first_page, block.get("break_before"))
+    if key not in cache:
+        name = f"KboP{len(cache) + 1}"
+        props = [f'fo:margin-left="{block.get("indent") or 0}cm"', f'fo:text-indent="{block.get("first") or 0}cm"',
+                 f'fo:margin-top="{block.get("space_before") or 0}pt"']
+        if block.get("center"):
+            props.append('fo:text-align="center"')
+        if block.get("break_before"):
+            props.append('fo:break-before="page"')
+        text = ' fo:font-weight="bold" style:font-weight-complex="bold"' if block.get("bold") else ""
+        master = ' style:master-page-name="KboFirst"' if first_page else ""
+        document.insert_style(
+            f'<style:style style:name="{name}" style:family="paragraph" style:parent-style-name="KboText"{master}>'
+            f'<style:paragraph-properties {" ".join(props)}/><style:text-properties{text}/></style:style>',
+            automatic=True)
+        cache[key] = name
+    return cache[key]
+
+
+def _odt_table(document, body, name, columns, rows, *, grid, size):
+    table = odfdo.Table(name, width=len(columns), height=0)
+    cell_style = "KboGridCell" if grid else "KboPlainCell"
+    if grid:
+        header = odfdo.Row()
+        for label in columns:
+            cell = odfdo.Cell(style=cell_style)
+            cell.append(odfdo.Paragraph(label, style="KboTableHead"))
+            header.append(cell)
+        header_rows = odfdo.HeaderRows()
+        header_rows.append(header)
+        table.append(header_rows)
+    for cells in rows:
+        row = odfdo.Row(style="KboKeepRow")
+        for text in cells:
+            cell = odfdo.Cell(style=cell_style)
+            cell.append(odfdo.Paragraph(str(text), style="KboTableText" if grid else "KboText"))
+            row.append(cell)
+        table.append(row)
+    body.append(table)
+
+
+def _odt(doc, blocks):
+    settings = doc["settings"]
+    document = odfdo.Document("text")
+    body = document.body
+    body.clear()
+    parts = _odt_styles(settings)
+    for xml in parts["styles"]:
+        document.insert_style(xml)
+    document.insert_style(parts["page_layout"], automatic=True)
+    for xml in parts["masters"]:
+        document.insert_style(xml)
+    small = f'fo:font-size="{TABLE_PT}pt" style:font-size-complex="{TABLE_PT}pt"'
+    for xml in (
+        f'<style:style style:name="KboTableText" style:family="paragraph" style:parent-style-name="KboText">'
+        f'<style:text-properties {small}/></style:style>',
+        f'<style:style style:name="KboTableHead" style:family="paragraph" style:parent-style-name="KboText">'
+        f'<style:paragraph-properties fo:text-align="center"/><style:text-properties {small} fo:font-weight="bold" '
+        f'style:font-weight-complex="bold"/></style:style>',
+        '<style:style style:name="KboGridCell" style:family="table-cell"><style:table-cell-properties '
+        'fo:border="0.5pt solid #000000" fo:padding="0.05cm"/></style:style>',
+        '<style:style style:name="KboPlainCell" style:family="table-cell"><style:table-cell-properties '
+        'fo:border="none" fo:padding="0.02cm"/></style:style>',
+        '<style:style style:name="KboKeepRow" style:family="table-row"><style:table-row-properties '
+        'fo:keep-together="always"/></style:style>',
+    ):
+        document.insert_style(xml, automatic=True)
+    cache, first, break_next, tables = {}, True, False, 0
+    for block in blocks:
+        kind = block["type"]
+        if kind == "p":
+            block = {**block, "break_before": break_next}
+            break_next = False
+            style = _odt_para_style(document, cache, block, first_page=first)
+            first = False
+            paragraph = odfdo.Paragraph(style=style)
+            if block["label"]:
+                paragraph.append(odfdo.Span(block["label"], style="KboLabel"))
+                if block["text"]:
+                    paragraph.append("  ")
+            if block["text"]:
+                paragraph.append(block["text"])
+            body.append(paragraph)
+        elif kind == "rule":
+            body.append(odfdo.Paragraph("_" * 30, style="KboCenter"))
+        elif kind == "page_break":
+            break_next = True
+        elif kind in ("people", "table"):
+            tables += 1
+            if break_next:
+                body.append(odfdo.Paragraph("", style=_odt_para_style(document, cache, {"break_before": True})))
+                break_next = False
+            if kind == "people":
+                _odt_table(document, body, f"People{tables}", ["", "", "", ""], block["rows"], grid=False,
+                           size=BODY_PT)
+            else:
+                _odt_table(document, body, f"Table{tables}", block["columns"], block["rows"], grid=True,
+                           size=TABLE_PT)
+    document.insert_style('<style:style style:name="KboLabel" style:family="text"><style:text-properties '
+                          'fo:font-weight="bold" style:font-weight-complex="bold" style:text-underline-style="solid" '
+                          'style:text-underline-width="auto" style:text-underline-color="font-color"/></style:style>',
+                          automatic=True)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+

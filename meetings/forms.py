@@ -1,0 +1,292 @@
+"""Meeting forms. Dates are typed and shown in the Buddhist Era (11/01/2565); times as 09.00."""
+
+import datetime
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kbo_site import thaidates
+from selection.models import CommitteeMember, SelectionRound
+
+from .models import (
+    Activity,
+    AgendaItem,
+    AttendanceStatus,
+    DocumentSettings,
+    ItemKind,
+    Meeting,
+    MeetingState,
+    RoundFacts,
+)
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+_MONTHS = {name: i for i, name in enumerate(thaidates.THAI_MONTHS, start=1)}
+_MONTHS.update({name.rstrip("."): i for i, name in enumerate(thaidates.THAI_MONTHS_SHORT, start=1)})
+_MONTHS.update({name: i for i, name in enumerate(thaidates.THAI_MONTHS_SHORT, start=1)})
+
+
+def _year_ce(year):
+    """Years from 2400 are Buddhist Era; smaller ones are CE."""
+    return year - thaidates.BE_OFFSET if year >= 2400 else year
+
+
+def parse_date(text):
+    """11/01/2565, 11-1-2565, 11 มกราคม 2565, 11 ม.ค. 2565, 2565-01-11, 2022-01-11 → date.
+
+    Raises ValueError when the text is not a date.
+    """
+    text = thaidates.arabic_digits(text).strip()
+    text = re.sub(r"^(วัน\S*ที่)\s*", "", text)
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", text)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+        else:
+            match = re.fullmatch(r"(\d{1,2})\s+(\S+?)\s*(?:พ\.ศ\.)?\s*(\d{4})", text)
+            if not match or match.group(2) not in _MONTHS:
+                raise ValueError(text)
+            day, month, year = int(match.group(1)), _MONTHS[match.group(2)], int(match.group(3))
+    return datetime.date(_year_ce(year), month, day)
+
+
+def parse_time(text):
+    """09.00, 9:00, 09.00 น., ๙.๓๐ → time. Raises ValueError."""
+    text = thaidates.arabic_digits(text).strip().removesuffix("น.").strip()
+    match = re.fullmatch(r"(\d{1,2})(?:[.:](\d{2}))?", text)
+    if not match:
+        raise ValueError(text)
+    return datetime.time(int(match.group(1)), int(match.group(2) or 0))
+
+
+class BEDateInput(forms.TextInput):
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return f"{value.day:02d}/{value.month:02d}/{thaidates.be_year(value.year)}"
+        return value
+
+
+class BEDateField(forms.DateField):
+    """A date typed in the Buddhist Era, e.g. 11/01/2565 or 11 มกราคม 2565."""
+
+    widget = BEDateInput(attrs={"placeholder": _("dd/mm/yyyy (BE)"), "inputmode": "numeric"})
+    default_error_messages = {"invalid": _("Write the date as day/month/BE year, e.g. 11/01/2565.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class DotTimeInput(forms.TextInput):
+    def format_value(self, value):
+        if isinstance(value, datetime.time):
+            return f"{value.hour:02d}.{value.minute:02d}"
+        return value
+
+
+class DotTimeField(forms.TimeField):
+    """A time typed the Thai way, e.g. 09.00."""
+
+    widget = DotTimeInput(attrs={"placeholder": "09.00", "inputmode": "decimal"})
+    default_error_messages = {"invalid": _("Write the time as hours.minutes, e.g. 09.00.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.time):
+            return value
+        try:
+            return parse_time(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class VersionedForm(forms.Form):
+    # The version the form was opened at: a save from a stale copy is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+def member_label(member):
+    return f"{member.full_name} – {member.position}" if member.position else member.full_name
+
+
+class MeetingForm(forms.ModelForm):
+    """The meeting's details. On creation, the committee is chosen; numbers default to the next."""
+
+    date = BEDateField(label=_("date"))
+    start_time = DotTimeField(label=_("start time"))
+    opened_time = DotTimeField(label=_("meeting opened at"), required=False)
+    closed_time = DotTimeField(label=_("meeting ended at"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Meeting
+        fields = ("committee", "number", "year_be", "date", "start_time", "venue", "round", "chair", "secretary",
+                  "opened_time", "closed_time", "recorder_name", "recorder_position", "checker_name",
+                  "checker_position")
+
+    def __init__(self, *args, committee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        committee = committee or (self.instance.committee if self.instance.pk else None)
+        if self.instance.pk:
+            del self.fields["committee"]
+            self.initial.setdefault("version", self.instance.version)
+        else:
+            for name in ("opened_time", "closed_time", "recorder_name", "recorder_position", "checker_name",
+                         "checker_position", "chair", "secretary"):
+                del self.fields[name]
+            self.fields["number"].required = False
+            self.fields["year_be"].required = False
+            self.fields["number"].help_text = _("Leave empty for the next number in the year.")
+            self.fields["year_be"].help_text = _("Leave empty for the year of the date.")
+        if committee is not None:
+            members = CommitteeMember.objects.filter(committee=committee).select_related("user")
+            for name in ("chair", "secretary"):
+                if name in self.fields:
+                    self.fields[name].queryset = members
+                    self.fields[name].label_from_instance = member_label
+            self.fields["round"].queryset = SelectionRound.objects.filter(committee=committee)
+        self.fields["venue"].widget.attrs["placeholder"] = _("e.g. the meeting room of the provincial hall")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("committee") and data.get("round") and data["round"].committee_id != data["committee"].pk:
+            self.add_error("round", _("This round belongs to another committee."))
+        return data
+
+    def changes(self):
+        return {name: self.cleaned_data[name] for name in self.fields if name not in ("committee", "version")}
+
+
+class AttendanceRowForm(forms.Form):
+    status = forms.ChoiceField(label=_("attendance"), choices=AttendanceStatus.choices)
+    stand_in_name = forms.CharField(label=_("stand-in's name"), max_length=255, required=False)
+    stand_in_position = forms.CharField(label=_("stand-in's position"), max_length=255, required=False)
+    reason = forms.CharField(label=_("reason"), max_length=255, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == AttendanceStatus.STAND_IN and not data.get("stand_in_name", "").strip():
+            self.add_error("stand_in_name", _("Write the name of the person standing in."))
+        return data
+
+
+def attendance_forms(rows, data=None):
+    """One small form per member, prefixed by the attendance row's pk."""
+    return [(row, AttendanceRowForm(data, prefix=f"a{row.pk}", initial={
+        "status": row.status, "stand_in_name": row.stand_in_name, "stand_in_position": row.stand_in_position,
+        "reason": row.reason})) for row in rows]
+
+
+class GuestForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=255)
+    position = forms.CharField(label=_("position"), max_length=255, required=False)
+
+
+class ItemForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    facts = forms.MultipleChoiceField(label=_("shows from the selection round"), required=False,
+                                      widget=forms.CheckboxSelectMultiple, choices=RoundFacts.choices)
+
+    class Meta:
+        model = AgendaItem
+        fields = ("kind", "title", "body", "facts", "previous_meeting")
+        widgets = {"title": forms.Textarea(attrs={"rows": 2}), "body": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["previous_meeting"].queryset = (
+            Meeting.objects.filter(committee=meeting.committee_id).exclude(pk=meeting.pk)
+            .filter(state__in=(MeetingState.CLOSED, MeetingState.MINUTES_APPROVED)))
+        self.fields["previous_meeting"].label_from_instance = lambda m: _("Meeting %(label)s") % {"label": m.label}
+        self.fields["previous_meeting"].help_text = _("For the approval of the previous minutes.")
+        self.fields["facts"].choices = [
+            c for c in RoundFacts.choices if meeting.round_id or c[0] == RoundFacts.ACTIVITY_PLAN]
+        self.fields["facts"].help_text = _("Shown live while the meeting is open, frozen when it closes.")
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("previous_meeting") and data.get("kind") != ItemKind.PREVIOUS_MINUTES:
+            self.add_error("previous_meeting", _("Only an item approving the previous minutes links a meeting."))
+        return data
+
+    def changes(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ResolutionForm(VersionedForm):
+    discussion = forms.CharField(label=_("discussion"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    resolution = forms.CharField(label=_("resolution"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    votes_for = forms.IntegerField(label=_("in favour"), min_value=0, required=False)
+    votes_against = forms.IntegerField(label=_("against"), min_value=0, required=False)
+    votes_abstain = forms.IntegerField(label=_("abstentions"), min_value=0, required=False)
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=255, required=False)
+    file = forms.FileField(label=_("file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(size)d MB.") % {
+                "size": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
+        return upload
+
+
+class ActivityForm(forms.ModelForm):
+    start_date = BEDateField(label=_("from"), required=False)
+    end_date = BEDateField(label=_("until"), required=False)
+
+    class Meta:
+        model = Activity
+        fields = ("title", "description", "start_date", "end_date", "whole_months", "venue", "responsible")
+        widgets = {"title": forms.Textarea(attrs={"rows": 2}), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if end and not start:
+            self.add_error("start_date", _("Give the first day as well as the last."))
+        elif start and end and end < start:
+            self.add_error("end_date", _("The last day is before the first."))
+        return data
+
+
+class CloseForm(forms.Form):
+    closed_time = DotTimeField(label=_("meeting ended at"))
+
+
+class OpenForm(forms.Form):
+    opened_time = DotTimeField(label=_("meeting opened at"), required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DocumentSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DocumentSettings
+        fields = ("margin_top_cm", "margin_bottom_cm", "margin_left_cm", "margin_right_cm", "page_numbers",
+                  "thai_digits")
+
+    def clean(self):
+        data = super().clean()
+        for name in ("margin_top_cm", "margin_bottom_cm", "margin_left_cm", "margin_right_cm"):
+            value = data.get(name)
+            if value is not None and not 1 <= value <= 5:
+                self.add_error(name, _("A margin is between 1 and 5 cm."))
+        return data
+

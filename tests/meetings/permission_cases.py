@@ -1,0 +1,121 @@
+"""Permission rows for the meetings app. See tests/permissions.py for the format.
+
+Officers, admins and the committee's secretary edit; the chair approves and reopens; the
+members read; viewers read only approved minutes. The world has its own committee, so the
+committee roles other apps add are strangers to these meetings.
+"""
+
+import datetime
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from meetings import services
+from meetings.models import ItemAttachment
+from selection.models import CommitteeRole
+from tests.factories import CommitteeFactory, CommitteeMemberFactory, UserFactory
+from tests.permissions import LOGGED_IN, Case
+
+CHAIR, MEMBER, SECRETARY = "meeting_chair", "meeting_member", "meeting_secretary"
+STAFF = {"officer", "admin"}
+EDITORS = STAFF | {SECRETARY}
+READERS = EDITORS | {CHAIR, MEMBER}
+MINUTES_READERS_WHEN_APPROVED = READERS | {"viewer"}
+ATTACHMENT_NAME = "meetings/permission-world/note.txt"
+
+ROLES = {
+    CHAIR: lambda w: w["mt_chair"],
+    MEMBER: lambda w: w["mt_member"],
+    SECRETARY: lambda w: w["mt_secretary"],
+}
+
+
+def build_world(world):
+    committee = CommitteeFactory(name="คณะกรรมการทดสอบสิทธิ์การประชุม")
+    members = {}
+    for role, key in ((CommitteeRole.CHAIR, "mt_chair"), (CommitteeRole.MEMBER, "mt_member"),
+                      (CommitteeRole.SECRETARY, "mt_secretary")):
+        user = UserFactory(username=f"perm-{key}")
+        members[key] = CommitteeMemberFactory(committee=committee, user=user, role=role, position="ตำแหน่งทดสอบ")
+        world[key] = user
+    officer = UserFactory(username="perm-mt-officer", groups=["officer"])
+    date, time = datetime.date(2022, 1, 11), datetime.time(9, 0)
+
+    approved = services.create_meeting(committee, by=officer, date=date, start_time=time, venue="ห้องประชุม",
+                                       number=4, year_be=2564)
+    services.send_agenda(approved, by=officer)
+    services.start_meeting(approved, by=officer)
+    services.mark_attendance(approved, {a.pk: {"status": "present"} for a in approved.attendance.all()}, by=officer)
+    services.close_meeting(approved, by=officer)
+    services.approve_minutes(approved, by=world["mt_chair"])
+
+    meeting = services.create_meeting(committee, by=officer, date=date, start_time=time, venue="ห้องประชุม",
+                                      number=1, year_be=2565)
+    item = meeting.items.first()
+    if not default_storage.exists(ATTACHMENT_NAME):
+        default_storage.save(ATTACHMENT_NAME, ContentFile(b"note"))
+    world["mt_attachment"] = ItemAttachment.objects.create(item=item, title="บันทึก", file=ATTACHMENT_NAME, size=4,
+                                                           uploaded_by=officer)
+    world["mt_guest"] = services.add_guest(meeting, by=officer, name="ผู้เข้าร่วมทดสอบ")
+    world["mt_activity"] = services.save_activity(meeting, by=officer, title="กิจกรรมทดสอบ")
+    services.send_agenda(meeting, by=officer)
+    services.start_meeting(meeting, by=officer)
+    world.update(mt_committee=committee, mt_meeting=meeting, mt_item=item, mt_approved=approved)
+
+
+def _m(w):
+    return {"pk": w["mt_meeting"].pk}
+
+
+def _item(w):
+    return {"pk": w["mt_meeting"].pk, "item_pk": w["mt_item"].pk}
+
+
+def _doc(which, fmt, key="mt_meeting"):
+    return lambda w: {"pk": w[key].pk, "which": which, "fmt": fmt}
+
+
+POST = {"method": "post", "ok": 302, "not_allowed_methods": ("get",)}
+
+CASES = [
+    Case("meetings:list", allowed={LOGGED_IN}),
+    Case("meetings:create", allowed=STAFF),
+    Case("meetings:detail", kwargs=_m, allowed=READERS),
+    Case("meetings:detail", kwargs=lambda w: {"pk": w["mt_approved"].pk}, allowed=MINUTES_READERS_WHEN_APPROVED,
+         query="approved"),
+    Case("meetings:edit", kwargs=_m, allowed=EDITORS),
+    Case("meetings:attendance", kwargs=_m, allowed=EDITORS),
+    Case("meetings:guest_add", kwargs=_m, allowed=EDITORS, data=lambda w: {"name": "แขก"}, **POST),
+    Case("meetings:guest_remove", kwargs=lambda w: {"pk": w["mt_meeting"].pk, "guest_pk": w["mt_guest"].pk},
+         allowed=EDITORS, **POST),
+    Case("meetings:item_create", kwargs=_m, allowed=EDITORS),
+    Case("meetings:item_edit", kwargs=_item, allowed=EDITORS),
+    Case("meetings:item_move", kwargs=_item, allowed=EDITORS, data=lambda w: {"direction": "down"}, **POST),
+    Case("meetings:item_remove", kwargs=_item, allowed=EDITORS, **POST),
+    Case("meetings:item_resolution", kwargs=_item, allowed=EDITORS),
+    Case("meetings:item_approve_previous", kwargs=_item, allowed=EDITORS, **POST),
+    Case("meetings:attachment_add", kwargs=_item, allowed=EDITORS, **POST),
+    Case("meetings:attachment_download",
+         kwargs=lambda w: {"pk": w["mt_meeting"].pk, "attachment_pk": w["mt_attachment"].pk}, allowed=READERS),
+    Case("meetings:attachment_remove",
+         kwargs=lambda w: {"pk": w["mt_meeting"].pk, "attachment_pk": w["mt_attachment"].pk}, allowed=EDITORS,
+         **POST),
+    Case("meetings:activity_create", kwargs=_m, allowed=EDITORS),
+    Case("meetings:activity_edit", kwargs=lambda w: {"pk": w["mt_meeting"].pk, "activity_pk": w["mt_activity"].pk},
+         allowed=EDITORS),
+    Case("meetings:activity_remove",
+         kwargs=lambda w: {"pk": w["mt_meeting"].pk, "activity_pk": w["mt_activity"].pk}, allowed=EDITORS, **POST),
+    Case("meetings:send_agenda", kwargs=_m, allowed=EDITORS, **POST),
+    Case("meetings:start", kwargs=_m, allowed=EDITORS, **POST),
+    Case("meetings:close", kwargs=_m, allowed=EDITORS, data=lambda w: {"closed_time": "12.00"}, **POST),
+    Case("meetings:reopen", kwargs=_m, allowed={CHAIR}, data=lambda w: {"reason": "แก้ไขมติ"}, **POST),
+    Case("meetings:approve", kwargs=_m, allowed={CHAIR}, **POST),
+    Case("meetings:document", kwargs=_doc("agenda", "pdf"), allowed=READERS),
+    Case("meetings:document", kwargs=_doc("minutes", "pdf"), allowed=READERS),
+    Case("meetings:document", kwargs=_doc("minutes", "pdf", "mt_approved"), allowed=MINUTES_READERS_WHEN_APPROVED,
+         query="approved"),
+    Case("meetings:document", kwargs=_doc("agenda", "pdf", "mt_approved"), allowed=READERS, query="approved"),
+    Case("meetings:document", kwargs=_doc("minutes", "docx"), allowed=READERS),
+    Case("meetings:document", kwargs=_doc("agenda", "odt"), allowed=READERS),
+    Case("meetings:document_settings", kwargs=lambda w: {"committee_pk": w["mt_committee"].pk}, allowed=EDITORS),
+]
