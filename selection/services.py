@@ -82,8 +82,11 @@ def _transition(round, to_state, *, by, reason=""):
 
 
 def _lock(round):
-    """Re-read the round under a row lock, so two people acting at once are serialised."""
-    return SelectionRound.objects.select_for_update().get(pk=round.pk)
+    """Lock the round's row, so two people acting at once are serialised, and re-read it in
+    place: the caller's object then shows the outcome of the step."""
+    list(SelectionRound.objects.select_for_update().filter(pk=round.pk).values_list("pk", flat=True))
+    round.refresh_from_db()
+    return round
 
 
 def _require_state(round, states, message):
