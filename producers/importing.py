@@ -157,9 +157,9 @@ def import_registry(source, *, province, dry_run=False, file_name="", before_wri
     sheet = open_sheet(source)
     report = ImportReport(file_name=file_name, format=sheet.format, dry_run=dry_run)
     reader = _RowReader(sheet, province, report)
-    records = reader.read()
+    producers, products = reader.read()
     plan = _Plan(reader)
-    plan.compare(records)
+    plan.compare(producers, products)
     if not dry_run and (plan.has_writes or before_write):
         try:
             with transaction.atomic():
@@ -183,7 +183,8 @@ def _choice_label(choices, value):
 
 
 class _RowReader:
-    """Reads the sheet row by row and turns each into (producer, product) values or errors."""
+    """Reads the sheet row by row, cleans each row, and keeps one entry per producer and per
+    product: a row either joins them or becomes errors. Rows are not kept."""
 
     def __init__(self, sheet, province, report):
         self.sheet = sheet
@@ -195,21 +196,27 @@ class _RowReader:
         self.province_keys = {key(province.code), key(province.name_th), key(province.name_en)}
         # Values repeat (types, districts, years, star levels): each distinct one is cleaned once.
         self.cache = {}
+        # A product code held by a producer of another province cannot move here.
+        self.foreign_products = dict(Product.objects.exclude(producer__province=province).values_list(
+            "code", "producer__province__name_th"))
+        # producer code -> (first row, producer values); product code -> (row, producer code, values)
+        self.producers, self.products = {}, {}
+        # producer code -> {field: the row that filled it in, when not the first row}
+        self.filled_in = {}
 
     def read(self):
         rows = self.sheet.rows()
         header_row, header_values, buffered = self._find_header(rows)
         self.report.header_row = header_row
         self.index, self.headers = self._map_columns(header_values)
-        records = []
         for number, values in itertools.chain(buffered, rows):
             record = self._read_row(number, values)
             if record is not None:
-                records.append(record)
+                self._accept(*record)
         if not self.report.rows:
             raise WorkbookRefused(_("The workbook has a header row (row %(row)d) but no data rows below it.")
                                   % {"row": header_row})
-        return records
+        return self.producers, self.products
 
     def _find_header(self, rows):
         buffered, best = [], (0, None, None)
@@ -325,6 +332,42 @@ class _RowReader:
             return None
         return number, producer_code, producer, product_code, product
 
+    def _accept(self, number, producer_code, producer, product_code, product):
+        """Add a clean row to the producers and products; later rows must agree with earlier ones."""
+        errors = self.report.errors
+        if product_code in self.foreign_products:
+            errors.append(RowError(number, self.headers["product_code"], product_code, _(
+                "This product code belongs to a producer in %(province)s province.")
+                % {"province": self.foreign_products[product_code]}))
+            return
+        known = self.producers.get(producer_code)
+        if known is not None:
+            known_data = known[1]
+            conflict = next((name for name, value in producer.items() if value != known_data[name] and not (
+                name in FILL_IN_FIELDS and (value in ("", None) or known_data[name] in ("", None)))), None)
+            if conflict is not None:
+                earlier = self.filled_in[producer_code].get(conflict, known[0])
+                errors.append(RowError(
+                    number, self.headers[PRODUCER_FIELDS[conflict]], self.display(conflict, producer[conflict]),
+                    _("The producer's data does not match row %(row)d, which has \"%(value)s\".")
+                    % {"row": earlier, "value": self.display(conflict, known_data[conflict])}))
+                return
+        same_code = self.products.get(product_code)
+        if same_code is not None:
+            if same_code[1] != producer_code or same_code[2] != product:
+                errors.append(RowError(number, self.headers["product_code"], product_code, _(
+                    "This product code is already in row %(row)d with different data.") % {"row": same_code[0]}))
+            return  # the same product twice, word for word: once is enough
+        if known is None:
+            self.producers[producer_code] = (number, producer)
+            self.filled_in[producer_code] = {}
+        else:
+            for name in FILL_IN_FIELDS:
+                if known_data.get(name) in ("", None) and producer.get(name) not in ("", None):
+                    known_data[name] = producer[name]
+                    self.filled_in[producer_code][name] = number
+        self.products[product_code] = (number, producer_code, product)
+
     def _province(self, value):
         if is_blank(value):
             return None
@@ -368,10 +411,9 @@ class _Plan:
         self.province = reader.province
         self.report = reader.report
         self.headers = reader.headers
-        self.display = reader.display
         self.present = reader.index.keys()
 
-    def compare(self, records):
+    def compare(self, producers, products):
         report = self.report
         existing_producers = {
             row[0]: row for row in Producer.objects.filter(province=self.province).values_list(
@@ -381,8 +423,6 @@ class _Plan:
         existing_products = {
             row[0]: row for row in Product.objects.filter(producer__province=self.province).values_list(
                 "code", "id", "version", "producer_id", *[f for f in PRODUCT_FIELDS if f != "standards"])}
-        records = self._drop_foreign_products(records, existing_products)
-        producers, products = self._merge(records)
 
         self.new_producers, self.changed_producers = [], []
         for code, (row, data) in producers.items():
@@ -429,66 +469,13 @@ class _Plan:
     def has_writes(self):
         return bool(self.new_producers or self.changed_producers or self.new_products or self.changed_products)
 
-    def _drop_foreign_products(self, records, existing_products):
-        """A product code held by a producer of another province cannot move here."""
-        unknown = sorted({record[3] for record in records} - existing_products.keys())
-        foreign = {}
-        for start in range(0, len(unknown), BATCH_SIZE):
-            foreign.update(Product.objects.filter(code__in=unknown[start:start + BATCH_SIZE]).values_list(
-                "code", "producer__province__name_th"))
-        if not foreign:
-            return records
-        kept = []
-        for record in records:
-            if record[3] in foreign:
-                self.report.errors.append(RowError(record[0], self.headers["product_code"], record[3], _(
-                    "This product code belongs to a producer in %(province)s province.")
-                    % {"province": foreign[record[3]]}))
-            else:
-                kept.append(record)
-        return kept
-
-    def _merge(self, records):
-        """One entry per producer and per product; later rows must agree with earlier ones."""
-        producers, products, sources = {}, {}, {}
-        display = self.display
-        for number, producer_code, producer, product_code, product in records:
-            known = producers.get(producer_code)
-            if known is not None:
-                known_data = known[1]
-                conflict = next((name for name, value in producer.items() if value != known_data[name] and not (
-                    name in FILL_IN_FIELDS and (value in ("", None) or known_data[name] in ("", None)))), None)
-                if conflict is not None:
-                    earlier = sources[producer_code].get(conflict, known[0])
-                    self.report.errors.append(RowError(
-                        number, self.headers[PRODUCER_FIELDS[conflict]], display(conflict, producer[conflict]),
-                        _("The producer's data does not match row %(row)d, which has \"%(value)s\".")
-                        % {"row": earlier, "value": display(conflict, known_data[conflict])}))
-                    continue
-            same_code = products.get(product_code)
-            if same_code is not None:
-                if same_code[1] != producer_code or same_code[2] != product:
-                    self.report.errors.append(RowError(number, self.headers["product_code"], product_code, _(
-                        "This product code is already in row %(row)d with different data.") % {"row": same_code[0]}))
-                continue  # the same product twice, word for word: once is enough
-            if known is None:
-                producers[producer_code] = (number, dict(producer))
-                sources[producer_code] = {}
-            else:
-                for name in FILL_IN_FIELDS:
-                    if known_data.get(name) in ("", None) and producer.get(name) not in ("", None):
-                        known_data[name] = producer[name]
-                        sources[producer_code][name] = number
-            products[product_code] = (number, producer_code, product)
-        return producers, products
-
     def write(self):
         """Write the planned changes; the caller holds the transaction."""
         now = timezone.now()
         self._lock_and_check_versions()
         standard_ids = self._standard_ids()
-        created = _create(Producer, [{"province_id": self.province.pk, "code": code, **data}
-                                     for code, data in self.new_producers], now=now)
+        created = _create(Producer, ({"province_id": self.province.pk, "code": code, **data}
+                                     for code, data in self.new_producers), now=now)
         producer_ids = {**self.producer_ids, **{code: pk for (code, _data), pk in zip(self.new_producers, created)}}
         if self.changed_producers:
             objects, fields = [], {"version", "updated_at"}
@@ -498,10 +485,10 @@ class _Plan:
             _update_rows(Producer, objects, _field_names(fields))
 
         through = Product.standards.through
-        created = _create(Product, [
+        created = _create(Product, (
             {"code": code, "producer_id": producer_ids[producer_code],
              **{name: value for name, value in data.items() if name != "standards"}}
-            for code, producer_code, data in self.new_products], now=now)
+            for code, producer_code, data in self.new_products), now=now)
         links = [(pk, standard_ids[name]) for pk, (_code, _producer, data) in zip(created, self.new_products)
                  for name in data.get("standards", ())]
         if self.changed_products:
@@ -556,7 +543,7 @@ def _field_names(attnames):
 # of it. Values are text, numbers or None; every other column takes its model default.
 
 def _create(model, rows, *, now):
-    """INSERT rows (dicts of attribute values); returns the new primary keys, in order."""
+    """INSERT rows (an iterable of dicts of attribute values); returns the new primary keys, in order."""
     columns = [column for column in model._meta.concrete_fields if not column.primary_key]
     defaults = {}
     for column in columns:

@@ -101,17 +101,20 @@ def _check_zip(stream):
         # The directory can lie about sizes; unpacking here checks every entry's size and CRC
         # before calamine trusts them, and measures how far each sheet spreads.
         for entry in entries:
-            is_sheet = entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml")
-            is_ods_sheets = kind == "ods" and entry.filename == "content.xml"
+            if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
+                span = _XlsxSpan()
+            elif kind == "ods" and entry.filename == "content.xml":
+                span = _OdsSpan()
+            else:
+                span = None
             try:
                 with archive.open(entry) as member:
-                    if is_sheet:
-                        _check_sheet_span(member.read())
-                    elif is_ods_sheets:
-                        _check_ods_span(member.read())
-                    else:
-                        while member.read(_READ_CHUNK):
-                            pass
+                    # In chunks: memory stays flat whatever the sheet's size.
+                    while chunk := member.read(_READ_CHUNK):
+                        if span:
+                            span.feed(chunk)
+                if span:
+                    span.close()
             except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
                     NotImplementedError, RuntimeError):
                 # RuntimeError: an entry encrypted the old zip way.
@@ -119,43 +122,75 @@ def _check_zip(stream):
     return kind
 
 
-def _check_sheet_span(xml):
-    rows = _ROW_REF.findall(xml[-4096:]) or _ROW_REF.findall(xml)
-    last_row = max((int(r) for r in rows), default=0)
-    # Only cells beyond column Z need a look: most sheets have none.
-    last_column = max((_column_number(c) for c in _CELL_COLUMN.findall(xml)), default=26)
-    if last_row * last_column > MAX_SHEET_CELLS:
-        raise WorkbookRefused(_spread(last_row, last_column))
+class _XlsxSpan:
+    """How many rows and columns an .xlsx sheet's cells reach, read from its XML in chunks."""
+
+    def __init__(self):
+        self.last_row, self.last_column, self.carry = 0, 26, b""
+
+    def feed(self, chunk):
+        # A reference cut between two chunks is whole in carry + chunk.
+        data = self.carry + chunk
+        for number in _ROW_REF.findall(data):
+            self.last_row = max(self.last_row, int(number))
+        # Only cells beyond column Z need a look: most sheets have none.
+        for letters in _CELL_COLUMN.findall(data):
+            self.last_column = max(self.last_column, _column_number(letters))
+        self.carry = data[-64:]
+
+    def close(self):
+        if self.last_row * self.last_column > MAX_SHEET_CELLS:
+            raise WorkbookRefused(_spread(self.last_row, self.last_column))
 
 
-def _check_ods_span(xml):
+class _OdsSpan:
     """calamine spells out repeated cells that hold a value: "x" repeated over 16,384 columns
     and a million rows is a few bytes in the file. Empty repeats (LibreOffice writes them
-    after the data) cost nothing and are not counted."""
-    rows = columns = empty_rows = 0
-    position = 0
-    while (found := _ODS_ROW.search(xml, position)) is not None:
-        tag_end = xml.find(b">", found.start())
-        repeat = _ods_repeat(xml[found.start():tag_end], b"rows")
-        if xml[tag_end - 1:tag_end] == b"/":
-            empty_rows += repeat
-            position = tag_end
-            continue
-        row_end = xml.find(b"</table:table-row>", tag_end)
-        body = xml[tag_end:row_end if row_end >= 0 else len(xml)]
-        position = row_end if row_end >= 0 else len(xml)
-        last = max(body.rfind(marker) for marker in _ODS_CONTENT)
-        if last < 0:
-            empty_rows += repeat
-            continue
-        rows += empty_rows + repeat
-        empty_rows = 0
-        # Cells up to the last one with content, each counted as often as it repeats.
-        used = body[:body.find(b">", last) + 1]
-        cells = used.count(b"<table:table-cell") + used.count(b"<table:covered-table-cell")
-        columns = max(columns, cells + sum(int(n) - 1 for n in _ODS_COLUMNS_REPEAT.findall(used)))
-        if rows * columns > MAX_SHEET_CELLS:
-            raise WorkbookRefused(_spread(rows, columns))
+    after the data) cost nothing and are not counted. Read in chunks, whole rows at a time."""
+
+    ROW_END = b"</table:table-row>"
+
+    def __init__(self):
+        self.rows = self.columns = self.empty_rows = 0
+        self.pending = b""
+
+    def feed(self, chunk):
+        data = self.pending + chunk
+        cut = data.rfind(self.ROW_END)
+        if cut < 0:
+            self.pending = data
+            return
+        cut += len(self.ROW_END)
+        self.pending = data[cut:]
+        self._scan(data[:cut])
+
+    def close(self):
+        self._scan(self.pending)
+
+    def _scan(self, xml):
+        position = 0
+        while (found := _ODS_ROW.search(xml, position)) is not None:
+            tag_end = xml.find(b">", found.start())
+            repeat = _ods_repeat(xml[found.start():tag_end], b"rows")
+            if xml[tag_end - 1:tag_end] == b"/":
+                self.empty_rows += repeat
+                position = tag_end
+                continue
+            row_end = xml.find(self.ROW_END, tag_end)
+            body = xml[tag_end:row_end if row_end >= 0 else len(xml)]
+            position = row_end if row_end >= 0 else len(xml)
+            last = max(body.rfind(marker) for marker in _ODS_CONTENT)
+            if last < 0:
+                self.empty_rows += repeat
+                continue
+            self.rows += self.empty_rows + repeat
+            self.empty_rows = 0
+            # Cells up to the last one with content, each counted as often as it repeats.
+            used = body[:body.find(b">", last) + 1]
+            cells = used.count(b"<table:table-cell") + used.count(b"<table:covered-table-cell")
+            self.columns = max(self.columns, cells + sum(int(n) - 1 for n in _ODS_COLUMNS_REPEAT.findall(used)))
+            if self.rows * self.columns > MAX_SHEET_CELLS:
+                raise WorkbookRefused(_spread(self.rows, self.columns))
 
 
 def _ods_repeat(tag, kind):
