@@ -12,7 +12,6 @@ from .models import (
     CommitteeMember,
     ConflictType,
     DecisionKind,
-    RoundState,
     SelectionRound,
 )
 

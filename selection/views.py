@@ -111,7 +111,8 @@ def round_edit(request, pk):
 
 def rubric_edit(request, pk):
     round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
-    formset = CriterionFormSet(request.POST or None, initial=None if request.method == "POST" else criteria_initial(round))
+    initial = None if request.method == "POST" else criteria_initial(round)
+    formset = CriterionFormSet(request.POST or None, initial=initial)
     if request.method == "POST" and formset.is_valid():
         criteria = [f.cleaned_data for f in formset.forms
                     if f.cleaned_data and not f.cleaned_data.get("DELETE")]

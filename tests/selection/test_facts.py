@@ -59,7 +59,8 @@ def test_ranking_facts_give_rows_rule_and_deciding_ranking(ranked):
     assert result["rows"][2]["flags"] == ["คะแนนของกรรมการแตกต่างกันมาก: ส่วนเบี่ยงเบนมาตรฐาน 17.80 เกินเกณฑ์ 15.00",
                                           "คะแนนเท่ากันที่เส้นตัด ตัดสินด้วยค่ามัธยฐานที่สูงกว่า"]
     assert result["deciding"] == "raw"
-    assert result["tie_break_rule"] == "คะแนนเท่ากันให้เรียงลำดับโดย (1) ค่ามัธยฐานที่สูงกว่า (2) ประธานตัดสิน โดยบันทึกเหตุผล"
+    assert result["tie_break_rule"] == (
+        "คะแนนเท่ากันให้เรียงลำดับโดย (1) ค่ามัธยฐานที่สูงกว่า (2) ประธานตัดสิน โดยบันทึกเหตุผล")
 
 
 def test_approved_list_before_approval_has_no_approver(ranked):

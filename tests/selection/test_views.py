@@ -273,3 +273,22 @@ def test_score_list_query_count_does_not_grow_with_the_data(size, round_, rubric
 
     with django_assert_num_queries(13):
         client.get(reverse("selection:score_list", kwargs={"pk": round_.pk}))
+
+
+def test_ranking_after_reopening_shows_the_new_result_against_the_frozen_one(round_, rubric, members, submissions,
+                                                                              chair):
+    for submission, quality in zip(submissions, (40, 30, 20)):
+        for member in members:
+            give(submission, member, rubric, (quality, 15, 20))
+    round_.state = RoundState.RANKING
+    round_.save()
+    services.approve(round_, by=chair.user)
+    services.reopen(round_, to_state=RoundState.RANKING, reason="ทบทวนรายชื่อ", by=chair.user)
+    services.record_decision(round_, submissions[2], kind="move_in", reason="ศักยภาพตลาดต่างประเทศ", by=chair.user)
+
+    response = _client(chair.user).get(reverse("selection:ranking", kwargs={"pk": round_.pk}))
+
+    assert [(c["now"]["product_code"], c["before"]["status"], c["now"]["status"])
+            for c in response.context["changes"]] == [
+        ("OTOP50S2", "selected", "not_selected"), ("OTOP50S3", "not_selected", "selected")]
+    assert 'data-testid="comparison"' in response.content.decode()
