@@ -18,65 +18,20 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import cleaning
 from .cleaning import clean_text, is_blank, key
-from .models import Classification, Producer, ProducerType, Product, ProductType, Standard
-from .workbooks import ImportFailed, WorkbookRefused, open_sheet, write_bad_rows, write_template
+from .bulk_sql import BATCH_SIZE, insert_new, insert_values, update_rows
+from .import_format import (COLUMNS, COLUMNS_BY_FIELD, FIELD_BY_HEADER, HEADER_SEARCH_ROWS, MIN_HEADER_MATCHES,
+                            header_key, template_workbook)
+from .models import Producer, ProducerType, Product, ProductType, Standard
+from .workbooks import ImportFailed, WorkbookRefused, open_sheet, write_bad_rows
 
 __all__ = ["COLUMNS", "ImportFailed", "ImportReport", "WorkbookRefused", "import_registry", "template_workbook"]
 
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: str  # Thai, as in the template workbook
-    alias: str  # English alternative
-    required: bool = False  # the file is refused without this column
-    other_names: tuple = ()
-
-
-# The import format, in the template's order. Headers match without regard to case, spaces,
-# punctuation or a note in brackets: "ปีที่ลงทะเบียน (พ.ศ.)" is ปีที่ลงทะเบียน.
-COLUMNS = (
-    Column("producer_code", "รหัสผู้ผลิต", "producer_code", required=True),
-    Column("producer_name", "ชื่อผู้ผลิต", "producer_name", required=True, other_names=("ชื่อกลุ่ม",)),
-    Column("producer_type", "ประเภทผู้ผลิต", "producer_type", required=True),
-    Column("contact_name", "ชื่อผู้ติดต่อ", "contact_name", other_names=("ผู้ติดต่อ", "ชื่อผู้ประสานงาน")),
-    Column("phone", "เบอร์โทรศัพท์", "phone", other_names=("เบอร์โทร", "โทรศัพท์", "หมายเลขโทรศัพท์", "โทร")),
-    Column("house_no", "บ้านเลขที่", "house_no", other_names=("เลขที่",)),
-    Column("village_no", "หมู่ที่", "village_no", other_names=("หมู่",)),
-    Column("subdistrict", "ตำบล", "subdistrict"),
-    Column("district", "อำเภอ", "district", required=True),
-    Column("province", "จังหวัด", "province"),
-    Column("postcode", "รหัสไปรษณีย์", "postcode"),
-    Column("registration_year", "ปีที่ลงทะเบียน", "registration_year", required=True),
-    Column("product_code", "รหัสผลิตภัณฑ์", "product_code", required=True),
-    Column("product_name", "ชื่อผลิตภัณฑ์", "product_name", required=True),
-    Column("product_type", "ประเภทผลิตภัณฑ์", "product_type", required=True),
-    Column("classification", "กลุ่มผลิตภัณฑ์", "classification", required=True, other_names=("กลุ่ม ABCD",)),
-    Column("star_level", "ระดับดาว", "star_level", other_names=("ระดับดาว OPC",)),
-    Column("star_year", "ปีที่คัดสรร", "star_year", other_names=("ปีที่ได้รับดาว",)),
-    Column("standards", "มาตรฐานผลิตภัณฑ์", "standards", other_names=("มาตรฐาน",)),
-)
-COLUMNS_BY_FIELD = {column.field: column for column in COLUMNS}
-HEADER_SEARCH_ROWS = 20
-# A row naming fewer known columns than this is a title or a note, not the header.
-MIN_HEADER_MATCHES = 3
-_HEADER_NOTE = re.compile(r"\(.*?\)|\[.*?\]|\*")
-
-
-def _header_key(text):
-    return key(_HEADER_NOTE.sub("", clean_text(text)))
-
-
-_FIELD_BY_HEADER = {}
-for _column in COLUMNS:
-    for _name in (_column.header, _column.alias, _column.field, *_column.other_names):
-        _FIELD_BY_HEADER[_header_key(_name)] = _column.field
 
 # Producer fields (model attribute names) and the columns they come from.
 PRODUCER_FIELDS = {
@@ -91,7 +46,6 @@ PRODUCT_FIELDS = {
     "name": "product_name", "product_type": "product_type", "classification": "classification",
     "star_level": "star_level", "star_year": "star_year", "standards": "standards",
 }
-BATCH_SIZE = 1000
 
 
 @dataclass
@@ -222,7 +176,7 @@ class _RowReader:
         buffered, best = [], (0, None, None)
         for number, values in rows:
             buffered.append((number, values))
-            matches = len({_FIELD_BY_HEADER.get(_header_key(v)) for v in values} - {None})
+            matches = len({FIELD_BY_HEADER.get(header_key(v)) for v in values} - {None})
             if matches > best[0]:
                 best = (matches, number, values)
             if len(buffered) >= HEADER_SEARCH_ROWS:
@@ -243,7 +197,7 @@ class _RowReader:
             text = clean_text(value)
             if not text:
                 continue
-            name = _FIELD_BY_HEADER.get(_header_key(text))
+            name = FIELD_BY_HEADER.get(header_key(text))
             letter = self.sheet.column_letter(position)
             if name is None:
                 self.report.ignored_columns.append(f"{text} ({letter})")
@@ -474,7 +428,7 @@ class _Plan:
         now = timezone.now()
         self._lock_and_check_versions()
         standard_ids = self._standard_ids()
-        created = _create(Producer, ({"province_id": self.province.pk, "code": code, **data}
+        created = insert_new(Producer, ({"province_id": self.province.pk, "code": code, **data}
                                      for code, data in self.new_producers), now=now)
         producer_ids = {**self.producer_ids, **{code: pk for (code, _data), pk in zip(self.new_producers, created)}}
         if self.changed_producers:
@@ -482,10 +436,10 @@ class _Plan:
             for pk, version, values, changes in self.changed_producers:
                 objects.append(Producer(pk=pk, **{**values, **changes}, version=version + 1, updated_at=now))
                 fields |= changes.keys()
-            _update_rows(Producer, objects, _field_names(fields))
+            update_rows(Producer, objects, _field_names(fields))
 
         through = Product.standards.through
-        created = _create(Product, (
+        created = insert_new(Product, (
             {"code": code, "producer_id": producer_ids[producer_code],
              **{name: value for name, value in data.items() if name != "standards"}}
             for code, producer_code, data in self.new_products), now=now)
@@ -505,10 +459,10 @@ class _Plan:
                 row.pop("standards")
                 objects.append(Product(pk=pk, producer_id=producer_id, **row, version=version + 1, updated_at=now))
                 fields |= changes.keys() - {"standards"}
-            _update_rows(Product, objects, _field_names(fields))
+            update_rows(Product, objects, _field_names(fields))
             for start in range(0, len(restandardised), BATCH_SIZE):
                 through.objects.filter(product_id__in=restandardised[start:start + BATCH_SIZE]).delete()
-        _insert(through, ["product", "standard"], links)
+        insert_values(through, ["product", "standard"], links)
 
     def _lock_and_check_versions(self):
         """The rows to update must still be as they were read; a concurrent edit aborts the import."""
@@ -536,128 +490,6 @@ class _Plan:
 
 def _field_names(attnames):
     return sorted(name[:-3] if name.endswith("_id") else name for name in attnames)
-
-
-# Writing goes around Django's bulk_create and bulk_update, which spend most of an import's
-# time building SQL in Python, object by object: plain parametrised statements take a tenth
-# of it. Values are text, numbers or None; every other column takes its model default.
-
-def _create(model, rows, *, now):
-    """INSERT rows (an iterable of dicts of attribute values); returns the new primary keys, in order."""
-    columns = [column for column in model._meta.concrete_fields if not column.primary_key]
-    defaults = {}
-    for column in columns:
-        value = now if getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False) else (
-            column.get_default())
-        defaults[column.attname] = column.get_db_prep_save(value, connection)
-    values = [tuple(row.get(column.attname, defaults[column.attname]) for column in columns) for row in rows]
-    return _insert(model, [column.name for column in columns], values, returning=True)
-
-
-def _insert(model, field_names, rows, *, returning=False):
-    if not rows:
-        return []
-    meta = model._meta
-    quote = connection.ops.quote_name
-    head = (f"INSERT INTO {quote(meta.db_table)} "
-            f"({', '.join(quote(meta.get_field(name).column) for name in field_names)}) VALUES ")
-    # Rows come back in the order they went in, as Django's own bulk_create relies on
-    # (PostgreSQL, SQLite 3.35 and later).
-    tail = f" RETURNING {quote(meta.pk.column)}" if returning else ""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
-
-            with connection.wrap_database_errors:  # psycopg2's errors as Django's (IntegrityError, …)
-                result = execute_values(cursor.cursor, f"{head}%s{tail}", rows, page_size=BATCH_SIZE,
-                                        fetch=returning)
-            return [row[0] for row in result] if returning else []
-        ids = []
-        per_statement = min(BATCH_SIZE, (connection.features.max_query_params or 10 ** 6) // len(field_names))
-        row_sql = f"({', '.join(['%s'] * len(field_names))})"
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start:start + per_statement]
-            cursor.execute(head + ", ".join([row_sql] * len(chunk)) + tail, [value for row in chunk for value in row])
-            if returning:
-                ids += [row[0] for row in cursor.fetchall()]
-        return ids
-
-
-def _update_rows(model, objects, field_names):
-    """Save `field_names` of each object: one parametrised UPDATE, executed for every row.
-
-    Django's bulk_update builds a CASE expression for every object and field in Python, which
-    takes seconds for a few thousand rows; the database needs milliseconds for these.
-    """
-    meta = model._meta
-    fields = [meta.get_field(name) for name in field_names]
-    quote = connection.ops.quote_name
-    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(field.column)} = %s' for field in fields)} "
-           f"WHERE {quote(meta.pk.column)} = %s")
-    params = [[field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields] + [obj.pk]
-              for obj in sorted(objects, key=lambda obj: obj.pk)]
-    _execute_many(sql, params)
-
-
-def _execute_many(sql, params):
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_batch
-
-            # One round trip per page of rows; psycopg2's executemany makes one per row.
-            with connection.wrap_database_errors:
-                execute_batch(cursor.cursor, sql, params, page_size=BATCH_SIZE)
-        else:
-            cursor.executemany(sql, params)
-
-
-# --- The template ---------------------------------------------------------------------------
-
-def template_workbook(province):
-    """The blank import workbook for `province`, with drop-down lists for the typed columns."""
-    from .models import District
-
-    with translation.override("th"):
-        lists = {
-            "ประเภทผู้ผลิต": [str(choice.label) for choice in ProducerType],
-            "ประเภทผลิตภัณฑ์": [str(choice.label) for choice in ProductType],
-            "กลุ่มผลิตภัณฑ์": Classification.values,
-            "ระดับดาว": [1, 2, 3, 4, 5],
-            "อำเภอ": list(District.objects.filter(province=province).order_by("code")
-                          .values_list("name_th", flat=True)),
-        }
-    notes = [(_("Column"), _("What to write"))] + [
-        (column.header,
-         f"{column.alias} · {_('required') if column.required else _('optional')} · {_column_help(column)}")
-        for column in COLUMNS]
-    return write_template([column.header for column in COLUMNS], lists, notes=notes,
-                          text_columns={"รหัสผู้ผลิต", "เบอร์โทรศัพท์", "รหัสไปรษณีย์", "รหัสผลิตภัณฑ์", "บ้านเลขที่"},
-                          widths={"ชื่อผู้ผลิต": 36, "ชื่อผลิตภัณฑ์": 36, "ประเภทผู้ผลิต": 30,
-                                  "ประเภทผลิตภัณฑ์": 26, "มาตรฐานผลิตภัณฑ์": 22})
-
-
-def _column_help(column):
-    return {
-        "producer_code": _("The producer's code, as text."),
-        "producer_name": _("The group's or business's name."),
-        "contact_name": _("Personal data: shown only to officers and administrators."),
-        "house_no": _("As written, e.g. 12/1."),
-        "postcode": _("5 digits."),
-        "product_name": _("The product's name."),
-        "producer_type": _("One of the three official types, or the codes 1–3; \"SMEs\" is accepted."),
-        "phone": _("Digits; a number that lost its leading zero gets it back."),
-        "village_no": _("3, \"หมู่ 3\" or \"ม.3\"."),
-        "subdistrict": _("A subdistrict of the district; \"ต.\" may stand before it."),
-        "district": _("A district of the province; \"อ.\" or \"อำเภอ\" may stand before it."),
-        "province": _("May be left empty; otherwise it must be this province."),
-        "registration_year": _("Buddhist Era (2565) or CE (2022), from 2540 to this year."),
-        "product_code": _("The product's code, unique in the registry."),
-        "product_type": _("One of the five official types, or the codes 1–5."),
-        "classification": _("A, B, C or D (\"กลุ่ม D\" is accepted)."),
-        "star_level": _("1 to 5 (\"3 ดาว\" is accepted); empty if unrated."),
-        "star_year": _("The year of the star level, BE or CE."),
-        "standards": _("Several separated by commas, e.g. \"อย., มผช.\"."),
-    }.get(column.field, "")
 
 
 # --- The bad rows ---------------------------------------------------------------------------
