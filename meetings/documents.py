@@ -15,8 +15,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from django.utils import translation
-from django.utils.translation import gettext as _
+
+from kbo_site import thaidates
 
 FONT = "TH SarabunPSK"
 BODY_PT = 16
@@ -27,8 +27,7 @@ SUB_INDENT_CM = 1.25
 
 def render(doc, fmt):
     """Bytes of the document `doc` (from meetings.record.build) as "docx" or "odt"."""
-    with translation.override("th"):
-        blocks = list(blocks_of(doc))
+    blocks = list(blocks_of(doc))
     return {"docx": _docx, "odt": _odt}[fmt](doc, blocks)
 
 
@@ -44,7 +43,7 @@ def _people(rows, last):
 
 
 def _item_blocks(doc, item):
-    top = item["is_top"]
+    labels, top = doc["labels"], item["is_top"]
     yield _p(f"{item['heading']}  {item['title']}", bold=True, indent=0 if top else SUB_INDENT_CM,
              space_before=8 if top else 4)
     for text in item["body"]:
@@ -54,79 +53,76 @@ def _item_blocks(doc, item):
     for text in item["fact_lines"]:
         yield _p(text, first=INDENT_CM)
     for n, text in enumerate(item["fact_bullets"], start=1):
-        yield _p(f"{n}. {text}", indent=INDENT_CM + 0.9, first=-0.9)
+        yield _p(f"{_number(doc, n)}. {text}", indent=INDENT_CM + 0.9, first=-0.9)
     for a in item["activities"]:
         yield _p(f"{a['label']} {a['title']}", bold=True, indent=INDENT_CM)
         for text in a["description"]:
             yield _p(text, indent=INDENT_CM + 1)
-        for label, value in ((_("When:"), a["when"]), (_("Where:"), a["venue"]), (_("Responsible:"), a["responsible"])):
+        for label, value in ((labels["when"], a["when"]), (labels["where"], a["venue"]),
+                             (labels["responsible"], a["responsible"])):
             if value:
                 yield _p(f"{label} {value}", indent=INDENT_CM + 1)
     if item["attachments"]:
-        yield _p(f"{_('Enclosed:')} {', '.join(item['attachments'])}", first=INDENT_CM)
+        yield _p(f"{labels['enclosed']} {', '.join(item['attachments'])}", first=INDENT_CM)
     if doc["kind"] == "minutes":
         for text in item["discussion"]:
             yield _p(text, first=INDENT_CM)
         if item["recusals"]:
-            yield _p(_("Members who did not take part because of a conflict of interest:"), first=INDENT_CM)
+            yield _p(labels["recusals"], first=INDENT_CM)
             for n, text in enumerate(item["recusals"], start=1):
-                yield _p(f"{n}. {text}", indent=INDENT_CM + 0.9, first=-0.9)
+                yield _p(f"{_number(doc, n)}. {text}", indent=INDENT_CM + 0.9, first=-0.9)
         if item["resolution"] or item["votes"]:
             first, *rest = item["resolution"] or [""]
-            yield _p(first, first=INDENT_CM, underline_label=_("Resolution of the meeting"))
+            yield _p(first, first=INDENT_CM, underline_label=labels["resolution"])
             for text in rest:
                 yield _p(text, first=INDENT_CM)
             if item["votes"]:
                 yield _p(f"({item['votes']})", first=INDENT_CM)
             if item["without_quorum"]:
-                yield _p(_("Note: recorded when the meeting had no quorum."), first=INDENT_CM)
+                yield _p(labels["no_quorum"], first=INDENT_CM)
+
+
+def _number(doc, n):
+    return thaidates.thai_digits(n) if doc["settings"]["thai_digits"] else str(n)
 
 
 def blocks_of(doc):
     """The document as a flat list of paragraphs, people lists, page breaks and tables."""
-    minutes = doc["kind"] == "minutes"
-    title = (_("Minutes of the meeting of %(committee)s") if minutes
-             else _("Agenda of the meeting of %(committee)s")) % {"committee": doc["committee"]}
-    yield _p(title, bold=True, center=True)
-    yield _p(_("Meeting no. %(label)s") % {"label": doc["label"]}, bold=True, center=True)
-    when = (_("On %(date)s") % {"date": doc["date"]} if minutes
-            else _("On %(date)s at %(time)s") % {"date": doc["date"], "time": doc["time"]})
-    yield _p(when, bold=True, center=True)
-    yield _p(_("At %(venue)s") % {"venue": doc["venue"]}, bold=True, center=True)
+    minutes, labels = doc["kind"] == "minutes", doc["labels"]
+    for line in doc["title_lines"]:
+        yield _p(line, bold=True, center=True)
     yield {"type": "rule"}
     if minutes:
-        yield _p("", underline_label=_("Members present"))
+        yield _p("", underline_label=labels["present"])
         yield _people(doc["present"], "role")
         if doc["absent"]:
-            yield _p("", underline_label=_("Members absent"))
+            yield _p("", underline_label=labels["absent"])
             yield _people(doc["absent"], "reason")
         if doc["guests"]:
-            yield _p("", underline_label=_("Also attending"))
+            yield _p("", underline_label=labels["guests"])
             yield _people(doc["guests"], "")
-        yield _p(_("The meeting opened at %(time)s.") % {"time": doc["opened"]}, bold=True, space_before=8)
-        yield _p(_("With a quorum present, the chair opened the meeting and took the agenda as follows."),
-                 first=INDENT_CM)
+        yield _p(doc["opened_line"], bold=True, space_before=8)
+        yield _p(doc["opening"], first=INDENT_CM)
     for item in doc["items"]:
         yield from _item_blocks(doc, item)
         for child in item["children"]:
             yield from _item_blocks(doc, child)
     if minutes:
-        if doc["closed"]:
-            yield _p(_("The meeting closed at %(time)s.") % {"time": doc["closed"]}, bold=True, space_before=8)
-        for person, role in ((doc["recorder"], "recorded"), (doc["checker"], "checked")):
-            line = (_("(signed) .................................... Minutes recorded by") if role == "recorded"
-                    else _("(signed) .................................... Minutes checked by"))
-            yield _p(line, center=True, indent=7, space_before=24)
-            yield _p(f"({person['name']})", center=True, indent=7)
-            yield _p(person["position"], center=True, indent=7)
+        if doc["closed_line"]:
+            yield _p(doc["closed_line"], bold=True, space_before=8)
+        for person in doc["signatures"]:
+            yield _p(f"{labels['signed']} ........................ {person['role']}", center=True,
+                     indent=6, space_before=24)
+            yield _p(f"({person['name']})", center=True, indent=6)
+            yield _p(person["position"], center=True, indent=6)
     for table in doc["attachments"]:
         yield {"type": "page_break"}
-        yield _p(_("Attachment %(number)s") % {"number": table["number"]}, bold=True, center=True)
+        yield _p(table["heading"], bold=True, center=True)
         yield _p(table["title"], bold=True, center=True)
         if table["rows"]:
             yield {"type": "table", "columns": [c[0] for c in table["columns"]], "rows": table["rows"]}
         else:
-            yield _p(_("None."))
+            yield _p(labels["none"])
         if table["note"]:
             yield _p(table["note"])
 

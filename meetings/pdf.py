@@ -87,11 +87,14 @@ def render_minutes(meeting):
     return render_document(record.build(meeting, record.MINUTES))
 
 
-def render_floor(settings_doc=None):
+def render_floor():
     """A one-page document with the same stylesheet: the floor the benchmarks compare against."""
-    doc = {"kind": "floor", "committee": "คณะกรรมการเครือข่ายองค์ความรู้", "label": "๑/๒๕๖๕",
-           "sample": "คณะกรรมการเครือข่ายองค์ความรู้ได้ดำเนินการคัดเลือกผลิตภัณฑ์สินค้า OTOP "
-                     "ซึ่งมีผลิตภัณฑ์ส่งเข้าร่วมการคัดเลือกทั้งหมด ๔๒ ผลิตภัณฑ์",
-           "settings": settings_doc or {"margin_top": 2.5, "margin_bottom": 2, "margin_left": 3, "margin_right": 2,
-                                        "page_numbers": True, "thai_digits": True}}
+    doc = {
+        "kind": "floor",
+        "title_lines": ["รายงานการประชุมคณะกรรมการเครือข่ายองค์ความรู้", "ครั้งที่ ๑/๒๕๖๕"],
+        "sample": "คณะกรรมการเครือข่ายองค์ความรู้ได้ดำเนินการคัดเลือกผลิตภัณฑ์สินค้า OTOP "
+                  "ซึ่งมีผลิตภัณฑ์ส่งเข้าร่วมการคัดเลือกทั้งหมด ๔๒ ผลิตภัณฑ์",
+        "settings": {"margin_top": 2.5, "margin_bottom": 2, "margin_left": 3, "margin_right": 2,
+                     "page_numbers": True, "thai_digits": True},
+    }
     return render_document(doc)

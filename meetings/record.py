@@ -142,23 +142,21 @@ class _Builder:
         self.attachments.append(table)
         return self.w.t(len(self.attachments))
 
-    def _product_rows(self, rows, *, score=True):
-        w = self.w
-        out = []
-        for i, row in enumerate(rows, start=1):
-            cells = [w.t(row.get("rank") or i), row.get("product_code", ""), row.get("product_name", ""),
-                     row.get("producer_name", ""), row.get("district", "")]
-            if score:
-                cells.append(w.score(row.get("score")))
-            out.append(cells)
-        return out
+    def _product(self, row):
+        """One cell: the product's name, then its producer and district on the next line."""
+        producer = row.get("producer_name", "")
+        if row.get("district"):
+            producer = _("%(producer)s, %(district)s district") % {"producer": producer, "district": row["district"]}
+        return f"{self.w.t(row.get('product_name', ''))}\n{self.w.t(producer)}"
 
-    def _product_columns(self, *, score=True):
-        columns = [(_("No."), "num"), (_("Product code"), "code"), (_("Product"), ""), (_("Producer"), ""),
-                   (_("District"), "")]
-        if score:
-            columns.append((_("Score"), "num"))
-        return columns
+    def _product_rows(self, rows):
+        w = self.w
+        return [[w.t(row.get("rank") or i), row.get("product_code", ""), self._product(row), w.score(row.get("score"))]
+                for i, row in enumerate(rows, start=1)]
+
+    def _product_columns(self):
+        return [(_("No."), "num"), (_("Product code"), "code"), (_("Product and producer"), "product"),
+                (_("Score"), "score")]
 
     def selected_table(self):
         approved = self.facts.get("approved_list") or {}
@@ -174,23 +172,22 @@ class _Builder:
 
     def ineligible_table(self):
         summary = self.facts.get("screening_summary") or {}
-        rows = [[self.w.t(i), f.get("product_code", ""), f.get("product_name", ""), f.get("producer_name", ""),
-                 f.get("district", ""), "; ".join(self.w.t(r) for r in f.get("reasons", []))]
+        w = self.w
+        rows = [[w.t(i), f.get("product_code", ""), self._product(f), "\n".join(w.t(r) for r in f.get("reasons", []))]
                 for i, f in enumerate(summary.get("failures") or [], start=1)]
-        title = _("Products that did not meet the eligibility criteria (%(count)s)") % {"count": self.w.n(len(rows))}
-        columns = self._product_columns(score=False) + [(_("Reasons"), "")]
+        title = _("Products that did not meet the eligibility criteria (%(count)s)") % {"count": w.n(len(rows))}
+        columns = [(_("No."), "num"), (_("Product code"), "code"), (_("Product and producer"), "half"),
+                   (_("Reasons"), "half")]
         return _table("ineligible", title, columns, rows)
 
     def ranking_table(self):
         ranking = self.facts.get("ranking") or {}
         w = self.w
-        rows = []
-        for row in ranking.get("rows") or []:
-            rows.append([w.t(row.get("rank", "")), row.get("product_code", ""), row.get("product_name", ""),
-                         row.get("producer_name", ""), w.score(row.get("score")), w.score(row.get("median")),
-                         w.t(row.get("scorers", "")), w.t(_status_label(row.get("status")))])
-        columns = [(_("Rank"), "num"), (_("Product code"), "code"), (_("Product"), ""), (_("Producer"), ""),
-                   (_("Score"), "num"), (_("Median"), "num"), (_("Scorers"), "num"), (_("Result"), "")]
+        rows = [[w.t(row.get("rank", "")), row.get("product_code", ""), self._product(row), w.score(row.get("score")),
+                 w.score(row.get("median")), w.t(row.get("scorers", "")), w.t(_status_label(row.get("status")))]
+                for row in ranking.get("rows") or []]
+        columns = [(_("Rank"), "num"), (_("Product code"), "code"), (_("Product and producer"), "product"),
+                   (_("Score"), "score"), (_("Median"), "score"), (_("Scorers"), "num"), (_("Result"), "result")]
         note = w.t(ranking.get("tie_break_rule") or "")
         return _table("ranking", _("Ranking of the eligible products"), columns, rows, note=note)
 
@@ -234,7 +231,7 @@ class _Builder:
             if reserves:
                 text += _(", with %(count)s reserves (attachment %(number)s)") % {
                     "count": w.n(len(approved["reserves"])), "number": reserves}
-            lines.append(text + ".")
+            lines.append(text)
         elif kind == RoundFacts.ACTIVITY_PLAN:
             for n, a in enumerate(self.facts.get("activity_plan") or [], start=1):
                 when = w.date_range(a.get("start_date"), a.get("end_date"), a.get("whole_months"))
@@ -288,7 +285,9 @@ class _Builder:
     def people(self):
         w = self.w
         present, absent = [], []
-        for row in self.meeting.attendance.all():
+        rows = list(self.meeting.attendance.all())
+        self.member_count = len(rows)
+        for row in rows:
             if row.status in ATTENDING:
                 if row.status == AttendanceStatus.STAND_IN:
                     name = row.stand_in_name
@@ -318,29 +317,56 @@ class _Builder:
                     self._attach(self.reserves_table())
             if (self.facts.get("screening_summary") or {}).get("failures"):
                 self._attach(self.ineligible_table())
+        minutes = self.kind == MINUTES
+        committee, label = meeting.committee.name, w.t(meeting.label)
+        date, time, venue = w.date(meeting.date, weekday=True), w.time(meeting.start_time), w.t(meeting.venue)
         doc = {
             "kind": self.kind,
-            "committee": meeting.committee.name,
-            "label": w.t(meeting.label),
-            "date": w.date(meeting.date, weekday=True),
-            "time": w.time(meeting.start_time),
-            "venue": w.t(meeting.venue),
+            "committee": committee,
+            "label": label,
+            "date": date,
+            "venue": venue,
+            "title_lines": [
+                (_("Minutes of the meeting of %(committee)s") if minutes
+                 else _("Agenda of the meeting of %(committee)s")) % {"committee": committee},
+                _("Meeting no. %(label)s") % {"label": label},
+                (_("On %(date)s") % {"date": date} if minutes
+                 else _("On %(date)s at %(time)s") % {"date": date, "time": time}),
+                _("At %(venue)s") % {"venue": venue},
+            ],
             "items": tree,
-            "attachments": [{**table, "number": w.t(n)} for n, table in enumerate(self.attachments, start=1)],
+            "attachments": [{**table, "number": w.t(n), "heading": _("Attachment %(number)s") % {"number": w.t(n)}}
+                            for n, table in enumerate(self.attachments, start=1)],
+            "labels": {
+                "present": _("Members present"), "absent": _("Members absent"), "guests": _("Also attending"),
+                "resolution": _("Resolution of the meeting"), "enclosed": _("Enclosed:"),
+                "recusals": _("Members who did not take part because of a conflict of interest:"),
+                "no_quorum": _("Note: recorded when the meeting had no quorum."), "when": _("When:"),
+                "where": _("Where:"), "responsible": _("Responsible:"), "signed": _("(signed)"), "none": _("None."),
+            },
             "settings": {
                 "margin_top": s.margin_top_cm, "margin_bottom": s.margin_bottom_cm,
                 "margin_left": s.margin_left_cm, "margin_right": s.margin_right_cm,
                 "page_numbers": s.page_numbers, "thai_digits": s.thai_digits,
             },
         }
-        if self.kind == MINUTES:
+        if minutes:
             present, absent, guests = self.people()
+            quorum_met = len(present) >= meeting.committee.quorum_for(self.member_count)
             doc.update({
                 "present": present, "absent": absent, "guests": guests,
-                "opened": w.time(meeting.opened_time or meeting.start_time),
-                "closed": w.time(meeting.closed_time) if meeting.closed_time else "",
-                "recorder": {"name": w.t(meeting.recorder_name), "position": w.t(meeting.recorder_position)},
-                "checker": {"name": w.t(meeting.checker_name), "position": w.t(meeting.checker_position)},
+                "opened_line": _("The meeting opened at %(time)s.") % {
+                    "time": w.time(meeting.opened_time or meeting.start_time)},
+                "opening": (_("With a quorum present, the chair opened the meeting and took the agenda as follows.")
+                            if quorum_met else _("The chair opened the meeting and took the agenda as follows.")),
+                "closed_line": (_("The meeting closed at %(time)s.") % {"time": w.time(meeting.closed_time)}
+                                if meeting.closed_time else ""),
+                "signatures": [
+                    {"role": _("Minutes recorded by"), "name": w.t(meeting.recorder_name),
+                     "position": w.t(meeting.recorder_position)},
+                    {"role": _("Minutes checked by"), "name": w.t(meeting.checker_name),
+                     "position": w.t(meeting.checker_position)},
+                ],
             })
         return doc
 
