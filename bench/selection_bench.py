@@ -53,6 +53,7 @@ SMALL_SUBMISSIONS = 20
 RANKING_RUNS = 15
 RANKING_TARGET = 0.200
 SAVES_PER_MEMBER = 40
+BARRIER_TIMEOUT = 60
 AUTOSAVE_TARGET = 0.100
 
 
@@ -146,7 +147,7 @@ def _start_gunicorn(port):
            "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "ERROR"}
     process = subprocess.Popen(
         [gunicorn, "kbo_site.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "gthread", "--threads", "4", "--log-level", "warning"],
+         "--worker-class", "gthread", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -176,29 +177,37 @@ VERSION = re.compile(r'name="version_(\d+)" value="(\d+)"')
 
 def _member_client(port, session_key, path_for, cells, barrier, durations, failures):
     """One member's device: saves each of its cells twice (a first value, then a correction).
-    Every save waits at the barrier, so the members' saves arrive together, 15 at once."""
+    Every save waits at the barrier, so the members' saves arrive together, 15 at once. A
+    failure is recorded and breaks the barrier, so the other devices stop instead of waiting."""
     token = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
     cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={token}"
     headers = {"Cookie": cookie, "X-CSRFToken": token, "HX-Request": "true",
                "Content-Type": "application/x-www-form-urlencoded", "Host": "127.0.0.1"}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     versions = {}
-    for value in (12, 15):
-        for submission_id, criterion_id in cells:
-            body = (f"value_{criterion_id}={value}&version_{criterion_id}="
-                    f"{versions.get((submission_id, criterion_id), 0)}")
-            barrier.wait()
-            start = time.perf_counter()
-            conn.request("POST", path_for(submission_id), body=body, headers=headers)
-            response = conn.getresponse()
-            text = response.read().decode()
-            durations.append(time.perf_counter() - start)
-            found = VERSION.search(text)
-            if response.status != 200 or not found or "text-danger" in text:
-                failures.append(f"{response.status} {text[:120]!r}")
-            else:
-                versions[(submission_id, criterion_id)] = int(found.group(2))
-    conn.close()
+    try:
+        for value in (12, 15):
+            for submission_id, criterion_id in cells:
+                body = (f"value_{criterion_id}={value}&version_{criterion_id}="
+                        f"{versions.get((submission_id, criterion_id), 0)}")
+                barrier.wait(timeout=BARRIER_TIMEOUT)
+                start = time.perf_counter()
+                conn.request("POST", path_for(submission_id), body=body, headers=headers)
+                response = conn.getresponse()
+                text = response.read().decode()
+                durations.append(time.perf_counter() - start)
+                found = VERSION.search(text)
+                if response.status != 200 or not found or "text-danger" in text:
+                    failures.append(f"{response.status} {text[:120]!r}")
+                else:
+                    versions[(submission_id, criterion_id)] = int(found.group(2))
+    except threading.BrokenBarrierError:
+        failures.append("another device failed")
+    except Exception as error:  # recorded in the table, never a hung bench
+        failures.append(f"{type(error).__name__}: {error}")
+        barrier.abort()
+    finally:
+        conn.close()
 
 
 def autosave_figures(ctx):
@@ -242,8 +251,9 @@ def autosave_figures(ctx):
     finally:
         _stop(process)
     saved = Score.objects.filter(submission__round=round).count()
+    real = [f for f in failures if f != "another device failed"] or failures
     if failures:
-        return [Row(label, f"{len(failures)} of {len(durations)} saves failed: {failures[0]}"[:100], target, False)]
+        return [Row(label, f"{len(failures)} devices or saves failed: {real[0]}"[:100], target, False)]
     p95 = percentile(durations, 0.95)
     return [Row(label, f"median {ms(median(durations))} · p95 {ms(p95)} · {len(durations)} saves in bursts of "
                        f"{MEMBERS}, {wall:.1f} s · {saved} scores stored", target, p95 < AUTOSAVE_TARGET)]
