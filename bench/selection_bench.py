@@ -224,6 +224,9 @@ def autosave_figures(ctx):
     for member in members:
         cells = rng.sample([(s, c.pk) for s in submissions for c in criteria], per_member)
         plans.append((_session_for(member.user), cells))
+    taken = set(plans[0][1])
+    cells_left = [cell for cell in ((s, c.pk) for s in submissions for c in criteria) if cell not in taken]
+    cells_left = cells_left[:per_member]
     connection.close()  # gunicorn's workers and this process must not share a connection
 
     port = _free_port()
@@ -248,12 +251,21 @@ def autosave_figures(ctx):
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
+        saved = Score.objects.filter(submission__round=round).count()
+        # Reference: one member alone, the same saves one after another (the server's own cost).
+        alone, alone_failures = [], []
+        _member_client(port, plans[0][0], path_for, [c for c in cells_left], threading.Barrier(1), alone,
+                       alone_failures)
     finally:
         _stop(process)
-    saved = Score.objects.filter(submission__round=round).count()
     real = [f for f in failures if f != "another device failed"] or failures
     if failures:
         return [Row(label, f"{len(failures)} devices or saves failed: {real[0]}"[:100], target, False)]
     p95 = percentile(durations, 0.95)
-    return [Row(label, f"median {ms(median(durations))} · p95 {ms(p95)} · {len(durations)} saves in bursts of "
+    rows = [Row(label, f"median {ms(median(durations))} · p95 {ms(p95)} · {len(durations)} saves in bursts of "
                        f"{MEMBERS}, {wall:.1f} s · {saved} scores stored", target, p95 < AUTOSAVE_TARGET)]
+    if alone and not alone_failures:
+        rows.append(Row("Autosave: one member alone (server cost per save)",
+                        f"median {ms(median(alone))} · p95 {ms(percentile(alone, 0.95))} · {len(alone)} saves",
+                        "reference", None))
+    return rows
