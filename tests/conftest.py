@@ -6,6 +6,12 @@ from tests.factories import UserFactory
 ROLES = ("admin", "officer", "viewer")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing a password properly takes ~0.4 s; tests make hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     """make_user("officer") → a user in that registry group (or none for "nobody")."""
