@@ -4,10 +4,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from kbo_site.views import home
+
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("home/", home, name="home"),
     path("admin/", admin.site.urls),
     path("selection/", include("selection.urls")),
     path("meetings/", include("meetings.urls")),
