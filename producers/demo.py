@@ -237,6 +237,10 @@ def create_users():
         user = User.objects.create(username=username, first_name=first, last_name=last, password=password,
                                    email=f"{username}@kbo-demo.invalid")
         user.groups.add(groups[group])
+        if group == "admin":
+            # The demo admin also gets Django's admin site (/admin/) for looking at raw rows.
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
         users[username] = user
         positions[user.pk] = position
     committee = []
