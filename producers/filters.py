@@ -8,7 +8,8 @@ shown as form errors), never a 500. Sorting accepts only the whitelisted keys be
 import django_filters
 from django import forms
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from .models import Classification, District, Producer, ProducerType, Product, ProductType
@@ -166,4 +167,9 @@ class ProducerFilter(RegistryFilterSet):
         return self._has_product(qs, star_q(value))
 
     def filter_queryset(self, queryset):
-        return super().filter_queryset(queryset.annotate(product_count=Count("products")))
+        # A correlated subquery, not a JOIN + GROUP BY: the page's COUNT(*) then needs
+        # neither, and only the 50 rows shown are counted.
+        product_count = Product.objects.filter(producer=OuterRef("pk")).order_by().values("producer").annotate(
+            n=Count("pk")).values("n")
+        return super().filter_queryset(queryset.annotate(
+            product_count=Coalesce(Subquery(product_count), 0)))
