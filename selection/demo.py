@@ -77,7 +77,7 @@ def _round(users, officer):
             scores=role != CommitteeRole.SECRETARY, order=index + 1))
     round = services.create_round(
         committee=committee, name=ROUND_NAME, fiscal_year=2565, number=1, by=officer, quota=20, reserves=3,
-        min_scorers=5, disagreement_threshold=Decimal("8"))
+        min_scorers=5, disagreement_threshold=Decimal("7"))
     services.set_rubric(round, [{"name": n, "max_score": m, "description": d} for n, m, d in RUBRIC], by=officer)
     quality = round.criteria.get(name=RUBRIC[0][0])
     services.update_settings(round, by=officer, changes={"tie_break_median": True, "tie_break_criterion": quality})
