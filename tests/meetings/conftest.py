@@ -77,3 +77,41 @@ def mark_all_present(meeting, by, overrides=None):
 def in_progress(meeting, by):
     services.send_agenda(meeting, by=by)
     return services.start_meeting(meeting, by=by, opened_time=datetime.time(9, 0))
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Attachments go to a temporary folder, not the developer's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def round_with_products(committee, members, *, eligible, ineligible=1, quota=2, reserves=1, prefix=""):
+    """A round of `committee` with scored eligible submissions and failed ones with a reason.
+
+    Scores: every scoring member gives each eligible product a distinct total, so the
+    ranking has no ties.
+    """
+    from decimal import Decimal
+
+    from selection.models import Conflict, Score, ScreeningResult
+    from tests.factories import CriterionFactory, SubmissionFactory
+
+    selection_round = SelectionRoundFactory(committee=committee, quota=quota, reserves=reserves, min_scorers=1)
+    criterion = CriterionFactory(round=selection_round, name="คุณภาพผลิตภัณฑ์", max_score=100)
+    scorers = [m for m in members if m.scores]
+    for i in range(eligible):
+        submission = SubmissionFactory(round=selection_round, product__code=f"OTOP50E{prefix}{i:04d}",
+                                       product__name=f"น้ำพริกหนุ่มสูตรโบราณ {i}")
+        for member in scorers:
+            Score.objects.create(submission=submission, member=member, criterion=criterion,
+                                 value=Decimal(90 - i % 80), max_score=100)
+        if i == 0:
+            Conflict.objects.create(submission=submission, member=scorers[-1], conflict_type="family",
+                                    note="ญาติของกรรมการเป็นประธานกลุ่ม", declared_by=scorers[-1].user)
+    for i in range(ineligible):
+        submission = SubmissionFactory(round=selection_round, eligible=False, product__code=f"OTOP50X{prefix}{i:04d}",
+                                       product__name=f"ผ้าทอมือ {i}")
+        ScreeningResult.objects.create(submission=submission, rule="classification", passed=False,
+                                       reason="ผลิตภัณฑ์อยู่ในกลุ่ม A และระดับ 5 ดาว ไม่ใช่กลุ่ม D หรือระดับ 1–3 ดาว")
+    return selection_round
