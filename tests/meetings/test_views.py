@@ -1,0 +1,178 @@
+"""Meeting pages: what each role sees, the forms' round trips, and fixed query counts."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from meetings import services
+from meetings.models import Meeting, MeetingState
+from tests.factories import CommitteeFactory
+from tests.meetings.conftest import in_progress, mark_all_present
+
+
+def client_of(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def more_meetings(committee, officer, count):
+    for n in range(count):
+        services.create_meeting(committee, by=officer, date=datetime.date(2022, 2, 1) + datetime.timedelta(days=n),
+                                start_time=datetime.time(9, 0), venue=f"ห้องประชุม {n}")
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_meeting_list_query_count_is_fixed(meeting, officer, committee, extra, django_assert_num_queries):
+    more_meetings(committee, officer, extra)
+    client = client_of(officer)
+
+    with django_assert_num_queries(8):
+        response = client.get(reverse("meetings:list"))
+
+    assert response.status_code == 200
+    assert len(response.context["meetings"]) == 1 + extra
+
+
+@pytest.mark.parametrize("guests", [0, 10])
+def test_meeting_page_query_count_is_fixed(meeting, officer, guests, django_assert_num_queries):
+    for n in range(guests):
+        services.add_guest(meeting, by=officer, name=f"ผู้เข้าร่วม {n}")
+        services.add_item(meeting, by=officer, parent=meeting.items.first(), title=f"วาระย่อย {n}")
+    client = client_of(officer)
+
+    with django_assert_num_queries(15):
+        response = client.get(reverse("meetings:detail", args=[meeting.pk]))
+
+    assert response.status_code == 200
+
+
+def test_viewer_lists_only_approved_minutes(meeting, officer, committee, chair, make_user):
+    approved = services.create_meeting(committee, by=officer, date=datetime.date(2021, 12, 14),
+                                       start_time=datetime.time(13, 30), venue="ห้อง", number=4, year_be=2564)
+    in_progress(approved, officer)
+    mark_all_present(approved, officer)
+    services.close_meeting(approved, by=officer)
+    services.approve_minutes(approved, by=chair.user)
+
+    response = client_of(make_user("viewer")).get(reverse("meetings:list"))
+
+    assert [m.label for m in response.context["meetings"]] == ["4/2564"]
+
+
+def test_member_of_another_committee_lists_nothing(meeting, officer):
+    from tests.factories import CommitteeMemberFactory
+
+    stranger = CommitteeMemberFactory(committee=CommitteeFactory(name="อีกคณะหนึ่ง"))
+
+    response = client_of(stranger.user).get(reverse("meetings:list"))
+
+    assert list(response.context["meetings"]) == []
+
+
+def test_create_meeting_reads_a_be_date(committee, committee_members, officer):
+    response = client_of(officer).post(reverse("meetings:create"), {
+        "committee": committee.pk, "date": "11/01/2565", "start_time": "09.00", "venue": "โรงแรม"})
+
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert (meeting.label, meeting.date, meeting.start_time) == ("1/2565", datetime.date(2022, 1, 11),
+                                                                  datetime.time(9, 0))
+
+
+def test_create_meeting_with_a_bad_date_says_so_and_keeps_the_venue(committee, committee_members, officer):
+    response = client_of(officer).post(reverse("meetings:create"), {
+        "committee": committee.pk, "date": "32/01/2565", "start_time": "09.00", "venue": "โรงแรม"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == ["ให้เขียนวันที่เป็น วัน/เดือน/ปี พ.ศ. เช่น 11/01/2565"]
+    assert 'value="โรงแรม"' in response.content.decode()
+
+
+def test_secretary_marks_attendance_with_a_stand_in(meeting, secretary):
+    rows = list(meeting.attendance.all())
+    data = {}
+    for row in rows:
+        data[f"a{row.pk}-status"] = "present"
+    data[f"a{rows[2].pk}-status"] = "absent"
+    data[f"a{rows[2].pk}-reason"] = "ติดราชการ"
+    data[f"a{rows[5].pk}-status"] = "stand_in"
+    data[f"a{rows[5].pk}-stand_in_name"] = "นางสาวสุดา ทองดี"
+
+    response = client_of(secretary.user).post(reverse("meetings:attendance", args=[meeting.pk]), data)
+
+    assert response.status_code == 302
+    assert services.quorum(meeting).attending == 8
+    assert meeting.attendance.get(pk=rows[5].pk).stand_in_name == "นางสาวสุดา ทองดี"
+
+
+def test_stand_in_without_a_name_shows_the_error_and_saves_nothing(meeting, secretary):
+    rows = list(meeting.attendance.all())
+    data = {f"a{row.pk}-status": "present" for row in rows}
+    data[f"a{rows[5].pk}-status"] = "stand_in"
+
+    response = client_of(secretary.user).post(reverse("meetings:attendance", args=[meeting.pk]), data)
+
+    assert response.status_code == 200
+    assert "กรุณาระบุชื่อผู้มาประชุมแทน" in response.content.decode()
+    assert set(meeting.attendance.values_list("status", flat=True)) == {"unmarked"}
+
+
+def test_close_posts_the_closing_time(meeting, secretary):
+    in_progress(meeting, secretary.user)
+    mark_all_present(meeting, secretary.user)
+
+    client_of(secretary.user).post(reverse("meetings:close", args=[meeting.pk]), {"closed_time": "12.00"})
+
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.closed_time) == (MeetingState.CLOSED, datetime.time(12, 0))
+
+
+def test_close_refused_shows_the_reason(meeting, secretary):
+    in_progress(meeting, secretary.user)
+
+    response = client_of(secretary.user).post(reverse("meetings:close", args=[meeting.pk]), {"closed_time": "12.00"},
+                                              follow=True)
+
+    assert "ก่อนปิดการประชุม" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.IN_PROGRESS
+
+
+def test_item_move_with_htmx_returns_the_agenda(meeting, officer):
+    first = meeting.items.first()
+
+    response = client_of(officer).post(reverse("meetings:item_move", args=[meeting.pk, first.pk]),
+                                       {"direction": "down"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "meetings/_agenda.html"
+    assert [n.item.title for n in response.context["tree"]][:2] == [
+        "เรื่องรับรองรายงานการประชุมครั้งที่แล้ว", "เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ"]
+
+
+def test_attachment_upload_and_download(meeting, officer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = meeting.items.first()
+    client = client_of(officer)
+    client.post(reverse("meetings:attachment_add", args=[meeting.pk, item.pk]),
+                {"title": "ประกาศจังหวัด", "file": SimpleUploadedFile("prakas.txt", b"prakas")})
+    attachment = item.attachments.get()
+
+    response = client.get(reverse("meetings:attachment_download", args=[meeting.pk, attachment.pk]))
+
+    assert (attachment.title, b"".join(response.streaming_content)) == ("ประกาศจังหวัด", b"prakas")
+
+
+@pytest.mark.parametrize("fmt, content_type", [
+    ("pdf", "application/pdf"),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("odt", "application/vnd.oasis.opendocument.text")])
+def test_minutes_download_formats(meeting, officer, fmt, content_type):
+    response = client_of(officer).get(reverse("meetings:document", args=[meeting.pk, "minutes", fmt]))
+
+    assert (response.status_code, response["Content-Type"]) == (200, content_type)
+    assert response["Content-Disposition"] == f'attachment; filename="minutes-1-2565.{fmt}"'
