@@ -28,7 +28,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kbo_be
 
 def benches():
     """The figures, in the order they run and print."""
-    from bench import registry, selection_bench
+    from bench import meetings_bench, registry, selection_bench
 
     return [
         registry.world,
@@ -39,6 +39,7 @@ def benches():
         selection_bench.ranking_figures,
         selection_bench.autosave_figures,
         # Issue 4 (meetings): minutes and agenda PDF render times against the one-page floor.
+        meetings_bench.pdf_figures,
     ]
 
 

@@ -72,10 +72,14 @@ def _previous_meeting(committee, officer, members):
     return meeting
 
 
-def build(rng, *, users):
+def build(rng, *, users, selection_round=None):
     """Create meetings 4/2564 and 1/2565 of the demo round's committee; 1/2565 ends closed,
-    awaiting the chair's approval of its minutes."""
-    selection_round = SelectionRound.objects.select_related("committee").order_by("pk").first()
+    awaiting the chair's approval of its minutes. Returns meeting 1/2565."""
+    if selection_round is None:
+        from selection.demo import ROUND_NAME
+
+        selection_round = (SelectionRound.objects.select_related("committee").filter(name=ROUND_NAME)
+                           .order_by("pk").first())
     if selection_round is None:
         raise RuntimeError("The meetings demo needs the selection round of the selection demo.")
     committee = selection_round.committee
