@@ -1,0 +1,50 @@
+"""The demo's meeting 1/2565 reproduces the provincial report."""
+
+import random
+
+import pytest
+
+from meetings import demo, record
+from meetings.models import AttendanceStatus, Meeting, MeetingState
+from producers import demo as registry_demo
+from selection import demo as selection_demo
+
+
+@pytest.fixture
+def demo_meeting(db):
+    users = registry_demo.create_users()
+    registry_demo.build_registry(random.Random(2565))
+    selection_round = selection_demo.build(random.Random(2565), stage="selected", users=users)
+    return demo.build(random.Random(2565), users=users, selection_round=selection_round)
+
+
+def test_demo_meeting_is_1_2565_at_the_hotel_closed(demo_meeting):
+    assert (demo_meeting.label, demo_meeting.state, str(demo_meeting.date), str(demo_meeting.start_time)) == (
+        "1/2565", MeetingState.CLOSED, "2022-01-11", "09:00:00")
+    assert demo_meeting.venue.startswith("โรงแรมฮอลิเดย์การ์เด้น โฮเทลแอนด์รีสอร์ท อำเภอเมืองเชียงใหม่")
+
+
+def test_demo_meeting_has_the_items_of_the_report(demo_meeting):
+    tree = record.flat_tree(record.agenda_tree(demo_meeting.items.all()))
+
+    assert [node.number for node in tree] == ["1", "1.1", "1.2", "1.3", "2", "3", "3.1", "3.2", "3.3", "3.4"]
+
+
+def test_demo_meeting_has_one_absence_one_stand_in_and_three_activities(demo_meeting):
+    statuses = list(demo_meeting.attendance.values_list("status", flat=True))
+
+    assert (statuses.count(AttendanceStatus.ABSENT), statuses.count(AttendanceStatus.STAND_IN)) == (1, 1)
+    assert demo_meeting.activities.count() == 3
+
+
+def test_demo_previous_meeting_4_2564_has_approved_minutes(demo_meeting):
+    previous = Meeting.objects.get(number=4, year_be=2564)
+
+    assert previous.state == MeetingState.MINUTES_APPROVED
+    assert demo_meeting.items.get(previous_meeting=previous).resolution.startswith("ที่ประชุมรับรอง")
+
+
+def test_demo_minutes_attach_the_20_selected_the_reserves_and_the_5_ineligible(demo_meeting):
+    doc = record.build(demo_meeting, record.MINUTES)
+
+    assert [len(table["rows"]) for table in doc["attachments"]] == [5, 20, 3]
