@@ -18,7 +18,7 @@ from producers.models import EARLIEST_YEAR_BE
 class MeetingState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     AGENDA_SENT = "agenda_sent", _("Agenda sent")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", _("Meeting in progress")
     CLOSED = "closed", _("Closed")
     MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
 
