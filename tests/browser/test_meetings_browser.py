@@ -67,7 +67,7 @@ def test_secretary_marks_attendance_records_a_resolution_closes_and_downloads(pa
 
     with page.expect_download() as download:
         page.get_by_test_id("minutes-pdf").click()
-    data = open(download.value.path(), "rb").read()
+    data = download.value.path().read_bytes()
 
     text = unicodedata.normalize("NFKC", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert "ที่ประชุมเห็นชอบหลักเกณฑ์การคัดเลือก" in text.replace("\u200b", "")

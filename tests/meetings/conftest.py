@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from meetings import services
+from meetings.models import RoundFacts
 from selection.models import CommitteeRole
 from tests.factories import CommitteeFactory, CommitteeMemberFactory, SelectionRoundFactory, UserFactory
 
@@ -115,3 +116,28 @@ def round_with_products(committee, members, *, eligible, ineligible=1, quota=2, 
         ScreeningResult.objects.create(submission=submission, rule="classification", passed=False,
                                        reason="ผลิตภัณฑ์อยู่ในกลุ่ม A และระดับ 5 ดาว ไม่ใช่กลุ่ม D หรือระดับ 1–3 ดาว")
     return selection_round
+
+
+@pytest.fixture
+def minuted(meeting, officer, committee_members):
+    """Meeting 1/2565 linked to a round, held with one absence and one stand-in, and closed."""
+    selection_round = round_with_products(meeting.committee, committee_members, eligible=4, ineligible=1)
+    services.update_meeting(meeting, {"round": selection_round}, by=officer)
+    consideration = meeting.items.get(title="เรื่องเพื่อพิจารณา")
+    criteria = services.add_item(meeting, by=officer, parent=consideration, kind="consideration",
+                                 title="เกณฑ์การคัดเลือก", facts=[RoundFacts.ELIGIBILITY_RULES])
+    listing = services.add_item(meeting, by=officer, parent=consideration, kind="consideration",
+                                title="รายชื่อผู้ผลิตที่เข้าร่วมโครงการ",
+                                facts=[RoundFacts.SCREENING_SUMMARY, RoundFacts.APPROVED_LIST])
+    services.add_guest(meeting, by=officer, name="นายสมชาย ใจงาม", position="นักวิชาการพัฒนาชุมชน")
+    in_progress(meeting, officer)
+    mark_all_present(meeting, officer, {
+        3: {"status": "absent", "reason": "ติดราชการ"},
+        7: {"status": "stand_in", "stand_in_name": "นางสาวพิมพ์ชนก ใจมา", "stand_in_position": "นักวิชาการ"}})
+    services.record_resolution(criteria, by=officer, resolution="ที่ประชุมเห็นชอบหลักเกณฑ์", votes_for=8,
+                               votes_against=0, votes_abstain=0)
+    services.record_resolution(listing, by=officer, resolution="ที่ประชุมเห็นชอบรายชื่อ", votes_for=7,
+                               votes_against=0, votes_abstain=1)
+    services.close_meeting(meeting, by=officer, closed_time=datetime.time(12, 0))
+    meeting.refresh_from_db()
+    return meeting

@@ -6,7 +6,7 @@ import docx
 import odfdo
 
 from meetings import documents, record
-from tests.meetings.test_pdf import assert_in_order, minuted, squeezed  # noqa: F401  (fixture)
+from tests.meetings.test_pdf import assert_in_order, squeezed
 
 PARTS = ["รายงานการประชุม", "ครั้งที่ ๑/๒๕๖๕", "เมื่อวันอังคารที่ ๑๑ มกราคม ๒๕๖๕", "ผู้มาประชุม", "ผู้ไม่มาประชุม",
          "ผู้เข้าร่วมประชุม", "เริ่มประชุมเวลา ๐๙.๐๐ น.", "ระเบียบวาระที่ ๑", "มติที่ประชุม", "เลิกประชุมเวลา ๑๒.๐๐ น.",

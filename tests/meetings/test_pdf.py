@@ -1,22 +1,18 @@
 """The PDF documents: form-11 parts in order, Sarabun embedded, Thai line breaks between words,
 page numbers, long tables, and a fixed number of queries."""
 
-import datetime
 import io
 import re
 import unicodedata
 
-import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from kbo_site.thaidates import thai_digits
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from meetings import pdf, record, services, thai
-from meetings.models import Meeting
-from meetings.models import RoundFacts
-from tests.meetings.conftest import in_progress, mark_all_present, round_with_products
+from meetings.models import Meeting, RoundFacts
+from tests.meetings.conftest import round_with_products
 
 SETTINGS = {"margin_top": 2.5, "margin_bottom": 2, "margin_left": 3, "margin_right": 2, "page_numbers": True,
             "thai_digits": True}
@@ -41,31 +37,6 @@ def assert_in_order(haystack, parts):
         found = haystack.find(squeezed(part), position)
         assert found >= 0, f"missing after position {position}: {part}"
         position = found + len(squeezed(part))
-
-
-@pytest.fixture
-def minuted(meeting, officer, committee_members):
-    """Meeting 1/2565 linked to a round, held with one absence and one stand-in, and closed."""
-    selection_round = round_with_products(meeting.committee, committee_members, eligible=4, ineligible=1)
-    services.update_meeting(meeting, {"round": selection_round}, by=officer)
-    consideration = meeting.items.get(title="เรื่องเพื่อพิจารณา")
-    criteria = services.add_item(meeting, by=officer, parent=consideration, kind="consideration",
-                                 title="เกณฑ์การคัดเลือก", facts=[RoundFacts.ELIGIBILITY_RULES])
-    listing = services.add_item(meeting, by=officer, parent=consideration, kind="consideration",
-                                title="รายชื่อผู้ผลิตที่เข้าร่วมโครงการ",
-                                facts=[RoundFacts.SCREENING_SUMMARY, RoundFacts.APPROVED_LIST])
-    services.add_guest(meeting, by=officer, name="นายสมชาย ใจงาม", position="นักวิชาการพัฒนาชุมชน")
-    in_progress(meeting, officer)
-    mark_all_present(meeting, officer, {
-        3: {"status": "absent", "reason": "ติดราชการ"},
-        7: {"status": "stand_in", "stand_in_name": "นางสาวพิมพ์ชนก ใจมา", "stand_in_position": "นักวิชาการ"}})
-    services.record_resolution(criteria, by=officer, resolution="ที่ประชุมเห็นชอบหลักเกณฑ์", votes_for=8,
-                               votes_against=0, votes_abstain=0)
-    services.record_resolution(listing, by=officer, resolution="ที่ประชุมเห็นชอบรายชื่อ", votes_for=7,
-                               votes_against=0, votes_abstain=1)
-    services.close_meeting(meeting, by=officer, closed_time=datetime.time(12, 0))
-    meeting.refresh_from_db()
-    return meeting
 
 
 def test_minutes_pdf_has_the_form_11_parts_in_order(minuted):
