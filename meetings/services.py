@@ -15,7 +15,6 @@ from selection.models import CommitteeRole
 from . import facts as meeting_facts
 from .models import (
     ATTENDING,
-    CLOSED_STATES,
     EDITABLE_STATES,
     Activity,
     AgendaItem,
@@ -601,7 +600,3 @@ def save_document_settings(committee, *, by, **data):
     settings.full_clean()
     settings.save()
     return settings
-
-
-def is_closed(meeting):
-    return meeting.state in CLOSED_STATES
