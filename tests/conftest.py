@@ -9,7 +9,8 @@ ROLES = ("admin", "officer", "viewer")
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing a password properly takes ~0.4 s; tests make hundreds of users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def test_check_deploy_production_settings_have_no_warnings():
                      SECRET_KEY="x7Pq-production-secret-for-the-check-" + "k" * 30,
                      ALLOWED_HOSTS="kbo.example.go.th")
 
-    assert (result.returncode, result.stderr.strip()) == (0, "")
+    assert (result.returncode, result.stderr.strip()) == (0, ""), result.stderr
     assert "no issues" in result.stdout
 
 
