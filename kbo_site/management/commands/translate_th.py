@@ -56,6 +56,7 @@ class Command(BaseCommand):
                         if "fuzzy" in entry.flags:
                             entry.flags.remove("fuzzy")
                         entry.previous_msgid = None
+                        entry.previous_msgid_plural = None
                 po.save()
                 call_command("compilemessages", locale=["th"], ignore_patterns=IGNORE, verbosity=0)
             left = missing_entries(po)
