@@ -1,12 +1,12 @@
 """Meeting forms. Dates are typed and shown in the Buddhist Era (11/01/2565); times as 09.00."""
 
 import datetime
-import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kbo_site import thaidates
+from kbo_site.thaidates import parse_date, parse_time
 from selection.models import CommitteeMember, SelectionRound
 
 from .models import (
@@ -21,47 +21,6 @@ from .models import (
 )
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-_MONTHS = {name: i for i, name in enumerate(thaidates.THAI_MONTHS, start=1)}
-_MONTHS.update({name.rstrip("."): i for i, name in enumerate(thaidates.THAI_MONTHS_SHORT, start=1)})
-_MONTHS.update({name: i for i, name in enumerate(thaidates.THAI_MONTHS_SHORT, start=1)})
-
-
-def _year_ce(year):
-    """Years from 2400 are Buddhist Era; smaller ones are CE."""
-    return year - thaidates.BE_OFFSET if year >= 2400 else year
-
-
-def parse_date(text):
-    """11/01/2565, 11-1-2565, 11 มกราคม 2565, 11 ม.ค. 2565, 2565-01-11, 2022-01-11 → date.
-
-    Raises ValueError when the text is not a date.
-    """
-    text = thaidates.arabic_digits(text).strip()
-    text = re.sub(r"^(วัน\S*ที่)\s*", "", text)
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", text)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-        else:
-            match = re.fullmatch(r"(\d{1,2})\s+(\S+?)\s*(?:พ\.ศ\.)?\s*(\d{4})", text)
-            if not match or match.group(2) not in _MONTHS:
-                raise ValueError(text)
-            day, month, year = int(match.group(1)), _MONTHS[match.group(2)], int(match.group(3))
-    return datetime.date(_year_ce(year), month, day)
-
-
-def parse_time(text):
-    """09.00, 9:00, 09.00 น., ๙.๓๐ → time. Raises ValueError."""
-    text = thaidates.arabic_digits(text).strip().removesuffix("น.").strip()
-    match = re.fullmatch(r"(\d{1,2})(?:[.:](\d{2}))?", text)
-    if not match:
-        raise ValueError(text)
-    return datetime.time(int(match.group(1)), int(match.group(2) or 0))
-
-
 class BEDateInput(forms.TextInput):
     def format_value(self, value):
         if isinstance(value, datetime.date):

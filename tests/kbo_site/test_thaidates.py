@@ -51,3 +51,19 @@ def test_be_date_filter_is_a_builtin():
 
 def test_arabic_digits_round_trip():
     assert thaidates.arabic_digits(thaidates.thai_digits("2565")) == "2565"
+
+
+@pytest.mark.parametrize("text", ["11/01/2565", "11-1-2565", "11 มกราคม 2565", "11 ม.ค. 2565",
+                                  "2565-01-11", "2022-01-11", "๑๑/๐๑/๒๕๖๕", "วันอังคารที่ 11 มกราคม 2565"])
+def test_parse_date_reads_be_ce_and_thai_forms(text):
+    assert thaidates.parse_date(text) == MEETING_DAY
+
+
+@pytest.mark.parametrize("text", ["09.00", "9:00", "09.00 น.", "๐๙.๐๐"])
+def test_parse_time_reads_thai_forms(text):
+    assert thaidates.parse_time(text) == datetime.time(9, 0)
+
+
+def test_parse_date_refuses_text():
+    with pytest.raises(ValueError):
+        thaidates.parse_date("พรุ่งนี้")
