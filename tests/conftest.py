@@ -13,6 +13,27 @@ def _fast_password_hashing(settings):
                                  "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (live server, concurrency) end with a flush, which also empties
+    the rows the data migrations made (provinces, districts, groups). Put them back."""
+    marker = request.node.get_closest_marker("django_db")
+    if not ({"transactional_db", "live_server"} & set(request.fixturenames)
+            or (marker and marker.kwargs.get("transaction"))):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.contrib.auth.models import Group
+
+    from kbo_site.roles import REGISTRY_GROUPS
+    from producers.geography import load_geography
+    from producers.models import District, Province, Subdistrict
+
+    if not Province.objects.exists():
+        load_geography(Province, District, Subdistrict)
+    for name in REGISTRY_GROUPS:
+        Group.objects.get_or_create(name=name)
+
+
 @pytest.fixture
 def make_user(db):
     """make_user("officer") → a user in that registry group (or none for "nobody")."""

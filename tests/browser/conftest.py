@@ -53,18 +53,3 @@ def login(live_server):
 
     return do
 
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """Live-server tests run in transactions that end with a flush, which also empties the
-    rows the data migrations made (provinces, districts, groups). Put them back."""
-    from django.contrib.auth.models import Group
-
-    from kbo_site.roles import REGISTRY_GROUPS
-    from producers.geography import load_geography
-    from producers.models import District, Province, Subdistrict
-
-    if not Province.objects.exists():
-        load_geography(Province, District, Subdistrict)
-    for name in REGISTRY_GROUPS:
-        Group.objects.get_or_create(name=name)

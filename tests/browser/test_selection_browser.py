@@ -20,18 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(autouse=True)
-def geography(transactional_db):
-    """The provinces and districts the factories need. serialized_rollback should restore them,
-    but in a run that also holds non-browser database tests, browser tests after the first one
-    start from an empty database (reported; this keeps these tests independent of the order)."""
-    from producers.geography import load_geography
-    from producers.models import District, Province, Subdistrict
-
-    if not Province.objects.exists():
-        load_geography(Province, District, Subdistrict)
-
-
 def _round(quota, count, state=RoundState.SCORING):
     committee = CommitteeFactory()
     chair = CommitteeMemberFactory(committee=committee, role=CommitteeRole.CHAIR, order=0,
