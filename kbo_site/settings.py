@@ -6,8 +6,10 @@ production variables.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
+import csp.constants
 import dj_database_url
 import fontpkg_sarabun
 import xstatic.pkg.bootstrap
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "django_filters",
+    "axes",
     "kbo_site",
     "producers",
     "selection",
@@ -65,6 +68,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as axes asks: it turns a lock-out raised during login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kbo_site.urls"
@@ -110,6 +116,23 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Failed logins are throttled per account and per address (django-axes); admins see and lift
+# lock-outs at /security/lockouts/. Axes' backend only vets requests that carry a request;
+# ours lets the test client's login() through to ModelBackend (kbo_site/security.py).
+AUTHENTICATION_BACKENDS = [
+    "kbo_site.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kbo_site.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "kbo_site.security.client_ip"
+# Behind a reverse proxy every request comes from the proxy: count the proxies that append
+# to X-Forwarded-For, so each person is throttled by their own address.
+KBO_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0")
 
 LANGUAGE_CODE = "th"
 LANGUAGES = [("th", _("Thai")), ("en", _("English"))]
@@ -163,6 +186,25 @@ SESSION_SAVE_EVERY_REQUEST = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No inline script anywhere: our JavaScript lives in static/js. Style attributes stay allowed
+# (progress-bar widths are computed in templates); <style> elements and styles from
+# elsewhere do not. Bootstrap's CSS draws its icons from data: URIs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.constants.SELF],
+        "script-src": [csp.constants.SELF],
+        "style-src": [csp.constants.SELF],
+        "style-src-elem": [csp.constants.SELF],
+        "style-src-attr": [csp.constants.UNSAFE_INLINE],
+        "img-src": [csp.constants.SELF, "data:"],
+        "font-src": [csp.constants.SELF],
+        "connect-src": [csp.constants.SELF],
+        "object-src": [csp.constants.NONE],
+        "base-uri": [csp.constants.SELF],
+        "form-action": [csp.constants.SELF],
+        "frame-ancestors": [csp.constants.NONE],
+    }
+}
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "True")

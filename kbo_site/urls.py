@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from kbo_site.security_views import lockout_list, lockout_unlock
 from kbo_site.views import home
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("home/", home, name="home"),
+    path("security/lockouts/", lockout_list, name="lockout_list"),
+    path("security/lockouts/<int:pk>/unlock/", lockout_unlock, name="lockout_unlock"),
     path("admin/", admin.site.urls),
     path("selection/", include("selection.urls")),
     path("meetings/", include("meetings.urls")),

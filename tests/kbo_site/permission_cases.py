@@ -10,3 +10,19 @@ CASES = [
     Case("logout", method="post", allowed=EVERYONE, ok=302, not_allowed_methods=("get",)),
     Case("set_language", method="post", data=lambda w: {"language": "en", "next": "/"}, allowed=EVERYONE, ok=302),
 ]
+
+
+def build_world(world):
+    from axes.models import AccessAttempt
+
+    world["access_attempt"] = AccessAttempt.objects.create(
+        username="someone", ip_address="10.0.0.9", user_agent="test", failures_since_start=5,
+        get_data="", post_data="", http_accept="", path_info="/accounts/login/")
+
+
+CASES += [
+    # Login lock-outs are seen and lifted by admins only.
+    Case("lockout_list", allowed={"admin"}),
+    Case("lockout_unlock", method="post", kwargs=lambda w: {"pk": w["access_attempt"].pk},
+         allowed={"admin"}, ok=302, not_allowed_methods=("get",)),
+]
