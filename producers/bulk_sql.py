@@ -79,3 +79,40 @@ def _execute_many(sql, params):
                 execute_batch(cursor.cursor, sql, params, page_size=BATCH_SIZE)
         else:
             cursor.executemany(sql, params)
+
+
+# django-simple-history's own columns on a historical table; every other column copies the record.
+HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+IMPORT_REASON_PREFIX = "import:"
+
+
+def insert_history(model, pks, history_type, *, now, file_name=""):
+    """One history row per record the import wrote ("+" created, "~" changed), as simple-history's
+    signals would have made: the plain SQL above sends none. The copy is made in the database
+    (INSERT ... SELECT, a page of primary keys per statement), so no value passes through Python.
+    The user is the signed-in one of the request (simple-history's middleware), or nobody for the
+    command-line import."""
+    if not pks:
+        return
+    from simple_history.models import HistoricalRecords
+
+    historical = model.history.model
+    copied = [field for field in historical._meta.concrete_fields if field.name not in HISTORY_COLUMNS]
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    stamp = historical._meta.get_field("history_date").get_db_prep_save(now, connection)
+    reason = f"{IMPORT_REASON_PREFIX}{file_name}"[:100]
+    quote = connection.ops.quote_name
+    own = ["history_date", "history_change_reason", "history_type", "history_user"]
+    columns = [field.column for field in copied] + [historical._meta.get_field(name).column for name in own]
+    sources = [quote(model._meta.get_field(field.name).column) for field in copied]
+    pks = sorted(pks)
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), BATCH_SIZE):
+            page = pks[start:start + BATCH_SIZE]
+            cursor.execute(
+                f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+                f"SELECT {', '.join(sources)}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(page))})",
+                [stamp, reason, history_type, user_id, *page])
