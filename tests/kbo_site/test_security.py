@@ -90,7 +90,7 @@ def test_lockout_list_query_count_is_fixed(admin_client, db, django_assert_num_q
         AccessAttempt.objects.all().delete()
         for n in range(rows):
             _fail(Client(), f"user-{n}", 1, address=f"10.9.0.{n + 1}")
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             admin_client.get(reverse("lockout_list"))
 
 
@@ -105,6 +105,16 @@ def test_lockout_unlock_lets_the_account_log_in_again(admin_client, db):
 
     assert (unlock.status_code, AccessAttempt.objects.count()) == (302, 0)
     assert response.status_code == 302
+
+
+def test_lockout_list_shows_who_unlocked_what(admin_client, db):
+    _fail(Client(), "officer-a", 5)
+    admin_client.post(reverse("lockout_unlock", args=[AccessAttempt.objects.get().pk]))
+
+    response = admin_client.get(reverse("lockout_list"))
+
+    assert [(e.user.username, e.change_message) for e in response.context["unlocks"]] == [
+        ("admin-user", "officer-a @ 10.1.1.1")]
 
 
 def test_client_ip_behind_one_trusted_proxy_is_the_forwarded_address(rf, settings):
