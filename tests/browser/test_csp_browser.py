@@ -59,3 +59,29 @@ def test_pages_work_with_no_csp_violation(page, live_server, login):
     expect(page.locator("h1")).to_have_text("การล็อกการเข้าสู่ระบบ")
 
     assert problems == []
+
+
+def test_scoring_autosave_works_with_no_csp_violation(page, live_server, login):
+    from decimal import Decimal
+
+    from selection.models import RoundState, Score
+    from tests.factories import CommitteeMemberFactory, CriterionFactory, SelectionRoundFactory, SubmissionFactory
+
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if (
+        m.type == "error" and "Failed to load resource" not in m.text) or "Content Security Policy" in m.text
+        else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    member = CommitteeMemberFactory(order=1, user=UserFactory(username="member-csp"))
+    selection_round = SelectionRoundFactory(committee=member.committee, state=RoundState.SCORING)
+    criterion = CriterionFactory(round=selection_round, name="คุณภาพผลิตภัณฑ์", max_score=45, order=0)
+    submission = SubmissionFactory(round=selection_round)
+
+    login(page, member.user)
+    page.goto(f"{live_server.url}/selection/{selection_round.pk}/score/{submission.pk}/")
+    page.fill(f"#value-{criterion.pk}", "40")
+    page.locator(f"#value-{criterion.pk}").blur()
+
+    expect(page.locator(f"#status-{criterion.pk}")).to_contain_text("บันทึกแล้ว")
+    assert list(Score.objects.values_list("value", flat=True)) == [Decimal("40")]
+    assert problems == []
