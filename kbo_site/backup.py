@@ -183,9 +183,15 @@ def _empty_tables():
     models = [model for model in apps.get_models(include_auto_created=True) if _label(model) not in NOT_SAVED]
     tables = [model._meta.db_table for model in models if model._meta.managed and not model._meta.proxy]
     tables = [table for table in dict.fromkeys(tables) if table in connection.introspection.table_names()]
-    for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # TRUNCATE refuses tables with deferred checks pending in this transaction: run them now,
+            # then defer again for the load (rows may name rows that come later in the file).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
             cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def restore(source, *, force=False):
