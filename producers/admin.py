@@ -6,7 +6,7 @@ geothai and is read-only here; imports are a history and are never edited by han
 
 from django.contrib import admin
 
-from .models import District, ImportBatch, Producer, Product, Province, Standard, Subdistrict
+from .models import District, ImportBatch, PersonalDataAccess, Producer, Product, Province, Standard, Subdistrict
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -65,7 +65,8 @@ class ProducerAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
     list_select_related = ("district",)
     raw_id_fields = ("province", "district", "subdistrict")
-    readonly_fields = ("version", "created_at", "updated_at")
+    # Erasure goes through services.anonymise_producer (logged, with a reason), not this form.
+    readonly_fields = ("version", "created_at", "updated_at", "anonymised_at", "anonymised_by")
     inlines = [ProductInline]
 
 
@@ -86,3 +87,13 @@ class ImportBatchAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("file_name", "sha256")
     list_select_related = ("uploaded_by",)
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    """The PDPA access log: a record, never edited or deleted by hand."""
+
+    list_display = ("at", "user", "kind", "producer", "query", "address")
+    list_filter = ("kind",)
+    list_select_related = ("user", "producer")
+    raw_id_fields = ("user", "producer")

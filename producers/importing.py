@@ -42,6 +42,8 @@ PRODUCER_FIELDS = {
 # A later row of the same producer may leave these blank without contradicting an earlier row:
 # district offices often fill the contact details on the producer's first row only.
 FILL_IN_FIELDS = {"contact_name", "phone", "house_no", "village_no", "subdistrict_id", "postcode"}
+# Cleared by services.anonymise_producer and never filled again by an import.
+ERASED_FIELDS = {"contact_name", "phone", "house_no"}
 PRODUCT_FIELDS = {
     "name": "product_name", "product_type": "product_type", "classification": "classification",
     "star_level": "star_level", "star_year": "star_year", "standards": "standards",
@@ -74,6 +76,9 @@ class ImportReport:
     errors: list = field(default_factory=list)
     ignored_columns: list = field(default_factory=list)
     dry_run: bool = False
+    # Producers whose personal data was erased on request (PDPA): the workbook's contact name,
+    # phone and house number for them were not written. A note, not an error.
+    anonymised_kept_empty: int = 0
 
     @property
     def error_rows(self):
@@ -84,7 +89,7 @@ class ImportReport:
         return (self.producers.created + self.producers.updated + self.products.created + self.products.updated)
 
     def as_dict(self):
-        return {
+        summary = {
             "header_row": self.header_row,
             "producers": asdict(self.producers),
             "products": asdict(self.products),
@@ -96,6 +101,9 @@ class ImportReport:
             "format": self.format,
             "dry_run": self.dry_run,
         }
+        if self.anonymised_kept_empty:
+            summary["anonymised_kept_empty"] = self.anonymised_kept_empty
+        return summary
 
 
 def import_registry(source, *, province, dry_run=False, file_name="", before_write=None):
@@ -371,7 +379,7 @@ class _Plan:
         report = self.report
         existing_producers = {
             row[0]: row for row in Producer.objects.filter(province=self.province).values_list(
-                "code", "id", "version", *PRODUCER_FIELDS)}
+                "code", "id", "version", *PRODUCER_FIELDS, "anonymised_at")}
         producer_codes_by_id = {row[1]: code for code, row in existing_producers.items()}
         self.producer_ids = {code: row[1] for code, row in existing_producers.items()}
         existing_products = {
@@ -386,6 +394,10 @@ class _Plan:
                 continue
             values = dict(zip(PRODUCER_FIELDS, current[3:]))
             changes = {name: value for name, value in data.items() if values[name] != value}
+            if current[-1] is not None and changes.keys() & ERASED_FIELDS:
+                # Erased on the person's request: a later workbook must not bring the data back.
+                report.anonymised_kept_empty += 1
+                changes = {name: value for name, value in changes.items() if name not in ERASED_FIELDS}
             if changes:
                 self.changed_producers.append((current[1], current[2], values, changes))
             else:

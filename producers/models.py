@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # The earliest registration or selection year the registry accepts (BE).
@@ -124,6 +125,11 @@ class Producer(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # PDPA erasure on request (producers.services.anonymise_producer): the personal fields are
+    # empty from then on, and the import does not fill them again.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    anonymised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                      blank=True, related_name="+", verbose_name=_("anonymised by"))
 
     class Meta:
         ordering = ["code"]
@@ -266,3 +272,43 @@ class ImportBatch(models.Model):
         from django.urls import reverse
 
         return reverse("producers:import_preview", kwargs={"pk": self.pk})
+
+
+class PersonalDataAccessKind(models.TextChoices):
+    VIEW_PRODUCER = "view_producer", _("Viewed a producer page")
+    VIEW_LIST = "view_list", _("Viewed a list with contacts")
+    EXPORT = "export", _("Exported with personal columns")
+    ANONYMISE = "anonymise", _("Anonymised a producer")
+
+
+class PersonalDataAccess(models.Model):
+    """One sight of personal data (PDPA): who, when, what, which producer or which filter,
+    from which address. One row per request, written by producers.pdpa."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("user"))
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    kind = models.CharField(_("what"), max_length=20, choices=PersonalDataAccessKind.choices)
+    producer = models.ForeignKey(Producer, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("producer"))
+    # The list's or the export's filter, as its query string.
+    query = models.CharField(_("filter"), max_length=1000, blank=True)
+    address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=PersonalDataAccessKind.values),
+                                   name="personal_data_access_kind_valid"),
+        ]
+        indexes = [
+            # The access log page: newest first, and filtered by user.
+            models.Index(fields=["-at"], name="pd_access_at_idx"),
+            models.Index(fields=["user", "-at"], name="pd_access_user_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -38,6 +38,8 @@ class StaleEditError(RegistryError):
 
 PRODUCER_FIELDS = ("code", "name", "producer_type", "contact_name", "phone", "house_no", "village_no",
                    "district", "subdistrict", "postcode", "registration_year")
+# Cleared by anonymise_producer and never entered again (the import keeps them empty too).
+ERASED_FIELDS = ("contact_name", "phone", "house_no")
 PRODUCT_FIELDS = ("producer", "code", "name", "product_type", "classification", "star_level", "star_year")
 
 
@@ -133,6 +135,10 @@ def update_producer(producer, data, *, version, by):
             raise StaleEditError(_stale_message(_("producer")), current=current, fields=changed)
         if not changed:
             return current, False
+        erased = [name for name in ERASED_FIELDS if name in changed]
+        if current.anonymised_at is not None and erased:
+            raise RegistryError(_("This producer's personal data was erased on request; it cannot be entered "
+                                  "again. Leave the contact fields empty."), field=erased[0])
         if "code" in changed and Producer.objects.filter(province_id=current.province_id,
                                                          code=data["code"]).exclude(pk=current.pk).exists():
             raise RegistryError(_("The producer code %(code)s is already used.") % {"code": data["code"]},
@@ -203,3 +209,35 @@ def update_product(product, data, *, version, by):
             _set_standards(current, data["standards"])
         _log(current, by=by, flag=CHANGE, fields=changed)
     return current, True
+
+
+def anonymise_producer(producer, *, by, reason, address=None):
+    """Erase a producer's personal data on the person's request (PDPA); returns the producer.
+
+    Side effects: clears contact name, phone and house number, sets anonymised_at/by, bumps
+    `version` (an edit form opened before cannot bring the data back), writes an admin log row
+    and a PersonalDataAccess row with the reason. Products, scores and decisions are kept.
+    Raises RegistryError when the record is already anonymised or no reason is given.
+    """
+    from django.utils import timezone
+
+    from .models import PersonalDataAccess, PersonalDataAccessKind
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise RegistryError(_("Give the reason for the erasure (e.g. the request's date and reference)."),
+                            field="reason")
+    with transaction.atomic():
+        current = Producer.objects.select_for_update().get(pk=producer.pk)
+        if current.anonymised_at is not None:
+            raise RegistryError(_("This producer's personal data was already erased. Nothing was changed."))
+        changed = [name for name in ERASED_FIELDS if getattr(current, name)]
+        current.contact_name = current.phone = current.house_no = ""
+        current.anonymised_at = timezone.now()
+        current.anonymised_by = by
+        current.version += 1
+        current.save()
+        _log(current, by=by, flag=CHANGE, fields=changed)
+        PersonalDataAccess.objects.create(user=by, kind=PersonalDataAccessKind.ANONYMISE, producer=current,
+                                          reason=reason, address=address)
+    return current

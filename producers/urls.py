@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, pdpa_views, views
 
 app_name = "producers"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("registry/producers/<int:pk>/", views.producer_detail, name="producer_detail"),
     path("registry/producers/<int:pk>/edit/", views.producer_edit, name="producer_edit"),
     path("registry/subdistricts/", views.subdistrict_options, name="subdistrict_options"),
+    # Personal data (producers/pdpa_views.py)
+    path("registry/personal-data/", pdpa_views.access_log, name="pdpa_access_log"),
+    path("registry/producers/<int:pk>/anonymise/", pdpa_views.anonymise, name="pdpa_anonymise"),
     # Workbook import (producers/import_views.py)
     path("registry/import/", import_views.upload, name="import_upload"),
     path("registry/import/template.xlsx", import_views.template_workbook, name="import_template"),

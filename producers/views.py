@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from kbo_site.roles import can_edit_registry, can_see_personal_data, can_view_registry, role_required
 
-from . import exporting, services
+from . import exporting, pdpa, services
 from .dashboard import dashboard_data
 from .filters import ProducerFilter, ProductFilter
 from .forms import ProducerForm, ProductForm, province, subdistrict_choices
@@ -52,11 +52,15 @@ def _columns(request, filterset, columns):
 def _list_page(request, filterset, *, template, partial, columns, extra=None):
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    show_personal = can_see_personal_data(request.user)
+    if show_personal:
+        # One row per page view, with its filter, not one per producer shown.
+        pdpa.log_access(request, pdpa.Kind.VIEW_LIST, query=f"{request.path}?{pdpa.query_of(request)}")
     context = {
         "filter": filterset,
         "page": page,
         "headers": _columns(request, filterset, columns),
-        "show_personal": can_see_personal_data(request.user),
+        "show_personal": show_personal,
         "sort": request.GET.get("sort", ""),
         **(extra or {}),
     }
@@ -110,7 +114,10 @@ def producer_list(request):
 @role_required(can_view_registry)
 def product_export(request):
     filterset = ProductFilter(request.GET, queryset=Product.objects.all(), request=request)
-    content = exporting.write_products(filterset.qs, personal_data=can_see_personal_data(request.user))
+    personal = can_see_personal_data(request.user)
+    content = exporting.write_products(filterset.qs, personal_data=personal)
+    if personal:
+        pdpa.log_access(request, pdpa.Kind.EXPORT, query=pdpa.query_of(request))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     filename = exporting.export_filename(timezone.localdate())
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -121,10 +128,13 @@ def product_export(request):
 def producer_detail(request, pk):
     producer = get_object_or_404(Producer.objects.select_related("province", "district", "subdistrict"), pk=pk)
     products = producer.products.prefetch_related("standards").order_by("code")
+    show_personal = can_see_personal_data(request.user)
+    if show_personal and producer.anonymised_at is None:
+        pdpa.log_access(request, pdpa.Kind.VIEW_PRODUCER, producer=producer)
     return render(request, "producers/producer_detail.html", {
         "producer": producer,
         "products": products,
-        "show_personal": can_see_personal_data(request.user),
+        "show_personal": show_personal,
     })
 
 
@@ -186,6 +196,9 @@ def producer_create(request):
 def producer_edit(request, pk):
     producer = get_object_or_404(Producer.objects.select_related("province", "district", "subdistrict"), pk=pk)
     form = ProducerForm(request.POST or None, instance=producer)
+    if request.method == "GET" and producer.anonymised_at is None:
+        # The edit form shows the contact fields: a sight of personal data like the producer page.
+        pdpa.log_access(request, pdpa.Kind.VIEW_PRODUCER, producer=producer)
     conflicts = None
     if request.method == "POST" and form.is_valid():
         response, conflicts = _save(

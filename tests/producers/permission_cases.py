@@ -35,6 +35,12 @@ CASES = [
     Case("producers:producer_detail", kwargs=lambda w: {"pk": w["producer"].pk}, allowed=READERS),
     Case("producers:producer_edit", kwargs=lambda w: {"pk": w["producer"].pk}, allowed=EDITORS),
     Case("producers:subdistrict_options", allowed=EDITORS, query="district=5001"),
+    # Personal data (PDPA) pages
+    Case("producers:pdpa_access_log", allowed=ADMINS),
+    Case("producers:pdpa_access_log", allowed=ADMINS, query="since=01/01/2569&until=31/12/2569"),
+    Case("producers:pdpa_anonymise", kwargs=lambda w: {"pk": w["producer"].pk}, allowed=ADMINS),
+    Case("producers:pdpa_anonymise", kwargs=lambda w: {"pk": w["producer"].pk}, method="post",
+         data=lambda w: {"reason": "คำขอลงวันที่ 1 มกราคม 2569"}, allowed=ADMINS, ok=302),
     # Import pages
     Case("producers:import_upload", allowed=ADMINS),
     Case("producers:import_template", allowed=ADMINS),

@@ -1,0 +1,67 @@
+"""Personal data pages (PDPA), admins only: the access log and erasure on request."""
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kbo_site.roles import is_admin, role_required
+from meetings.forms import BEDateField
+
+from . import pdpa, services
+from .models import PersonalDataAccess, Producer
+
+PAGE_SIZE = 50
+
+
+class AccessFilterForm(forms.Form):
+    user = forms.ModelChoiceField(label=gettext_lazy("user"), required=False,
+                                  queryset=get_user_model().objects.order_by("username"))
+    since = BEDateField(label=gettext_lazy("From date"), required=False)
+    until = BEDateField(label=gettext_lazy("To date"), required=False)
+
+
+class AnonymiseForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason (the person's request: date, reference)"),
+                             widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+def _day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@role_required(is_admin)
+def access_log(request):
+    form = AccessFilterForm(request.GET or None)
+    rows = PersonalDataAccess.objects.select_related("user", "producer")
+    if form.is_valid():
+        if form.cleaned_data["user"]:
+            rows = rows.filter(user=form.cleaned_data["user"])
+        if form.cleaned_data["since"]:
+            rows = rows.filter(at__gte=_day_start(form.cleaned_data["since"]))
+        if form.cleaned_data["until"]:
+            rows = rows.filter(at__lt=_day_start(form.cleaned_data["until"] + datetime.timedelta(days=1)))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "producers/pdpa_access_log.html", {"form": form, "page": page})
+
+
+@role_required(is_admin)
+def anonymise(request, pk):
+    producer = get_object_or_404(Producer.objects.select_related("province", "district", "anonymised_by"), pk=pk)
+    form = AnonymiseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.anonymise_producer(producer, by=request.user, reason=form.cleaned_data["reason"],
+                                        address=pdpa.client_address(request))
+        except services.RegistryError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The producer's personal data has been erased."))
+        return redirect("producers:producer_detail", pk=producer.pk)
+    return render(request, "producers/pdpa_anonymise.html", {"producer": producer, "form": form})
