@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from . import cleaning
 from .cleaning import clean_text, is_blank, key
-from .bulk_sql import BATCH_SIZE, insert_new, insert_values, update_rows
+from .bulk_sql import BATCH_SIZE, insert_history, insert_new, insert_values, update_rows
 from .import_format import (COLUMNS, COLUMNS_BY_FIELD, FIELD_BY_HEADER, HEADER_SEARCH_ROWS, MIN_HEADER_MATCHES,
                             header_key, template_workbook)
 from .models import Producer, ProducerType, Product, ProductType, Standard
@@ -440,7 +440,7 @@ class _Plan:
         now = timezone.now()
         self._lock_and_check_versions()
         standard_ids = self._standard_ids()
-        created = insert_new(Producer, ({"province_id": self.province.pk, "code": code, **data}
+        created = new_producer_ids = insert_new(Producer, ({"province_id": self.province.pk, "code": code, **data}
                                      for code, data in self.new_producers), now=now)
         producer_ids = {**self.producer_ids, **{code: pk for (code, _data), pk in zip(self.new_producers, created)}}
         if self.changed_producers:
@@ -451,7 +451,7 @@ class _Plan:
             update_rows(Producer, objects, _field_names(fields))
 
         through = Product.standards.through
-        created = insert_new(Product, (
+        created = new_product_ids = insert_new(Product, (
             {"code": code, "producer_id": producer_ids[producer_code],
              **{name: value for name, value in data.items() if name != "standards"}}
             for code, producer_code, data in self.new_products), now=now)
@@ -475,6 +475,12 @@ class _Plan:
             for start in range(0, len(restandardised), BATCH_SIZE):
                 through.objects.filter(product_id__in=restandardised[start:start + BATCH_SIZE]).delete()
         insert_values(through, ["product", "standard"], links)
+        # The history the registry's pages show (simple-history's signals do not see plain SQL).
+        file_name = self.report.file_name
+        insert_history(Producer, new_producer_ids, "+", now=now, file_name=file_name)
+        insert_history(Producer, [pk for pk, *_rest in self.changed_producers], "~", now=now, file_name=file_name)
+        insert_history(Product, new_product_ids, "+", now=now, file_name=file_name)
+        insert_history(Product, [pk for pk, *_rest in self.changed_products], "~", now=now, file_name=file_name)
 
     def _lock_and_check_versions(self):
         """The rows to update must still be as they were read; a concurrent edit aborts the import."""

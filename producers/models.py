@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 # The earliest registration or selection year the registry accepts (BE).
 EARLIEST_YEAR_BE = 2540
@@ -130,6 +131,9 @@ class Producer(models.Model):
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     anonymised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                       blank=True, related_name="+", verbose_name=_("anonymised by"))
+    # Every change, with who and when (django-simple-history); the producer's history page shows
+    # them. The personal fields stay out, so that anonymising a producer leaves no copy behind.
+    history = HistoricalRecords(excluded_fields=["contact_name", "phone", "house_no"])
 
     class Meta:
         ordering = ["code"]
@@ -181,6 +185,8 @@ class Product(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Every change, with who and when; shown on the producer's history page.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, pdpa_views, views
+from . import history_views, import_views, pdpa_views, views
 
 app_name = "producers"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("registry/producers/new/", views.producer_create, name="producer_create"),
     path("registry/producers/<int:pk>/", views.producer_detail, name="producer_detail"),
     path("registry/producers/<int:pk>/edit/", views.producer_edit, name="producer_edit"),
+    path("registry/producers/<int:pk>/history/", history_views.producer_history, name="producer_history"),
     path("registry/subdistricts/", views.subdistrict_options, name="subdistrict_options"),
     # Personal data (producers/pdpa_views.py)
     path("registry/personal-data/", pdpa_views.access_log, name="pdpa_access_log"),

@@ -19,6 +19,7 @@ from django.urls import reverse
 from meetings import services as meeting_services
 from producers.importing import import_registry
 from producers.models import ImportBatch, ImportStatus
+from selection import services as selection_services
 from selection.models import AuditEntry, CommitteeRole, RoundState, Score
 from tests.factories import (
     CommitteeMemberFactory,
@@ -74,11 +75,13 @@ def _workbook(rows=30):
 
 
 def test_import_killed_after_the_products_were_written_leaves_the_registry_as_before(db):
+    # The fault is put on a statement that goes through Django's cursor on both databases (the
+    # bulk inserts use psycopg2's execute_values directly on PostgreSQL).
     ProductFactory(code="OTOP-F-0001", name="ชื่อเดิม")
     before = snapshot()
 
-    # Producers and products are written; the standards links (the next statement) fail.
-    with failing('INSERT INTO "producers_product_standards"', OperationalError) as failed:
+    # Producers, products and their standards are written; the history rows (the last statements) fail.
+    with failing('INSERT INTO "producers_historicalproduct"', OperationalError) as failed:
         with pytest.raises(OperationalError):
             import_registry(_workbook(), province=chiang_mai(), file_name="ทะเบียน.xlsx")
 
@@ -104,7 +107,7 @@ def test_import_confirm_hit_by_a_constraint_error_says_so_in_thai_and_writes_not
     client = client_of(admin)
     before = snapshot()
 
-    with failing('INSERT INTO "producers_product"', IntegrityError):
+    with failing('INSERT INTO "producers_historicalproduct"', IntegrityError):
         response = client.post(reverse("producers:import_confirm", args=[batch.pk]), follow=True)
 
     html = response.content.decode()
@@ -157,9 +160,7 @@ def test_score_audit_row_failing_undoes_the_score(scoring):
 
     with failing('INSERT INTO "selection_auditentry"', OperationalError):
         with pytest.raises(OperationalError):
-            from selection import services
-
-            services.save_score(submission, member, criterion, Decimal("40"), version=0, by=member.user)
+            selection_services.save_score(submission, member, criterion, Decimal("40"), version=0, by=member.user)
 
     assert snapshot() == before
     assert AuditEntry.objects.count() == 0

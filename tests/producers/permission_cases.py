@@ -34,6 +34,8 @@ CASES = [
     Case("producers:producer_create", allowed=EDITORS),
     Case("producers:producer_detail", kwargs=lambda w: {"pk": w["producer"].pk}, allowed=READERS),
     Case("producers:producer_edit", kwargs=lambda w: {"pk": w["producer"].pk}, allowed=EDITORS),
+    # The change history names who changed what: for officers and admins, not read-only viewers.
+    Case("producers:producer_history", kwargs=lambda w: {"pk": w["producer"].pk}, allowed=EDITORS),
     Case("producers:subdistrict_options", allowed=EDITORS, query="district=5001"),
     # Personal data (PDPA) pages
     Case("producers:pdpa_access_log", allowed=ADMINS),
