@@ -3,6 +3,7 @@ work, a MeetingError becomes a message. Documents are built by meetings/pdf.py a
 meetings/documents.py and only streamed here."""
 
 import datetime
+import logging
 import mimetypes
 
 from django.contrib import messages
@@ -34,6 +35,8 @@ from .forms import (
 from .models import Activity, AgendaItem, DocumentSettings, Guest, ItemAttachment, MeetingState
 from .rules import CHAIR, EDIT, MINUTES, READ, get_meeting_for
 from .services import MeetingError
+
+logger = logging.getLogger(__name__)
 
 
 def _detail(meeting, anchor=""):
@@ -401,10 +404,15 @@ def document(request, pk, which, fmt):
     if which == record.AGENDA and not rules.can_read(request.user, meeting):
         raise PermissionDenied
     doc = record.build(meeting, which)
-    if fmt == "pdf":
-        content = pdf.render_document(doc)
-    else:
-        content = documents.render(doc, fmt)
+    try:
+        content = pdf.render_document(doc) if fmt == "pdf" else documents.render(doc, fmt)
+    except Exception:
+        # Rendering only reads; nothing was changed. Say so instead of answering 500.
+        logger.exception("Rendering %s of meeting %s as %s failed", which, meeting.pk, fmt)
+        messages.error(request, _("The document could not be produced (%(format)s). Nothing was changed; "
+                                  "please try again, or tell the administrator if it happens again.")
+                       % {"format": fmt.upper()})
+        return redirect("meetings:detail", pk=meeting.pk)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     name = f"{which}-{meeting.number}-{meeting.year_be}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -6,6 +6,7 @@ JavaScript the whole form posts and the page reloads.
 """
 
 from django.contrib import messages
+from django.db import DatabaseError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -120,6 +121,12 @@ def score_save(request, pk, sid):
                 state["error"], state["score"], state["stale"] = stale.message, stale.current, True
             except services.SelectionError as failure:
                 state["error"] = failure.message
+            except DatabaseError:
+                # save_score is atomic: the database kept the earlier score.
+                state["error"] = _("Not saved: the database could not store this score just now. "
+                                   "Your earlier score is kept; please enter it again.")
+                state["score"] = Score.objects.filter(member=member, submission=submission,
+                                                      criterion=criterion).first()
         states.append(state)
     comment_state = None
     if "comment" in request.POST:

@@ -135,8 +135,6 @@ def _save(client, selection_round, member, criterion, submission, value, version
         {f"value_{criterion.pk}": value, f"version_{criterion.pk}": str(version)}, HTTP_HX_REQUEST="true")
 
 
-@pytest.mark.xfail(strict=True, reason="selection.services.save_score lets a database error through (500); "
-                                       "the selection area should catch DatabaseError and answer in Thai")
 def test_score_update_hit_by_a_database_error_keeps_the_old_score_and_answers_in_thai(scoring):
     selection_round, member, criterion, submission = scoring
     Score.objects.create(submission=submission, member=member, criterion=criterion, value=Decimal("30"),
@@ -178,8 +176,6 @@ def meeting():
     return created, officer
 
 
-@pytest.mark.xfail(strict=True, reason="meetings.views.document lets a failed WeasyPrint render through (500); "
-                                       "the meetings area should catch it and answer in Thai")
 def test_minutes_pdf_render_failing_answers_in_thai_and_changes_nothing(meeting, monkeypatch):
     created, officer = meeting
     client = client_of(officer)
