@@ -41,6 +41,9 @@ def test_officer_filters_the_list_and_edits_a_producer(page, live_server):
 
     page.get_by_role("link", name="กลุ่มผ้าทอแม่ริม").first.click()
     page.get_by_role("link", name="แก้ไขข้อมูลผู้ผลิต").click()
+    # htmx binds the district's change handler once the page has loaded; a change made
+    # before that (a loaded CI machine) would not fetch the subdistricts.
+    page.wait_for_load_state("load")
     page.fill("#id_name", "กลุ่มผ้าทอแม่ริม (ใหม่)")
     page.select_option("#id_district", "5001")
     expect(page.locator("#id_subdistrict option[value='500101']")).to_have_count(1)
