@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kbo_site import thaidates
+from kbo_site.forms import VersionedForm
 from kbo_site.thaidates import parse_date, parse_time
 from selection.models import CommitteeMember, SelectionRound
 
@@ -67,11 +68,6 @@ class DotTimeField(forms.TimeField):
             return parse_time(str(value))
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
-class VersionedForm(forms.Form):
-    # The version the form was opened at: a save from a stale copy is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 def member_label(member):

@@ -10,6 +10,8 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kbo_site.forms import VersionedForm
+
 from . import cleaning
 from .models import Classification, Producer, ProducerType, Product, ProductType, Province, Subdistrict
 
@@ -42,16 +44,6 @@ def subdistrict_choices(province, district_code=None):
     for sub in subdistricts.order_by("district_id", "code"):
         groups.setdefault(sub.district.name_th, []).append((sub.code, sub.name_th))
     return BLANK + list(groups.items())
-
-
-class VersionedForm(forms.Form):
-    # The version the form was opened at: a save from a stale copy is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def set_version(self, version):
-        """After a refused stale save, the next submit is made against what is saved now."""
-        self.data = self.data.copy()
-        self.data["version"] = version
 
 
 class ProducerForm(VersionedForm):
