@@ -3,10 +3,17 @@
 Registry roles are Django groups created by a data migration (producers 0002).
 Committee roles (chair, member, secretary) belong to a selection round and live in
 `selection`; they are not groups.
+
+Province scope: each user works in one province or at the national level
+(producers.Affiliation; no row means the instance's own province, KBO_PROVINCE_CODE).
+Provincial users see and change only their province's registry, rounds and meetings; an
+object of another province answers 404, as if it did not exist. `scoped()` is the one
+filter every list and object lookup goes through.
 """
 
 from functools import wraps
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 ADMIN = "admin"
@@ -51,6 +58,44 @@ def can_see_personal_data(user):
     return can_edit_registry(user)
 
 
+NATIONAL = None  # province_code() of a national-level user
+
+
+def province_code(user):
+    """The code of the user's province, or NATIONAL (None) for a national-level user.
+    Cached on the user object for the request."""
+    if not user.is_authenticated:
+        return settings.KBO_PROVINCE_CODE
+    try:
+        return user._kbo_province
+    except AttributeError:
+        pass
+    from producers.models import Affiliation  # roles is imported by models' apps
+
+    rows = list(Affiliation.objects.filter(user_id=user.pk).values_list("province_id", flat=True))
+    code = rows[0] if rows else settings.KBO_PROVINCE_CODE
+    user._kbo_province = code
+    return code
+
+
+def is_national(user):
+    return user.is_authenticated and province_code(user) is NATIONAL
+
+
+def in_scope(user, code):
+    """Whether a record of province `code` is visible to the user."""
+    return is_national(user) or province_code(user) == code
+
+
+def scoped(queryset, user, field="province"):
+    """The part of `queryset` in the user's province (all of it for national users).
+    `field` is the lookup of the province from the queryset's model, e.g.
+    "producer__province" for products or "committee__province" for rounds."""
+    if is_national(user):
+        return queryset
+    return queryset.filter(**{f"{field}_id": province_code(user)})
+
+
 def role_required(predicate):
     """View decorator: 403 unless predicate(user). Anonymous users never get here:
     LoginRequiredMiddleware sends them to the login page first."""
@@ -92,6 +137,20 @@ class Roles:
     @property
     def can_see_personal_data(self):
         return can_see_personal_data(self.user)
+
+    @property
+    def is_national(self):
+        return is_national(self.user)
+
+    @property
+    def province(self):
+        """The user's province (a Province), or None at the national level."""
+        code = province_code(self.user)
+        if code is NATIONAL:
+            return None
+        from producers.models import Province
+
+        return Province.objects.filter(code=code).first()
 
     @property
     def label(self):

@@ -4,9 +4,13 @@ The registry pages (and their version check) are where people edit. Geography co
 geothai and is read-only here; imports are a history and are never edited by hand.
 """
 
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
-from .models import District, ImportBatch, PersonalDataAccess, Producer, Product, Province, Standard, Subdistrict
+from .models import Affiliation, District, ImportBatch, PersonalDataAccess, Producer, Product, Province, Standard, Subdistrict
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -97,3 +101,32 @@ class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_filter = ("kind",)
     list_select_related = ("user", "producer")
     raw_id_fields = ("user", "producer")
+
+
+class AffiliationInline(admin.StackedInline):
+    """A user's province (or the national level), set where the user is edited."""
+
+    model = Affiliation
+    can_delete = True
+    max_num = 1
+    fields = ("province",)
+
+
+class UserWithAffiliationAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, AffiliationInline]
+    list_display = (*UserAdmin.list_display, "province")
+
+    @admin.display(description=Affiliation._meta.get_field("province").verbose_name)
+    def province(self, user):
+        affiliation = getattr(user, "affiliation", None)
+        if affiliation is None:
+            return Province.objects.filter(code=settings.KBO_PROVINCE_CODE).first()
+        return affiliation.province or _("national level")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("affiliation__province")
+
+
+User = get_user_model()
+admin.site.unregister(User)
+admin.site.register(User, UserWithAffiliationAdmin)

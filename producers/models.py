@@ -52,6 +52,32 @@ class Province(models.Model):
         return self.name_th
 
 
+def home_province_code():
+    """The instance's own province (setting KBO_PROVINCE_CODE): where users without an
+    affiliation work and where new committees belong."""
+    return settings.KBO_PROVINCE_CODE
+
+
+class Affiliation(models.Model):
+    """Where a user works: one province, or the national level (no province).
+
+    A user without an affiliation works in the instance's own province, so a one-province
+    installation needs no setup; a national instance gives each user one."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="affiliation",
+                                verbose_name=_("user"))
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("province"),
+                                 help_text=_("Leave empty for the national level: sees every province."))
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+
+    def __str__(self):
+        return f"{self.user}: {self.province or _('national level')}"
+
+
 class District(models.Model):
     """An อำเภอ, loaded from geothai (DOPA codes, e.g. 5001)."""
 

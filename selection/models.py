@@ -9,13 +9,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from producers.models import EARLIEST_YEAR_BE, Product, Standard
+from producers.models import EARLIEST_YEAR_BE, Product, Province, Standard, home_province_code
 
 
 class Committee(models.Model):
     """The standing committee (คณะกรรมการเครือข่ายองค์ความรู้ …) that scores rounds."""
 
     name = models.CharField(_("name"), max_length=255)
+    # The province whose officers run its rounds and meetings; national users see every one.
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, default=home_province_code, related_name="+",
+                                 verbose_name=_("province"))
     # Quorum: more than numerator/denominator of the members (default: more than half).
     quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=1)
     quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=2)
