@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth.models import Group, User
 
 from producers.models import (
+    Affiliation,
     Classification,
     District,
     Producer,
@@ -32,6 +33,14 @@ class UserFactory(factory.django.DjangoModelFactory):
         """UserFactory(groups=["officer"])"""
         if create and extracted:
             self.groups.add(*(Group.objects.get(name=name) for name in extracted))
+
+    @factory.post_generation
+    def province(self, create, extracted, **kwargs):
+        """UserFactory(province="51") works in Lamphun; province="national" at the national
+        level; not given: no affiliation, the instance's own province."""
+        if create and extracted:
+            code = None if extracted == "national" else extracted
+            Affiliation.objects.update_or_create(user=self, defaults={"province_id": code})
 
 
 def chiang_mai():

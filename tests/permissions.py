@@ -9,6 +9,13 @@ Each app keeps its rows in tests/<app>/permission_cases.py:
 
 tests/test_permissions.py checks every case for every role, and fails when a URL pattern
 of the project has no case.
+
+Two roles test the province scope, and follow from the others' rows:
+- "national": an officer at the national level. Gets what an officer gets.
+- "other_province": an admin of another province (Lamphun, 51); the world's objects are in
+  Chiang Mai. On a case marked `scoped` (a URL naming an object of the world's province) it
+  gets 404, as if the object did not exist; elsewhere it gets what an admin gets, which for
+  lists means its own province's (empty) part.
 """
 
 from dataclasses import dataclass, field
@@ -18,6 +25,12 @@ ANONYMOUS = "anonymous"
 # In `allowed`: every logged-in role, including the committee roles other apps add.
 LOGGED_IN = "*"
 REGISTRY_ROLES = ("viewer", "officer", "admin")
+NATIONAL = "national"
+OTHER_PROVINCE = "other_province"
+SCOPE_ROLES = (NATIONAL, OTHER_PROVINCE)
+# The role each scope role answers like, outside the other province's objects.
+SCOPE_ROLE_LIKE = {NATIONAL: "officer", OTHER_PROVINCE: "admin"}
+OTHER_PROVINCE_CODE = "51"
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,8 @@ class Case:
     # The status the other logged-in roles get: 403, or 404 where hiding existence is right.
     denied: int = 403
     query: str = ""
+    # The URL names an object of one province: another province's users get 404.
+    scoped: bool = False
     # Methods that must answer 405 (e.g. GET on a POST-only URL), checked for allowed roles.
     not_allowed_methods: tuple = field(default=())
 

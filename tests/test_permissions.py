@@ -9,7 +9,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import UserFactory
-from tests.permissions import ANONYMOUS, LOGGED_IN, REGISTRY_ROLES
+from tests.permissions import (
+    ANONYMOUS,
+    LOGGED_IN,
+    NATIONAL,
+    OTHER_PROVINCE,
+    OTHER_PROVINCE_CODE,
+    REGISTRY_ROLES,
+    SCOPE_ROLE_LIKE,
+    SCOPE_ROLES,
+)
 
 APPS = ("kbo_site", "producers", "selection", "meetings")
 MODULES = [m for m in (
@@ -17,7 +26,7 @@ MODULES = [m for m in (
         f"tests.{app}.permission_cases") else None for app in APPS) if m]
 CASES = [case for module in MODULES for case in module.CASES]
 EXTRA_ROLES = {name: fn for module in MODULES for name, fn in getattr(module, "ROLES", {}).items()}
-ALL_ROLES = (ANONYMOUS, *REGISTRY_ROLES, *EXTRA_ROLES)
+ALL_ROLES = (ANONYMOUS, *REGISTRY_ROLES, *EXTRA_ROLES, *SCOPE_ROLES)
 # Django's own admin keeps its own staff check; it is not ours to table.
 UNTABLED_NAMESPACES = ("admin",)
 
@@ -54,12 +63,18 @@ def _user_for(role, world):
         return None
     if role in EXTRA_ROLES:
         return EXTRA_ROLES[role](world)
+    if role == NATIONAL:
+        return UserFactory(username="perm-national", groups=["officer"], province="national")
+    if role == OTHER_PROVINCE:
+        return UserFactory(username="perm-other-province", groups=["admin"], province=OTHER_PROVINCE_CODE)
     return UserFactory(username=f"perm-{role}", groups=[role])
 
 
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_permission(case, role, world):
+    """Allowed roles get `ok`, other logged-in roles `denied`; see tests/permissions.py for
+    the two province-scope roles."""
     client = Client()
     user = _user_for(role, world)
     if user is not None:
@@ -76,6 +91,11 @@ def test_permission(case, role, world):
     if role == ANONYMOUS and ANONYMOUS not in allowed:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+    elif role == OTHER_PROVINCE and case.scoped:
+        assert response.status_code == 404
+    elif role in SCOPE_ROLES:
+        like = SCOPE_ROLE_LIKE[role]
+        assert response.status_code == (case.ok if like in allowed else case.denied)
     elif role in allowed:
         assert response.status_code == case.ok
     else:
