@@ -5,13 +5,14 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from kbo_site.security_views import lockout_list, lockout_unlock
-from kbo_site.views import home
+from kbo_site.views import healthz, home
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("home/", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("security/lockouts/", lockout_list, name="lockout_list"),
     path("security/lockouts/<int:pk>/unlock/", lockout_unlock, name="lockout_unlock"),
     path("admin/", admin.site.urls),

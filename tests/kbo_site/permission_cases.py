@@ -8,6 +8,8 @@ CASES = [
     # The login page is open to all; a logged-in user is sent on to the dashboard.
     Case("login", allowed={ANONYMOUS}, denied=302),
     Case("logout", method="post", allowed=EVERYONE, ok=302, not_allowed_methods=("get",)),
+    # The health check answers everyone (the load balancer has no login).
+    Case("healthz", allowed=EVERYONE),
     Case("set_language", method="post", data=lambda w: {"language": "en", "next": "/"}, allowed=EVERYONE, ok=302),
 ]
 
