@@ -246,10 +246,17 @@ class Product(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
     PREVIEWED = "previewed", _("Previewed, awaiting confirmation")
+    IMPORTING = "importing", _("Being imported")
     IMPORTED = "imported", _("Imported")
     REFUSED = "refused", _("Refused")
     DISCARDED = "discarded", _("Discarded")
+    FAILED = "failed", _("Failed")
+
+
+# A background task is working on (or waiting to work on) a batch in these states.
+IMPORT_RUNNING_STATES = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
 
 
 class ImportBatch(models.Model):
@@ -284,6 +291,16 @@ class ImportBatch(models.Model):
     discarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                      blank=True, related_name="+", verbose_name=_("discarded by"))
     discarded_at = models.DateTimeField(_("discarded at"), null=True, blank=True)
+    # Progress of the background task (producers/tasks.py), updated every few thousand rows:
+    # the batch page polls it. rows_total is the sheet's height, known before reading.
+    task_id = models.CharField(max_length=64, blank=True)
+    waiting = models.BooleanField(default=False)  # behind an earlier import of the same province
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_valid = models.PositiveIntegerField(default=0)
+    rows_with_errors = models.PositiveIntegerField(default=0)
+    writing = models.BooleanField(default=False)  # every row read; the registry is being written
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
