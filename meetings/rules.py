@@ -8,9 +8,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kbo_site.roles import VIEWER, group_names, is_admin, is_officer
+from kbo_site.roles import VIEWER, group_names, in_scope, is_admin, is_national, is_officer, province_code
 from selection.models import CommitteeMember, CommitteeRole
 
 from .models import Meeting, MeetingState
@@ -60,15 +61,27 @@ def can_read_minutes(user, meeting):
     return meeting.state == MeetingState.MINUTES_APPROVED and VIEWER in group_names(user)
 
 
+def in_meeting_scope(user, committee):
+    """The committee sits in the user's province (or the user is national), or the user sits
+    on it: anyone else is told its meetings do not exist."""
+    return committee.pk in committee_roles(user) or in_scope(user, committee.province_id)
+
+
 def visible_meetings(user, queryset=None):
-    """The meetings a user's list shows."""
+    """The meetings a user's list shows: their committees' and, for officers and admins,
+    their province's (national users: every province's); viewers also the approved minutes
+    of their province."""
     queryset = Meeting.objects.all() if queryset is None else queryset
-    if is_staff_editor(user):
-        return queryset
     committees = list(committee_roles(user))
+    mine = Q(committee__in=committees)
+    if is_staff_editor(user):
+        return queryset if is_national(user) else queryset.filter(mine | Q(committee__province_id=province_code(user)))
     if VIEWER in group_names(user):
-        return queryset.filter(Q(committee__in=committees) | Q(state=MeetingState.MINUTES_APPROVED))
-    return queryset.filter(committee__in=committees)
+        approved = Q(state=MeetingState.MINUTES_APPROVED)
+        if not is_national(user):
+            approved &= Q(committee__province_id=province_code(user))
+        return queryset.filter(mine | approved)
+    return queryset.filter(mine)
 
 
 READ, MINUTES, EDIT, CHAIR = "read", "minutes", "edit", "chair"
@@ -80,6 +93,8 @@ def get_meeting_for(user, pk, need=READ):
     meeting = get_object_or_404(
         Meeting.objects.select_related("committee", "committee__document_settings", "chair", "secretary", "round"),
         pk=pk)
+    if not in_meeting_scope(user, meeting.committee):
+        raise Http404
     if not _CHECKS[need](user, meeting):
         raise PermissionDenied
     return meeting

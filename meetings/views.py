@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kbo_site.roles import role_required
 from selection.models import Committee
+from selection.rules import committees_for
 
 from . import documents, pdf, record, rules, services
 from .forms import (
@@ -60,7 +61,7 @@ def meeting_list(request):
 
 @role_required(rules.can_create_meetings)
 def meeting_create(request):
-    committees = Committee.objects.all()
+    committees = committees_for(request.user)
     form = MeetingForm(request.POST or None, initial={"start_time": datetime.time(9, 0)})
     form.fields["committee"].queryset = committees
     if committees.count() == 1:
@@ -421,6 +422,8 @@ def document(request, pk, which, fmt):
 
 def document_settings(request, committee_pk):
     committee = get_object_or_404(Committee, pk=committee_pk)
+    if not rules.in_meeting_scope(request.user, committee):
+        raise Http404
     if not rules.can_edit_committee_documents(request.user, committee):
         raise PermissionDenied
     instance = DocumentSettings.for_committee(committee)

@@ -4,30 +4,29 @@ int, float, None). The meetings app renders these and freezes them into the minu
 Texts are Thai whatever the reader's language: they are written into an official record.
 """
 
-from django.conf import settings
 from django.utils import translation
 
-from producers.models import Producer, Product, Province
+from producers.models import Producer, Product
 
 from . import ranking as ranking_module
 from . import screening
 from .models import Approval, Conflict, RoundState, Score
 
 
-def _province_name():
-    province = Province.objects.filter(code=settings.KBO_PROVINCE_CODE).first()
-    return province.name_th if province else settings.KBO_PROVINCE_CODE
+def _province_name(round):
+    return round.committee.province.name_th
 
 
 def registry_summary(round):
     """Live counts of the registry in the round's registration years."""
     years = {"registration_year__gte": round.registration_year_from,
              "registration_year__lte": round.registration_year_to}
-    producers = Producer.objects.filter(province_id=settings.KBO_PROVINCE_CODE, **years)
-    products = Product.objects.filter(producer__province_id=settings.KBO_PROVINCE_CODE,
+    code = round.committee.province_id
+    producers = Producer.objects.filter(province_id=code, **years)
+    products = Product.objects.filter(producer__province_id=code,
                                       **{f"producer__{k}": v for k, v in years.items()})
     return {
-        "province": _province_name(),
+        "province": _province_name(round),
         "year_from": round.registration_year_from,
         "year_to": round.registration_year_to,
         "producers": producers.count(),

@@ -32,16 +32,22 @@ class RoundForm(forms.ModelForm):
         model = SelectionRound
         fields = ("committee", *ROUND_SETTINGS)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, committees=None, national=False, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["committee"]
             self.fields["tie_break_criterion"].queryset = self.instance.criteria.all()
             self.initial["required_standards"] = list(self.instance.required_standards.all())
         else:
-            self.fields["committee"].queryset = Committee.objects.all()
-            self.fields["committee"].required = False
-            self.fields["committee"].help_text = _("Leave empty to create the provincial KBO committee.")
+            self.fields["committee"].queryset = (Committee.objects.all() if committees is None else committees
+                                                 ).select_related("province")
+            self.fields["committee"].label_from_instance = lambda c: f"{c.name} ({c.province.name_th})"
+            if national:
+                # A national user runs a round for one province: its committee says which.
+                self.fields["committee"].help_text = _("The committee of the province the round is for.")
+            else:
+                self.fields["committee"].required = False
+                self.fields["committee"].help_text = _("Leave empty to create the provincial KBO committee.")
             del self.fields["tie_break_criterion"]
         self.fields["tie_break_median"].help_text = _(
             "The tie-break rule is stated before scoring opens and printed with the results.")

@@ -6,9 +6,11 @@ per round used by every view: it returns the round or raises 404/403.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kbo_site.roles import is_admin, is_officer
+from kbo_site.roles import in_scope, is_admin, is_national, is_officer, province_code, scoped
 
 from .models import CommitteeMember, CommitteeRole, Conflict, RoundState, ScoreSheet, SelectionRound
 
@@ -90,9 +92,37 @@ def can_see_member_scores(user, round):
     return scoring_is_closed(round) and can_view_round(user, round)
 
 
+def in_round_scope(user, round):
+    """The round's committee sits in the user's province (or the user is national), or the
+    user sits on that committee: anyone else is told the round does not exist."""
+    return membership(user, round) is not None or in_scope(user, round.committee.province_id)
+
+
+def visible_rounds(user, queryset=None):
+    """The rounds a user's list shows: managers their province's (national: all), committee
+    members their committees'."""
+    queryset = SelectionRound.objects.all() if queryset is None else queryset
+    committees = CommitteeMember.objects.filter(user=user).values_list("committee_id", flat=True)
+    if not can_manage_rounds(user):
+        return queryset.filter(committee_id__in=committees)
+    if is_national(user):
+        return queryset
+    return queryset.filter(Q(committee__province_id=province_code(user)) | Q(committee_id__in=committees))
+
+
+def committees_for(user, queryset=None):
+    """The committees a manager may put rounds and meetings under."""
+    from .models import Committee
+
+    return scoped(Committee.objects.all() if queryset is None else queryset, user)
+
+
 def get_round_for(user, pk, predicate=can_view_round):
-    """The round if `predicate(user, round)`; 404 if it does not exist, 403 otherwise."""
+    """The round if `predicate(user, round)`; 404 if it does not exist or belongs to another
+    province, 403 otherwise."""
     round = get_object_or_404(SelectionRound.objects.select_related("committee"), pk=pk)
+    if not in_round_scope(user, round):
+        raise Http404
     if not predicate(user, round):
         raise PermissionDenied
     return round

@@ -7,11 +7,10 @@ whatever language the officer's screen is in; their source strings are English f
 
 from collections import defaultdict
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from producers.models import Classification, ProducerType, Province
+from producers.models import Classification, ProducerType
 
 from .models import ScreeningRule
 
@@ -37,7 +36,7 @@ def rule_texts(round, required_standards=None):
     """The rules switched on, as sentences for the screening page and the minutes."""
     if required_standards is None:
         required_standards = [s.name for s in round.required_standards.all()]
-    province = _province_name()
+    province = _province_name(round)
     texts = []
     with translation.override(REASON_LANGUAGE):
         if round.rule_producer_type:
@@ -56,9 +55,8 @@ def rule_texts(round, required_standards=None):
     return texts
 
 
-def _province_name():
-    province = Province.objects.filter(code=settings.KBO_PROVINCE_CODE).first()
-    return province.name_th if province else settings.KBO_PROVINCE_CODE
+def _province_name(round):
+    return round.committee.province.name_th
 
 
 def _stars(product):
@@ -137,8 +135,8 @@ def build_context(round, submissions):
     for producer_id, items in by_producer.items():
         first_by_producer[producer_id] = min(items, key=lambda s: (s.submitted_at, s.pk))
     return {
-        "province_code": settings.KBO_PROVINCE_CODE,
-        "province_name": _province_name(),
+        "province_code": round.committee.province_id,
+        "province_name": _province_name(round),
         "required_standards": sorted(s.name for s in round.required_standards.all()),
         "first_by_producer": first_by_producer,
     }

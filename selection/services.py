@@ -206,7 +206,8 @@ def add_submissions_by_codes(round, text, *, by):
     with transaction.atomic():
         round = _lock(round)
         _require_state(round, SUBMISSIONS_OPEN, _("Submissions are closed once scoring has opened."))
-        products = {p.code: p for p in Product.objects.filter(code__in=codes)}
+        products = {p.code: p for p in Product.objects.filter(
+            code__in=codes, producer__province_id=round.committee.province_id)}
         already_ids = set(Submission.objects.filter(round=round, product__code__in=codes)
                           .values_list("product__code", flat=True))
         added, already, unknown = [], [], []

@@ -9,11 +9,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kbo_site.roles import role_required
+from kbo_site.roles import Roles, role_required
 from producers.models import Product
 
 from . import rules, screening, services
@@ -32,7 +33,7 @@ from .models import (
     Submission,
 )
 
-DEFAULT_COMMITTEE = "คณะกรรมการเครือข่ายองค์ความรู้ (Knowledge-Based OTOP : KBO) จังหวัดเชียงใหม่"
+DEFAULT_COMMITTEE = "คณะกรรมการเครือข่ายองค์ความรู้ (Knowledge-Based OTOP : KBO) จังหวัด{province}"
 SEARCH_LIMIT = 20
 
 
@@ -42,22 +43,26 @@ def _fail(request, error):
 
 def round_list(request):
     user = request.user
-    rounds = SelectionRound.objects.select_related("committee").annotate(
+    # Managers see their province's rounds (national users every province's), committee
+    # members their committees' rounds; anyone else an empty list.
+    rounds = rules.visible_rounds(user, SelectionRound.objects.select_related("committee", "committee__province").annotate(
         submission_count=Count("submissions", distinct=True),
-        eligible_count=Count("submissions", filter=Q(submissions__eligible=True), distinct=True))
-    if not rules.can_manage_rounds(user):
-        # Committee members see their committees' rounds; anyone else an empty list.
-        committees = CommitteeMember.objects.filter(user=user).values_list("committee_id", flat=True)
-        rounds = rounds.filter(committee_id__in=committees)
+        eligible_count=Count("submissions", filter=Q(submissions__eligible=True), distinct=True)))
     return render(request, "selection/round_list.html", {"rounds": rounds})
 
 
 @role_required(rules.can_manage_rounds)
 def round_create(request):
-    form = RoundForm(request.POST or None, initial={"name": "KBO จังหวัดเชียงใหม่ ปี 2565", "fiscal_year": 2565})
+    user = request.user
+    committees = rules.committees_for(user)
+    province = Roles(user).province
+    year = timezone.localdate().year + 543
+    name = f"KBO จังหวัด{province.name_th} ปี {year}" if province else f"KBO ปี {year}"
+    form = RoundForm(request.POST or None, initial={"name": name, "fiscal_year": year},
+                     committees=committees, national=province is None)
     if request.method == "POST" and form.is_valid():
-        committee = form.cleaned_data.get("committee") or Committee.objects.first() or Committee.objects.create(
-            name=DEFAULT_COMMITTEE)
+        committee = form.cleaned_data.get("committee") or committees.first() or Committee.objects.create(
+            name=DEFAULT_COMMITTEE.format(province=province.name_th), province=province)
         settings = form.changes()
         round = services.create_round(committee=committee, by=request.user,
                                       required_standards=form.cleaned_data["required_standards"], **settings)
@@ -161,8 +166,8 @@ def submission_list(request, pk):
     query = request.GET.get("q", "").strip()
     found = []
     if query:
-        found = (Product.objects.filter(Q(code__icontains=query) | Q(name__icontains=query)
-                                        | Q(producer__name__icontains=query))
+        found = (Product.objects.filter(producer__province_id=round.committee.province_id)
+                 .filter(Q(code__icontains=query) | Q(name__icontains=query) | Q(producer__name__icontains=query))
                  .select_related("producer__district")
                  .annotate(already=Count("submissions", filter=Q(submissions__round=round)))[:SEARCH_LIMIT])
     submissions = (round.submissions.select_related("product__producer__district")
@@ -177,7 +182,9 @@ def submission_list(request, pk):
 @require_POST
 def submission_add(request, pk):
     round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
-    product = get_object_or_404(Product, pk=request.POST.get("product") or 0)
+    # Only the round's province's products can be submitted to it.
+    product = get_object_or_404(Product.objects.filter(producer__province_id=round.committee.province_id),
+                                pk=request.POST.get("product") or 0)
     try:
         services.add_submission(round, product, by=request.user)
     except services.SelectionError as error:

@@ -236,12 +236,12 @@ def _officer_client():
 
 
 LIST_PAGES = [
-    ("selection:round_list", False, 8),
+    ("selection:round_list", False, 9),
     ("selection:submission_list", True, 11),
     ("selection:screening_summary", True, 13),
     ("selection:history", True, 11),
-    ("selection:ranking", True, 16),
-    ("selection:results_live", True, 20),
+    ("selection:ranking", True, 17),
+    ("selection:results_live", True, 21),
 ]
 
 
