@@ -11,8 +11,10 @@ object of another province answers 404, as if it did not exist. `scoped()` is th
 filter every list and object lookup goes through.
 """
 
+import functools
 from functools import wraps
 
+import geothai
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
@@ -59,6 +61,20 @@ def can_see_personal_data(user):
 
 
 NATIONAL = None  # province_code() of a national-level user
+
+
+@functools.cache
+def _geothai_provinces():
+    return {p.code: (p.name_th, p.name_en) for p in geothai.provinces()}
+
+
+def province_from_geothai(code):
+    """An unsaved Province with the code and names geothai gives (the same rows the
+    producers migration loads); None for an unknown code."""
+    from producers.models import Province
+
+    names = _geothai_provinces().get(code)
+    return Province(code=code, name_th=names[0], name_en=names[1]) if names else None
 
 
 def province_code(user):
@@ -144,13 +160,12 @@ class Roles:
 
     @property
     def province(self):
-        """The user's province (a Province), or None at the national level."""
+        """The user's province (a Province), or None at the national level. Built from geothai,
+        the source of the provinces table, so that every page's header costs no query."""
         code = province_code(self.user)
         if code is NATIONAL:
             return None
-        from producers.models import Province
-
-        return Province.objects.filter(code=code).first()
+        return province_from_geothai(code)
 
     @property
     def label(self):

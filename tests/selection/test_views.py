@@ -271,7 +271,7 @@ def test_score_list_query_count_does_not_grow_with_the_data(size, round_, rubric
     ScoreSheet.objects.create(round=round_, member=members[1])
     client = _client(members[1].user)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(reverse("selection:score_list", kwargs={"pk": round_.pk}))
 
 
