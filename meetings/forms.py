@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kbo_site import thaidates
+from kbo_site import thaidates, uploads
 from kbo_site.forms import VersionedForm
 from kbo_site.thaidates import parse_date, parse_time
 from selection.models import CommitteeMember, SelectionRound
@@ -197,6 +197,11 @@ class AttachmentForm(forms.Form):
         if upload.size > MAX_ATTACHMENT_BYTES:
             raise forms.ValidationError(_("The file is larger than %(size)d MB.") % {
                 "size": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
+        # By content, not by name: a program renamed to .pdf is still refused.
+        self.kind = uploads.sniff(upload, upload.name)
+        if self.kind is None:
+            raise forms.ValidationError(_("This kind of file cannot be attached. Attach %(kinds)s files.") % {
+                "kinds": uploads.ALLOWED_LABELS})
         return upload
 
 

@@ -5,6 +5,7 @@ meetings/services.py; every move leaves a MeetingEvent. Closing freezes the sele
 facts into `Meeting.facts_snapshot`, so a round changed later cannot change the minutes.
 """
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -309,7 +310,10 @@ class AgendaItem(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"meetings/{instance.item.meeting_id}/{filename}"
+    """A random name under MEDIA_ROOT (outside the web root) with the extension of what the file
+    really is; the user's own name is kept in original_name."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"meetings/{instance.item.meeting_id}/{secrets.token_hex(16)}.{extension}"
 
 
 class ItemAttachment(models.Model):
@@ -319,6 +323,9 @@ class ItemAttachment(models.Model):
     title = models.CharField(_("title"), max_length=255)
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=500)
     size = models.PositiveBigIntegerField(default=0)
+    # The name the file had on the user's machine, and the type its content showed.
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kbo_site import uploads
 from selection.models import CommitteeRole
 
 from . import facts as meeting_facts
@@ -528,13 +529,21 @@ def approve_minutes(meeting, *, by, reason=""):
 # ---------------------------------------------------------------- attachments and activities
 
 @transaction.atomic
-def add_attachment(item, *, by, title, upload):
-    """Attach a file to an item. Side effects: stores the file under MEDIA_ROOT; logs it."""
+def add_attachment(item, *, by, title, upload, kind=None):
+    """Attach a file to an item. `kind` is what kbo_site.uploads.sniff found in it (sniffed
+    here when not given; a file of no allowed kind is refused). Side effects: stores the file
+    under MEDIA_ROOT with a random name; logs it."""
+    kind = kind or uploads.sniff(upload, upload.name)
+    if kind is None:
+        raise MeetingError(_("This kind of file cannot be attached. Attach %(kinds)s files.") % {
+            "kinds": uploads.ALLOWED_LABELS}, field="file")
     meeting = _locked(item.meeting)
     _require_editable(meeting)
     title = (title or "").strip() or upload.name
-    attachment = ItemAttachment(item=item, title=title, size=upload.size, uploaded_by=by)
-    attachment.file.save(upload.name, upload, save=False)
+    attachment = ItemAttachment(item=item, title=title, size=upload.size, uploaded_by=by,
+                                original_name=uploads.download_name(upload.name, kind)[:255],
+                                content_type=kind.content_type)
+    attachment.file.save(f"upload.{kind.extension}", upload, save=False)
     attachment.save()
     _log(meeting, by, MeetingAction.ATTACHMENT, detail=_("Attached %(title)s") % {"title": title})
     return attachment

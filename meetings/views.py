@@ -4,7 +4,6 @@ meetings/documents.py and only streamed here."""
 
 import datetime
 import logging
-import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -289,7 +288,7 @@ def attachment_add(request, pk, item_pk):
     if form.is_valid():
         try:
             services.add_attachment(item, by=request.user, title=form.cleaned_data["title"],
-                                    upload=form.cleaned_data["file"])
+                                    upload=form.cleaned_data["file"], kind=form.kind)
         except MeetingError as error:
             messages.error(request, error.message)
         else:
@@ -306,9 +305,11 @@ def attachment_download(request, pk, attachment_pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    name = attachment.file.name.rsplit("/", 1)[-1]
-    return FileResponse(handle, as_attachment=True, filename=name,
-                        content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    name = attachment.original_name or attachment.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(handle, as_attachment=True, filename=name,
+                            content_type=attachment.content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

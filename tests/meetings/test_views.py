@@ -1,8 +1,10 @@
 """Meeting pages: what each role sees, the forms' round trips, and fixed query counts."""
 
 import datetime
+import re
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -158,13 +160,39 @@ def test_attachment_upload_and_download(meeting, officer):
 
     item = meeting.items.first()
     client = client_of(officer)
+    content = b"%PDF-1.7\n prakas"
     client.post(reverse("meetings:attachment_add", args=[meeting.pk, item.pk]),
-                {"title": "ประกาศจังหวัด", "file": SimpleUploadedFile("prakas.txt", b"prakas")})
+                {"title": "ประกาศจังหวัด", "file": SimpleUploadedFile("ประกาศ จังหวัด.pdf", content)})
     attachment = item.attachments.get()
 
     response = client.get(reverse("meetings:attachment_download", args=[meeting.pk, attachment.pk]))
 
-    assert (attachment.title, b"".join(response.streaming_content)) == ("ประกาศจังหวัด", b"prakas")
+    assert (attachment.title, b"".join(response.streaming_content)) == ("ประกาศจังหวัด", content)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "attachment;" in response["Content-Disposition"]
+    # Stored under a random name outside the web root; offered under the user's own name.
+    stored = attachment.file.name.rsplit("/", 1)[-1]
+    assert re.fullmatch(r"[0-9a-f]{32}\.pdf", stored)
+    assert attachment.original_name == "ประกาศ จังหวัด.pdf"
+    assert not attachment.file.path.startswith(str(settings.STATIC_ROOT))
+
+
+@pytest.mark.parametrize("name, content", [
+    ("prakas.pdf", b"<html><script>alert(1)</script></html>"),  # a web page named .pdf
+    ("report.docx", b"MZ\x90\x00\x03\x00\x00\x00 program"),  # a Windows program named .docx
+    ("notes.txt", b"plain text"),
+])
+def test_an_attachment_is_judged_by_its_content_not_its_name(meeting, officer, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = meeting.items.first()
+    response = client_of(officer).post(reverse("meetings:attachment_add", args=[meeting.pk, item.pk]),
+                                       {"title": "", "file": SimpleUploadedFile(name, content)}, follow=True)
+
+    assert response.status_code == 200
+    assert "แนบไฟล์ชนิดนี้ไม่ได้" in response.content.decode()
+    assert not item.attachments.exists()
 
 
 @pytest.mark.parametrize("fmt, content_type", [
