@@ -1,14 +1,13 @@
 """The dashboard's counts and the geometry of its bar charts.
 
-Six grouped queries, whatever the size of the registry: the database counts, Python only
-lays out the bars. The charts are drawn as inline SVG by templates/producers/_bar_chart.html
+Four queries, whatever the size of the registry: the database counts, Python only adds the
+groups up and lays out the bars. The charts are drawn as inline SVG by templates/producers/_bar_chart.html
 (no JavaScript, works offline).
 """
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Count
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .filters import UNRATED
-from .models import Classification, District, Producer, ProducerType, Product, ProductType
+from .models import Classification, District, Producer, ProducerType, Product, ProductType, Province
 
 # Bars use at most this share of the width, leaving room for the number beside them.
 BAR_MAX_PERCENT = 78
@@ -70,52 +69,85 @@ class BarChart:
 
 
 def _list_url(name, **params):
-    return f"{reverse(name)}?{urlencode(params)}"
+    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v is not None})}"
 
 
-def dashboard_data():
-    """Headline counts and the charts, from six grouped queries."""
-    province_code = settings.KBO_PROVINCE_CODE
+def _sum_by(rows, index):
+    totals = {}
+    for row in rows:
+        totals[row[index]] = totals.get(row[index], 0) + row[-1]
+    return totals
+
+
+def dashboard_data(*, province=None, national=False):
+    """Headline counts and the charts of one province (its code), or of the whole country
+    (province None, for national users), from four queries whatever the registry's size:
+    the producers grouped by (type, year, place), the products grouped by (type,
+    classification, stars), and the place names. Python adds the groups up.
+
+    The place chart is by district within a province, by province for the whole country.
+    `national` says whether the list links must carry the province (only a national user's
+    lists have a province filter).
+    """
     producer_unit, product_unit = producers_text, products_text
+    producers = Producer.objects.order_by()
+    products = Product.objects.order_by()
+    if province is not None:
+        producers = producers.filter(province_id=province)
+        products = products.filter(producer__province_id=province)
+        place_field = "district_id"
+        places = list(District.objects.filter(province_id=province).order_by("code").values_list("code", "name_th"))
+    else:
+        place_field = "province_id"
+        places = list(Province.objects.order_by("code").values_list("code", "name_th"))
+    producer_groups = list(producers.values_list("producer_type", "registration_year", place_field)
+                           .annotate(n=Count("id")))
+    product_groups = list(products.values_list("product_type", "classification", "star_level")
+                          .annotate(n=Count("id")))
+    by_producer_type = _sum_by(producer_groups, 0)
+    by_year = _sum_by(producer_groups, 1)
+    by_place = _sum_by(producer_groups, 2)
+    by_product_type = _sum_by(product_groups, 0)
+    by_classification = _sum_by(product_groups, 1)
+    by_star = _sum_by(product_groups, 2)
 
-    by_producer_type = dict(Producer.objects.order_by().values_list("producer_type").annotate(n=Count("id")))
-    by_year = dict(Producer.objects.order_by().values_list("registration_year").annotate(n=Count("id")))
-    districts = list(
-        District.objects.filter(province_id=province_code)
-        .annotate(producer_count=Count("producers"))
-        .order_by("code")
-        .values_list("code", "name_th", "producer_count")
-    )
-    by_product_type = dict(Product.objects.order_by().values_list("product_type").annotate(n=Count("id")))
-    by_classification = dict(Product.objects.order_by().values_list("classification").annotate(n=Count("id")))
-    by_star = dict(Product.objects.order_by().values_list("star_level").annotate(n=Count("id")))
+    link_province = province if national else None
+
+    def producer_list(**params):
+        return _list_url("producers:producer_list", province=link_province, **params)
+
+    def product_list(**params):
+        return _list_url("producers:product_list", province=link_province, **params)
 
     producer_count = sum(by_producer_type.values())
     product_count = sum(by_product_type.values())
+    if province is not None:
+        place_chart = BarChart("district", _("Producers by district"), producer_unit, [
+            Bar(name, by_place.get(code, 0), producer_list(district=code)) for code, name in places])
+    else:
+        place_chart = BarChart("province", _("Producers by province"), producer_unit, [
+            Bar(name, by_place.get(code, 0), _list_url("producers:producer_list", province=code))
+            for code, name in places])
     charts = {
-        "district": BarChart("district", _("Producers by district"), producer_unit, [
-            Bar(name, n, _list_url("producers:producer_list", district=code)) for code, name, n in districts
-        ]),
+        "place": place_chart,
         "producer_type": BarChart("producer_type", _("Producers by producer type"), producer_unit, [
-            Bar(choice.label, by_producer_type.get(choice.value, 0),
-                _list_url("producers:producer_list", producer_type=choice.value)) for choice in ProducerType
+            Bar(choice.label, by_producer_type.get(choice.value, 0), producer_list(producer_type=choice.value))
+            for choice in ProducerType
         ]),
         "registration_year": BarChart("registration_year", _("Producers by registration year (BE)"), producer_unit, [
-            Bar(str(year), by_year[year], _list_url("producers:producer_list", registration_year=year))
-            for year in sorted(by_year)
+            Bar(str(year), by_year[year], producer_list(registration_year=year)) for year in sorted(by_year)
         ]),
         "product_type": BarChart("product_type", _("Products by product type"), product_unit, [
-            Bar(choice.label, by_product_type.get(choice.value, 0),
-                _list_url("producers:product_list", product_type=choice.value)) for choice in ProductType
+            Bar(choice.label, by_product_type.get(choice.value, 0), product_list(product_type=choice.value))
+            for choice in ProductType
         ]),
         "classification": BarChart("classification", _("Products by classification"), product_unit, [
-            Bar(choice.label, by_classification.get(choice.value, 0),
-                _list_url("producers:product_list", classification=choice.value)) for choice in Classification
+            Bar(choice.label, by_classification.get(choice.value, 0), product_list(classification=choice.value))
+            for choice in Classification
         ]),
         "star": BarChart("star", _("Products by OPC star level"), product_unit, [
-            Bar(_("Unrated"), by_star.get(None, 0), _list_url("producers:product_list", star=UNRATED)),
-            *[Bar(f"{level} ★", by_star.get(level, 0), _list_url("producers:product_list", star=level))
-              for level in range(1, 6)],
+            Bar(_("Unrated"), by_star.get(None, 0), product_list(star=UNRATED)),
+            *[Bar(f"{level} ★", by_star.get(level, 0), product_list(star=level)) for level in range(1, 6)],
         ]),
     }
     return {"producer_count": producer_count, "product_count": product_count, "charts": charts,

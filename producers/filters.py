@@ -3,16 +3,27 @@
 The same FilterSet serves the page, its htmx table swap and the .xlsx export, so an export
 always holds exactly the rows the officer was looking at. Invalid values are ignored (and
 shown as form errors), never a 500. Sorting accepts only the whitelisted keys below.
+
+Province scope: the view passes a queryset already cut to the user's province
+(kbo_site.roles.scoped). A provincial user's district choices are their province's; a
+national user gets a province filter, and the district choices follow the chosen province
+(928 districts nationally are too many for one drop-down).
+
+Search at national scale (300,000 products): each text condition is a single-table
+`UPPER(column) LIKE UPPER('%…%')`, which PostgreSQL answers from the trigram indexes of
+migration 0007; a match on the other table comes in as `id = ANY(ARRAY(subquery))`, which
+joins a BitmapOr instead of forcing a scan of every row.
 """
 
 import django_filters
 from django import forms
-from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, Expression, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from .models import Classification, District, Producer, ProducerType, Product, ProductType
+from kbo_site.roles import is_national, province_code
+
+from .models import Classification, District, Producer, ProducerType, Product, ProductType, Province
 
 UNRATED = "none"
 STAR_CHOICES = [
@@ -22,13 +33,56 @@ STAR_CHOICES = [
 ]
 
 
-def district_choices():
-    return list(District.objects.filter(province_id=settings.KBO_PROVINCE_CODE).values_list("code", "name_th"))
+def district_choices(province):
+    if not province:
+        return []
+    return list(District.objects.filter(province_id=province).values_list("code", "name_th"))
+
+
+def province_choices():
+    return list(Province.objects.values_list("code", "name_th"))
 
 
 def registration_year_choices():
-    years = Producer.objects.order_by("-registration_year").values_list("registration_year", flat=True).distinct()
-    return [(str(year), str(year)) for year in years]
+    # The span from the first year to the last: two index look-ups, where a DISTINCT would
+    # read every producer.
+    years = Producer.objects.aggregate(low=Min("registration_year"), high=Max("registration_year"))
+    if years["low"] is None:
+        return []
+    return [(str(year), str(year)) for year in range(years["high"], years["low"] - 1, -1)]
+
+
+class InSubquery(Expression):
+    """`column = ANY(ARRAY(subquery))` on PostgreSQL, `column IN (subquery)` elsewhere.
+
+    The ARRAY is computed once, before the scan, so the condition can use the column's index
+    inside an OR; an `IN (subquery)` there would be checked row by row."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column, queryset):
+        super().__init__()
+        self.column = F(column)
+        self.subquery = Subquery(queryset)
+
+    def get_source_expressions(self):
+        return [self.column, self.subquery]
+
+    def set_source_expressions(self, expressions):
+        self.column, self.subquery = expressions
+
+    def as_sql(self, compiler, connection):
+        column_sql, column_params = compiler.compile(self.column)
+        subquery_sql, subquery_params = compiler.compile(self.subquery)
+        if connection.vendor == "postgresql":
+            return f"{column_sql} = ANY(ARRAY{subquery_sql})", (*column_params, *subquery_params)
+        return f"{column_sql} IN {subquery_sql}", (*column_params, *subquery_params)
+
+
+def text_match(value):
+    """Name or code contains the value (case-insensitive): each an indexable LIKE."""
+    return Q(name__icontains=value) | Q(code__icontains=value)
 
 
 def star_q(value, prefix=""):
@@ -67,7 +121,8 @@ class SortFilter(django_filters.CharFilter):
 
 class RegistryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    district = django_filters.ChoiceFilter(label=_("district"), choices=district_choices, empty_label=_("All"))
+    province = django_filters.ChoiceFilter(label=_("province"), choices=[], empty_label=_("All"))
+    district = django_filters.ChoiceFilter(label=_("district"), choices=[], empty_label=_("All"))
     producer_type = django_filters.ChoiceFilter(label=_("producer type"), choices=ProducerType.choices,
                                                 empty_label=_("All"))
     product_type = django_filters.ChoiceFilter(label=_("product type"), choices=ProductType.choices,
@@ -79,12 +134,29 @@ class RegistryFilterSet(django_filters.FilterSet):
     registration_year = django_filters.ChoiceFilter(label=_("registration year (BE)"),
                                                     choices=registration_year_choices, empty_label=_("All"))
 
-    FILTER_NAMES = ("q", "district", "producer_type", "product_type", "classification", "star", "registration_year")
+    FILTER_NAMES = ("q", "province", "district", "producer_type", "product_type", "classification", "star",
+                    "registration_year")
 
-    def __init__(self, data=None, *args, **kwargs):
-        super().__init__(data, *args, **kwargs)
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        user = request.user
+        self.national = is_national(user)
+        if self.national:
+            provinces = province_choices()
+            self.filters["province"].extra["choices"] = provinces
+            chosen = (data or {}).get("province") or ""
+            self.province = chosen if chosen in dict(provinces) else None
+        else:
+            # The queryset is already the user's province: no province filter to offer.
+            del self.filters["province"]
+            self.province = province_code(user)
+        self.filters["district"].extra["choices"] = district_choices(self.province)
         self.form.fields["q"].widget.attrs.update({
             "placeholder": _("Name or code"), "type": "search", "autocomplete": "off"})
+        if self.national:
+            # Choosing a province reloads the page, so that the district choices follow it
+            # (static/js/filters.js; without JavaScript the Search button does the same).
+            self.form.fields["province"].widget.attrs["data-reload-filters"] = ""
 
     @property
     def active_count(self):
@@ -94,6 +166,11 @@ class RegistryFilterSet(django_filters.FilterSet):
         self.form.is_valid()
         return sum(1 for name in self.FILTER_NAMES if self.form.cleaned_data.get(name))
 
+    @property
+    def chosen_province(self):
+        """The province whose rows the list shows: the user's, or the one a national user chose."""
+        return self.province
+
 
 class ProductFilter(RegistryFilterSet):
     """The product list (the main registry page) and its export."""
@@ -102,6 +179,7 @@ class ProductFilter(RegistryFilterSet):
         "code": ("code",),
         "name": ("name",),
         "producer": ("producer__name",),
+        "province": ("producer__province_id",),
         "district": ("producer__district_id",),
         "product_type": ("product_type",),
         "classification": ("classification",),
@@ -115,6 +193,8 @@ class ProductFilter(RegistryFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "province" in self.filters:
+            self.filters["province"].field_name = "producer__province"
         self.filters["district"].field_name = "producer__district"
         self.filters["producer_type"].field_name = "producer__producer_type"
         self.filters["registration_year"].field_name = "producer__registration_year"
@@ -123,8 +203,8 @@ class ProductFilter(RegistryFilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(Q(name__icontains=value) | Q(code__icontains=value)
-                         | Q(producer__name__icontains=value) | Q(producer__code__icontains=value))
+        return qs.filter(text_match(value) | InSubquery("producer_id", Producer.objects.filter(
+            text_match(value)).values("pk")))
 
     def product_filter(self, qs, name, value):
         return qs.filter(**{name: value})
@@ -140,6 +220,7 @@ class ProducerFilter(RegistryFilterSet):
         "code": ("code",),
         "name": ("name",),
         "producer_type": ("producer_type",),
+        "province": ("province_id",),
         "district": ("district_id",),
         "year": ("registration_year",),
         "products": ("product_count",),
@@ -156,9 +237,8 @@ class ProducerFilter(RegistryFilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(Q(name__icontains=value) | Q(code__icontains=value)
-                         | Exists(Product.objects.filter(Q(name__icontains=value) | Q(code__icontains=value),
-                                                         producer=OuterRef("pk"))))
+        return qs.filter(text_match(value) | InSubquery("pk", Product.objects.filter(
+            text_match(value)).values("producer_id")))
 
     def product_filter(self, qs, name, value):
         return self._has_product(qs, Q(**{name: value}))

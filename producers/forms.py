@@ -4,13 +4,13 @@ workbook import uses, so "หมู่ 3", 2022 or "อ.แม่ริม" mean
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kbo_site.forms import VersionedForm
+from kbo_site.roles import NATIONAL, province_code
 
 from . import cleaning
 from .models import Classification, Producer, ProducerType, Product, ProductType, Province, Subdistrict
@@ -19,8 +19,15 @@ BLANK = [("", "---------")]
 STAR_CHOICES = [("", _("Unrated")), *[(str(n), f"{n} ★") for n in range(1, 6)]]
 
 
-def province():
-    return Province.objects.get(code=settings.KBO_PROVINCE_CODE)
+def user_province(user):
+    """The user's Province, or None for a national user (who picks one in the form)."""
+    code = province_code(user)
+    return None if code is NATIONAL else Province.objects.get(code=code)
+
+
+def province_field():
+    return forms.ChoiceField(label=_("province"), choices=BLANK + list(
+        Province.objects.order_by("code").values_list("code", "name_th")))
 
 
 def label(model, name):
@@ -62,7 +69,7 @@ class ProducerForm(VersionedForm):
     postcode = forms.CharField(label=label(Producer, "postcode"), max_length=20, required=False,
                                help_text=_("Left empty, it is taken from the subdistrict."))
 
-    def __init__(self, *args, instance=None, **kwargs):
+    def __init__(self, *args, user, instance=None, initial_province=None, **kwargs):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
@@ -74,9 +81,24 @@ class ProducerForm(VersionedForm):
                 "version": instance.version,
             }
         super().__init__(*args, **kwargs)
-        self.province = instance.province if instance is not None else province()
+        self.choose_province = False
+        if instance is not None:
+            self.province = instance.province
+        else:
+            self.province = user_province(user)
+            if self.province is None:
+                # A national user creates a producer in the province they pick; its districts
+                # and subdistricts are the only ones the form accepts.
+                self.choose_province = True
+                self.fields = {"province": province_field(), **self.fields}
+                self.fields["province"].widget.attrs["data-reload-param"] = "province"
+                chosen = self.data.get("province") if self.is_bound else initial_province
+                self.province = Province.objects.filter(code=chosen).first() if chosen else None
+                if self.province is not None:
+                    self.initial["province"] = self.province.code
         # Two queries; resolving a district or subdistrict then costs nothing more.
-        self.gazetteer = cleaning.Gazetteer.for_province(self.province)
+        self.gazetteer = (cleaning.Gazetteer.for_province(self.province) if self.province is not None
+                          else cleaning.Gazetteer(province=None))
         districts = sorted({d.code: d for d in self.gazetteer.districts_by_key.values()}.values(),
                            key=lambda d: d.code)
         self.fields["district"].widget.choices = BLANK + [(d.code, d.name_th) for d in districts]
@@ -94,6 +116,7 @@ class ProducerForm(VersionedForm):
         self.helper.form_tag = False
         self.helper.layout = Layout(
             "version",
+            *(["province"] if self.choose_province else []),
             Fieldset(
                 gettext("Producer"),
                 Row(Column("code", css_class="col-md-4"), Column("name", css_class="col-md-8")),
@@ -112,6 +135,8 @@ class ProducerForm(VersionedForm):
         )
 
     def _district_code(self, value):
+        if self.province is None:
+            return None
         try:
             return self.gazetteer.district(value).code
         except ValidationError:
@@ -142,6 +167,8 @@ class ProducerForm(VersionedForm):
         return cleaning.village_no(self.cleaned_data["village_no"])
 
     def clean_district(self):
+        if self.province is None:
+            raise ValidationError(gettext("Choose the province first."))
         return self.gazetteer.district(self.cleaned_data["district"])
 
     def clean_postcode(self):
@@ -175,7 +202,7 @@ class ProductForm(VersionedForm):
     standards = forms.CharField(label=label(Product, "standards"), max_length=500, required=False,
                                 help_text=_("Separate with commas, e.g. อย., มผช., GMP"))
 
-    def __init__(self, *args, instance=None, producer=None, **kwargs):
+    def __init__(self, *args, user, instance=None, producer=None, **kwargs):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
@@ -188,20 +215,37 @@ class ProductForm(VersionedForm):
         elif producer is not None:
             kwargs.setdefault("initial", {})["producer"] = producer.code
         super().__init__(*args, **kwargs)
-        self.province = instance.producer.province if instance is not None else province()
+        self.choose_province = False
+        if instance is not None:
+            self.province = instance.producer.province
+        else:
+            self.province = user_province(user)
+            if self.province is None:
+                # Producer codes are unique within a province: a national user names the province.
+                self.choose_province = True
+                self.fields = {"province": province_field(), **self.fields}
+                if producer is not None:
+                    self.initial["province"] = producer.province_id
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             "version",
-            Row(Column("producer", css_class="col-md-4"), Column("code", css_class="col-md-4")),
+            Row(*([Column("province", css_class="col-md-4")] if self.choose_province else []),
+                Column("producer", css_class="col-md-4"), Column("code", css_class="col-md-4")),
             "name",
             Row(Column("product_type", css_class="col-md-8"), Column("classification", css_class="col-md-4")),
             Row(Column("star_level", css_class="col-6 col-md-4"), Column("star_year", css_class="col-6 col-md-4")),
             "standards",
         )
 
+    def clean_province(self):
+        self.province = Province.objects.get(code=self.cleaned_data["province"])
+        return self.province
+
     def clean_producer(self):
         code = cleaning.code(self.cleaned_data["producer"])
+        if self.province is None:
+            raise ValidationError(gettext("Choose the province first."))
         producer = Producer.objects.filter(province=self.province, code=code).first()
         if producer is None:
             raise ValidationError(gettext("No producer has the code %(code)s. Add the producer first.")

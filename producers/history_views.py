@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from kbo_site.roles import can_edit_registry, role_required
+from kbo_site.roles import can_edit_registry, role_required, scoped
 
 from .bulk_sql import IMPORT_REASON_PREFIX
 from .models import Producer, Product
@@ -72,7 +72,7 @@ def _related_names(entries):
 
 @role_required(can_edit_registry)
 def producer_history(request, pk):
-    producer = get_object_or_404(Producer, pk=pk)
+    producer = get_object_or_404(scoped(Producer.objects.all(), request.user), pk=pk)
     producer_rows = Producer.history.filter(id=pk).select_related("history_user").order_by("history_date",
                                                                                            "history_id")
     # Every product that belonged to the producer at some time, with all its copies (also those from

@@ -6,18 +6,38 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kbo_site.roles import is_admin, role_required
+from kbo_site.roles import NATIONAL, is_admin, province_code, role_required, scoped
 from meetings.forms import BEDateField
 
 from . import pdpa, services
-from .models import PersonalDataAccess, Producer
+from .models import Affiliation, PersonalDataAccess, Producer, home_province_code
 
 PAGE_SIZE = 50
+
+
+def province_users(code):
+    """The users who work in province `code`: affiliated to it, or (in the instance's own
+    province) not affiliated at all."""
+    condition = Q(pk__in=Affiliation.objects.filter(province_id=code).values("user_id"))
+    if code == home_province_code():
+        condition |= Q(affiliation__isnull=True)
+    return condition
+
+
+def entries_in_scope(rows, user):
+    """A provincial admin sees the sights of their province: a producer of the province, or a
+    list or export viewed by one of the province's users. A national user sees all."""
+    code = province_code(user)
+    if code is NATIONAL:
+        return rows
+    by_province_user = get_user_model().objects.filter(province_users(code)).values("pk")
+    return rows.filter(Q(producer__province_id=code) | Q(producer__isnull=True, user__in=by_province_user))
 
 
 class AccessFilterForm(forms.Form):
@@ -25,6 +45,12 @@ class AccessFilterForm(forms.Form):
                                   queryset=get_user_model().objects.order_by("username"))
     since = BEDateField(label=gettext_lazy("From date"), required=False)
     until = BEDateField(label=gettext_lazy("To date"), required=False)
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = province_code(viewer)
+        if code is not NATIONAL:
+            self.fields["user"].queryset = self.fields["user"].queryset.filter(province_users(code))
 
 
 class AnonymiseForm(forms.Form):
@@ -38,8 +64,8 @@ def _day_start(day):
 
 @role_required(is_admin)
 def access_log(request):
-    form = AccessFilterForm(request.GET or None)
-    rows = PersonalDataAccess.objects.select_related("user", "producer")
+    form = AccessFilterForm(request.GET or None, viewer=request.user)
+    rows = entries_in_scope(PersonalDataAccess.objects.select_related("user", "producer"), request.user)
     if form.is_valid():
         if form.cleaned_data["user"]:
             rows = rows.filter(user=form.cleaned_data["user"])
@@ -53,7 +79,8 @@ def access_log(request):
 
 @role_required(is_admin)
 def anonymise(request, pk):
-    producer = get_object_or_404(Producer.objects.select_related("province", "district", "anonymised_by"), pk=pk)
+    producer = get_object_or_404(
+        scoped(Producer.objects.select_related("province", "district", "anonymised_by"), request.user), pk=pk)
     form = AnonymiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,6 +2,10 @@
 
 Thin views: check the role, bind the form or filter, call producers.services, turn its
 error into a message. Lists run a fixed number of queries whatever the data size.
+
+Province scope: every list, count and object lookup goes through `_producers(user)` or
+`_products(user)` (kbo_site.roles.scoped), so a provincial user sees and changes only their
+province's registry and another province's producer answers 404.
 """
 
 from django.contrib import messages
@@ -14,20 +18,53 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kbo_site.roles import can_edit_registry, can_see_personal_data, can_view_registry, role_required
+from kbo_site.roles import (
+    can_edit_registry,
+    can_see_personal_data,
+    can_view_registry,
+    in_scope,
+    is_national,
+    province_code,
+    role_required,
+    scoped,
+)
 
 from . import exporting, pdpa, services
 from .dashboard import dashboard_data
 from .filters import ProducerFilter, ProductFilter
-from .forms import ProducerForm, ProductForm, province, subdistrict_choices
-from .models import Producer, Product
+from .forms import ProducerForm, ProductForm, subdistrict_choices
+from .models import District, Producer, Product, Province
 
 PAGE_SIZE = 50
 
 
+def _producers(user):
+    """The producers the user may see: their province's, or every one for a national user."""
+    return scoped(Producer.objects.all(), user)
+
+
+def _products(user):
+    return scoped(Product.objects.all(), user, "producer__province")
+
+
+def _chosen_province(request):
+    """A national user's ?province= (a valid code) or None; a provincial user's own province."""
+    if not is_national(request.user):
+        return province_code(request.user)
+    code = request.GET.get("province", "")
+    return code if code and Province.objects.filter(code=code).exists() else None
+
+
 @role_required(can_view_registry)
 def dashboard(request):
-    data = dashboard_data()
+    national = is_national(request.user)
+    province = _chosen_province(request)
+    data = dashboard_data(province=province, national=national)
+    if national:
+        data["provinces"] = list(Province.objects.order_by("code"))
+        data["chosen_province"] = province
+        data["place_name"] = (next(p.name_th for p in data["provinces"] if p.code == province) if province
+                              else _("Whole country"))
     for name in ("producer_count", "product_count"):
         data[f"{name}_html"] = format_html('<span class="kbo-headline-number">{}</span>',
                                            f"{data[name]:,}")
@@ -73,12 +110,15 @@ def _list_page(request, filterset, *, template, partial, columns, extra=None):
 @role_required(can_view_registry)
 def product_list(request):
     personal = can_see_personal_data(request.user)
-    queryset = Product.objects.select_related("producer__district").prefetch_related("standards")
+    national = is_national(request.user)
+    queryset = _products(request.user).select_related(
+        "producer__district", *(["producer__province"] if national else [])).prefetch_related("standards")
     filterset = ProductFilter(request.GET, queryset=queryset, request=request)
     columns = [
         ("code", _("product code"), "d-none d-md-table-cell"),
         ("name", _("product name"), ""),
         ("producer", _("producer"), "d-none d-sm-table-cell"),
+        *([("province", _("province"), "d-none d-md-table-cell")] if national else []),
         ("district", _("district"), "d-none d-md-table-cell"),
         ("product_type", _("product type"), "d-none d-lg-table-cell"),
         ("classification", _("Group"), ""),
@@ -88,18 +128,21 @@ def product_list(request):
     if personal:
         columns += [("contact", _("Contact"), "d-none d-xl-table-cell")]
     return _list_page(request, filterset, template="producers/product_list.html",
-                      partial="producers/_product_table.html", columns=columns)
+                      partial="producers/_product_table.html", columns=columns, extra={"national": national})
 
 
 @role_required(can_view_registry)
 def producer_list(request):
     personal = can_see_personal_data(request.user)
-    queryset = Producer.objects.select_related("district", "subdistrict")
+    national = is_national(request.user)
+    queryset = _producers(request.user).select_related("district", "subdistrict",
+                                                       *(["province"] if national else []))
     filterset = ProducerFilter(request.GET, queryset=queryset, request=request)
     columns = [
         ("code", _("producer code"), "d-none d-md-table-cell"),
         ("name", _("producer name"), ""),
         ("producer_type", _("producer type"), "d-none d-lg-table-cell"),
+        *([("province", _("province"), "d-none d-md-table-cell")] if national else []),
         ("district", _("district"), "d-none d-md-table-cell"),
         ("subdistrict", _("subdistrict"), "d-none d-xl-table-cell"),
         ("year", _("Registered"), "d-none d-md-table-cell"),
@@ -108,12 +151,12 @@ def producer_list(request):
     if personal:
         columns += [("contact", _("Contact"), "d-none d-xl-table-cell")]
     return _list_page(request, filterset, template="producers/producer_list.html",
-                      partial="producers/_producer_table.html", columns=columns)
+                      partial="producers/_producer_table.html", columns=columns, extra={"national": national})
 
 
 @role_required(can_view_registry)
 def product_export(request):
-    filterset = ProductFilter(request.GET, queryset=Product.objects.all(), request=request)
+    filterset = ProductFilter(request.GET, queryset=_products(request.user), request=request)
     personal = can_see_personal_data(request.user)
     content = exporting.write_products(filterset.qs, personal_data=personal)
     if personal:
@@ -126,7 +169,8 @@ def product_export(request):
 
 @role_required(can_view_registry)
 def producer_detail(request, pk):
-    producer = get_object_or_404(Producer.objects.select_related("province", "district", "subdistrict"), pk=pk)
+    producer = get_object_or_404(_producers(request.user).select_related("province", "district", "subdistrict"),
+                                 pk=pk)
     products = producer.products.prefetch_related("standards").order_by("code")
     show_personal = can_see_personal_data(request.user)
     if show_personal and producer.anonymised_at is None:
@@ -181,7 +225,8 @@ def _save(request, form, save, *, success_url, message):
 
 @role_required(can_edit_registry)
 def producer_create(request):
-    form = ProducerForm(request.POST or None)
+    # A national user picks the province in the form; ?province= preselects it.
+    form = ProducerForm(request.POST or None, user=request.user, initial_province=request.GET.get("province"))
     conflicts = None
     if request.method == "POST" and form.is_valid():
         response, conflicts = _save(
@@ -194,8 +239,9 @@ def producer_create(request):
 
 @role_required(can_edit_registry)
 def producer_edit(request, pk):
-    producer = get_object_or_404(Producer.objects.select_related("province", "district", "subdistrict"), pk=pk)
-    form = ProducerForm(request.POST or None, instance=producer)
+    producer = get_object_or_404(_producers(request.user).select_related("province", "district", "subdistrict"),
+                                 pk=pk)
+    form = ProducerForm(request.POST or None, instance=producer, user=request.user)
     if request.method == "GET" and producer.anonymised_at is None:
         # The edit form shows the contact fields: a sight of personal data like the producer page.
         pdpa.log_access(request, pdpa.Kind.VIEW_PRODUCER, producer=producer)
@@ -216,8 +262,8 @@ def producer_edit(request, pk):
 def product_create(request):
     producer = None
     if request.GET.get("producer", "").isdigit():
-        producer = Producer.objects.filter(pk=request.GET["producer"]).first()
-    form = ProductForm(request.POST or None, producer=producer)
+        producer = _producers(request.user).select_related("province").filter(pk=request.GET["producer"]).first()
+    form = ProductForm(request.POST or None, producer=producer, user=request.user)
     conflicts = None
     if request.method == "POST" and form.is_valid():
         response, conflicts = _save(
@@ -230,8 +276,8 @@ def product_create(request):
 
 @role_required(can_edit_registry)
 def product_edit(request, pk):
-    product = get_object_or_404(Product.objects.select_related("producer__province"), pk=pk)
-    form = ProductForm(request.POST or None, instance=product)
+    product = get_object_or_404(_products(request.user).select_related("producer__province"), pk=pk)
+    form = ProductForm(request.POST or None, instance=product, user=request.user)
     conflicts = None
     if request.method == "POST" and form.is_valid():
         response, conflicts = _save(
@@ -247,7 +293,14 @@ def product_edit(request, pk):
 @require_GET
 @role_required(can_edit_registry)
 def subdistrict_options(request):
-    """The <option>s of the subdistrict select for ?district=CODE (htmx, on district change)."""
-    district = request.GET.get("district") or None
-    choices = subdistrict_choices(province(), district)
-    return render(request, "producers/_subdistrict_options.html", {"choices": choices, "grouped": not district})
+    """The <option>s of the subdistrict select for ?district=CODE (htmx, on district change).
+    A district outside the user's province gives no options."""
+    code = request.GET.get("district") or None
+    district = District.objects.filter(code=code).first() if code else None
+    if district is not None and in_scope(request.user, district.province_id):
+        choices = subdistrict_choices(district.province_id, district.code)
+    elif code is None and not is_national(request.user):
+        choices = subdistrict_choices(province_code(request.user))
+    else:
+        choices = subdistrict_choices(None)
+    return render(request, "producers/_subdistrict_options.html", {"choices": choices, "grouped": not code})

@@ -6,3 +6,16 @@ document.querySelectorAll("#filters").forEach(function (form) {
     }
   });
 });
+
+// A national user's province filter: the district choices belong to the province, so a new
+// province reloads the whole page (district cleared) instead of swapping only the table.
+document.querySelectorAll("#filters select[data-reload-filters]").forEach(function (select) {
+  select.addEventListener("change", function (event) {
+    event.stopPropagation();  // not htmx's table swap
+    var district = select.form.querySelector("select[name=district]");
+    if (district) { district.value = ""; }
+    var page = select.form.querySelector("input[name=page]");
+    if (page) { page.value = ""; }
+    select.form.submit();
+  });
+});

@@ -89,9 +89,10 @@ def test_history_page_runs_a_fixed_number_of_queries(officer_client, django_asse
     url = history_url(producer)
     officer_client.get(url)
 
-    # session, user, groups, committee membership (the menu); the producer; its history; its products'
-    # history; the districts the changes name; the session saved (savepoint, update, release)
-    with django_assert_num_queries(11):
+    # session, user, groups, committee membership (the menu); the user's province; the producer; its
+    # history; its products' history; the districts the changes name; the session saved (savepoint,
+    # update, release)
+    with django_assert_num_queries(12):
         response = officer_client.get(url)
 
     assert response.status_code == 200

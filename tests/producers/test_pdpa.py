@@ -305,9 +305,9 @@ def test_access_log_query_count_does_not_grow_with_the_data(size, private_produc
         _accesses(make_user("officer"), size // 3, private_producer, timezone.now())
     client = _client(admin)
 
-    # session, user, groups, nav's committee check, users for the filter's choices, count,
-    # page (with user and producer joined), session save (savepoint, update, release)
-    with django_assert_num_queries(10):
+    # session, user, groups, nav's committee check, the admin's province, users for the filter's
+    # choices, count, page (with user and producer joined), session save (savepoint, update, release)
+    with django_assert_num_queries(11):
         response = client.get(reverse("producers:pdpa_access_log"))
 
     assert len(response.context["page"]) == min(size, 50)

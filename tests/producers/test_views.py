@@ -30,9 +30,10 @@ def make_products(count):
 def test_product_list_query_count_does_not_grow_with_the_data(size, officer_client, django_assert_num_queries):
     make_products(size)
 
-    # session, user, groups, the nav's committee check, district and year choices, count,
-    # page, standards, the PDPA access row, and the session save (savepoint, update, release)
-    with django_assert_num_queries(13):
+    # session, user, groups, the nav's committee check, the user's province, district and year
+    # choices, count, page, standards, the PDPA access row, and the session save (savepoint,
+    # update, release)
+    with django_assert_num_queries(14):
         response = officer_client.get(PRODUCT_LIST, {"q": "ผ้า", "classification": "D", "sort": "-name"})
 
     assert len(response.context["page"]) == size
@@ -42,7 +43,7 @@ def test_product_list_query_count_does_not_grow_with_the_data(size, officer_clie
 def test_producer_list_query_count_does_not_grow_with_the_data(size, officer_client, django_assert_num_queries):
     make_products(size)
 
-    with django_assert_num_queries(12):  # 11 + the PDPA access row
+    with django_assert_num_queries(13):  # 11 + the user's province + the PDPA access row
         response = officer_client.get(PRODUCER_LIST, {"classification": "D", "sort": "products"})
 
     assert len(response.context["page"]) == size // 3 + 1
@@ -55,8 +56,9 @@ def test_producer_page_query_count_does_not_grow_with_its_products(size, officer
     for _ in range(size):
         ProductFactory(producer=producer, standards=["GMP"])
 
-    # session, user, groups, nav, producer, PDPA access row, products, standards, session save (3)
-    with django_assert_num_queries(11):
+    # session, user, groups, nav, the user's province, producer, PDPA access row, products,
+    # standards, session save (3)
+    with django_assert_num_queries(12):
         response = officer_client.get(reverse("producers:producer_detail", args=[producer.pk]))
 
     assert response.status_code == 200
