@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from producers.models import EARLIEST_YEAR_BE
 
@@ -101,6 +102,9 @@ class Meeting(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Every saved state of the record (django-simple-history), for the meeting's change history.
+    # The version counter and timestamps are bookkeeping and are not copied.
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
 
     class Meta:
         ordering = ["-date", "-number"]
@@ -282,6 +286,8 @@ class AgendaItem(models.Model):
                                       related_name="+")
     resolution_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Every saved text of the item: what the minutes said before each change, and who changed it.
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["meeting", "order", "pk"]

@@ -57,6 +57,13 @@ COMMITTEE_ROLE_TITLES = {
 }
 
 
+def _save(obj, by, **kwargs):
+    """Save a meeting or an item, naming `by` in its change history (simple-history takes the
+    request's user on the web; services also run from commands and tests)."""
+    obj._history_user = by
+    obj.save(**kwargs)
+
+
 def _log(meeting, by, action, *, detail="", from_state="", to_state="", reason=""):
     MeetingEvent.objects.create(meeting=meeting, by=by, action=action, detail=detail, from_state=from_state,
                                 to_state=to_state, reason=reason)
@@ -160,7 +167,7 @@ def update_meeting(meeting, data, *, by, version=None):
         setattr(meeting, name, data[name])
     if changed:
         meeting.version = F("version") + 1
-        meeting.save()
+        _save(meeting, by)
         meeting.refresh_from_db()
         _log(meeting, by, MeetingAction.EDITED, detail=", ".join(changed))
     return meeting
@@ -314,7 +321,7 @@ def update_item(item, data, *, by, version=None):
     for name in ITEM_FIELDS:
         setattr(item, name, data[name])
     item.version = F("version") + 1
-    item.save()
+    _save(item, by)
     item.refresh_from_db()
     _log(meeting, by, MeetingAction.AGENDA, detail=_("Edited item: %(title)s") % {"title": item.title})
     return item
@@ -391,7 +398,7 @@ def record_resolution(item, *, by, discussion="", resolution="", votes_for=None,
     item.without_quorum = bool(item.resolution) and not q.met
     item.resolution_by, item.resolution_at = by, timezone.now()
     item.version = F("version") + 1
-    item.save()
+    _save(item, by)
     item.refresh_from_db()
     detail = _("Resolution on: %(title)s") % {"title": item.title}
     if item.without_quorum:
@@ -427,7 +434,7 @@ def approve_previous_minutes(item, *, by):
     item.without_quorum = not quorum(meeting).met
     item.resolution_by, item.resolution_at = by, timezone.now()
     item.version = F("version") + 1
-    item.save()
+    _save(item, by)
     _transition(previous, MeetingState.MINUTES_APPROVED, by=by,
                 reason=_("Approved at meeting %(label)s") % {"label": meeting.label})
     _log(meeting, by, MeetingAction.RESOLUTION,
@@ -441,7 +448,7 @@ def _transition(meeting, to_state, *, by, reason=""):
     from_state = meeting.state
     meeting.state = to_state
     meeting.version = F("version") + 1
-    meeting.save(update_fields=["state", "version", "updated_at"])
+    _save(meeting, by, update_fields=["state", "version", "updated_at"])
     meeting.refresh_from_db()
     _log(meeting, by, MeetingAction.STATE_CHANGED, from_state=from_state, to_state=to_state, reason=reason)
     return meeting
@@ -469,7 +476,7 @@ def start_meeting(meeting, *, by, opened_time=None):
                        "state": meeting.get_state_display()})
     meeting.opened_time = opened_time or meeting.opened_time or timezone.localtime().time().replace(
         second=0, microsecond=0)
-    meeting.save(update_fields=["opened_time"])
+    _save(meeting, by, update_fields=["opened_time"])
     return _transition(meeting, MeetingState.IN_PROGRESS, by=by)
 
 
@@ -490,10 +497,10 @@ def close_meeting(meeting, *, by, closed_time=None):
         raise MeetingError(_("Mark the attendance of %(names)s before closing the meeting.") % {
             "names": ", ".join(unmarked)})
     meeting.closed_time = closed_time or timezone.localtime().time().replace(second=0, microsecond=0)
-    meeting.save(update_fields=["closed_time"])
+    _save(meeting, by, update_fields=["closed_time"])
     if meeting.facts_snapshot is None:
         meeting.facts_snapshot = meeting_facts.live_facts(meeting)
-        meeting.save(update_fields=["facts_snapshot"])
+        _save(meeting, by, update_fields=["facts_snapshot"])
         _log(meeting, by, MeetingAction.FACTS_FROZEN)
     return _transition(meeting, MeetingState.CLOSED, by=by)
 

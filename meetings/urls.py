@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import history_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.meeting_create, name="create"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
+    path("<int:pk>/history/", history_views.meeting_history, name="history"),
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/guests/", views.guest_add, name="guest_add"),
     path("<int:pk>/guests/<int:guest_pk>/remove/", views.guest_remove, name="guest_remove"),

@@ -84,6 +84,8 @@ CASES = [
     Case("meetings:detail", scoped=True, kwargs=lambda w: {"pk": w["mt_approved"].pk}, allowed=MINUTES_READERS_WHEN_APPROVED,
          query="approved"),
     Case("meetings:edit", scoped=True, kwargs=_m, allowed=EDITORS),
+    # The change history of the record and the items' text: those who edit the record.
+    Case("meetings:history", scoped=True, kwargs=_m, allowed=EDITORS),
     Case("meetings:attendance", scoped=True, kwargs=_m, allowed=EDITORS),
     Case("meetings:guest_add", scoped=True, kwargs=_m, allowed=EDITORS, data=lambda w: {"name": "แขก"}, **POST),
     Case("meetings:guest_remove", scoped=True, kwargs=lambda w: {"pk": w["mt_meeting"].pk, "guest_pk": w["mt_guest"].pk},

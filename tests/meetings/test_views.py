@@ -204,3 +204,27 @@ def test_minutes_download_formats(meeting, officer, fmt, content_type):
 
     assert (response.status_code, response["Content-Type"]) == (200, content_type)
     assert response["Content-Disposition"] == f'attachment; filename="minutes-1-2565.{fmt}"'
+
+
+def test_the_history_shows_every_change_to_an_items_text(meeting, officer, secretary):
+    item = meeting.items.first()
+    services.update_item(item, {"body": "ข้อความเดิม"}, by=officer)
+    services.update_item(item, {"body": "ข้อความที่แก้ไข"}, by=secretary.user)
+
+    response = client_of(officer).get(reverse("meetings:history", args=[meeting.pk]))
+
+    assert response.status_code == 200
+    newest = response.context["page"].object_list[0]
+    assert newest["row"].history_user == secretary.user
+    assert newest["changes"] == [{"field": "รายละเอียด", "old": "ข้อความเดิม", "new": "ข้อความที่แก้ไข"}]
+    assert "ข้อความที่แก้ไข" in response.content.decode()
+
+
+def test_the_history_keeps_a_meetings_old_venue(meeting, officer):
+    services.update_meeting(meeting, {"venue": "ห้องประชุมใหม่"}, by=officer)
+
+    response = client_of(officer).get(reverse("meetings:history", args=[meeting.pk]))
+
+    changes = response.context["page"].object_list[0]["changes"]
+    assert [c["new"] for c in changes] == ["ห้องประชุมใหม่"]
+    assert changes[0]["old"].startswith("โรงแรมฮอลิเดย์การ์เด้น")

@@ -1,0 +1,38 @@
+"""The change history of a meeting's record and its agenda items (ประวัติการแก้ไขรายงานการประชุม).
+
+django-simple-history keeps a copy of the meeting and of each item at every save. This page
+lines the copies up, newest first: who changed what, when, from what to what, so that the
+minutes' text can always be traced back. The state changes themselves (sent, started, closed,
+approved, reopened with a reason) are on the meeting page's log.
+"""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from producers.history_views import PAGE_SIZE, _display, _entries, _related_names, _shown_fields
+
+from .models import AgendaItem, Meeting
+from .rules import EDIT, get_meeting_for
+
+
+def meeting_history(request, pk):
+    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting_rows = Meeting.history.filter(id=pk).select_related("history_user").order_by("history_date", "history_id")
+    entries = _entries(meeting_rows, _shown_fields(Meeting), lambda row: _("Meeting record"))
+    item_rows = (AgendaItem.history.filter(meeting_id=pk).select_related("history_user")
+                 .order_by("id", "history_date", "history_id"))
+    by_item = {}
+    for row in item_rows:
+        by_item.setdefault(row.id, []).append(row)
+    item_fields = _shown_fields(AgendaItem)
+    for rows in by_item.values():
+        entries += _entries(rows, item_fields, lambda row: row.title)
+    entries.sort(key=lambda entry: (entry["row"].history_date, entry["row"].history_id), reverse=True)
+
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    related = _related_names(page.object_list)
+    for entry in page.object_list:
+        entry["changes"] = [{"field": field.verbose_name, "old": _display(field, old, related),
+                             "new": _display(field, new, related)} for field, old, new in entry["changes"]]
+    return render(request, "meetings/meeting_history.html", {"meeting": meeting, "page": page})
