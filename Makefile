@@ -6,7 +6,7 @@ DEMO_DB := var/demo.sqlite3
 DEMO_STAGE ?= minuted
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kbo_bench
 
-.PHONY: install demo demo-data serve test test-fast bench messages check clean
+.PHONY: install demo demo-data serve test test-fast bench smoke messages check clean
 
 $(VENV)/.installed: requirements.txt build-constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test-fast: install
 
 bench: install
 	DATABASE_URL=$(PG_URL) $(BIN)/python bench/run.py
+
+# The README's production recipe under gunicorn on PostgreSQL (database kbo_smoke), checked
+# over HTTP on 127.0.0.1; CI runs it too.
+smoke: install
+	bash .ci/smoke
 
 # Re-extract and compile translations (needs gettext; the compiled .mo files are committed).
 messages: install
