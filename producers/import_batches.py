@@ -1,25 +1,33 @@
-"""The web import's workflow steps: receive an upload, confirm it, or discard it.
+"""The web import's workflow steps: receive an upload, confirm it, or discard it, and the two
+background steps (producers/tasks.py) that do the work.
 
-An uploaded workbook is stored outside the web root under a random name and checked at once
-(a dry run); the admin reads the preview, then confirms, which imports the stored file for
-real. Each step is one function taking the batch and `by=user`; each raises ImportFailed
-with a message the admin can act on.
+An uploaded workbook is stored outside the web root under a random name and checked in the
+background (a dry run, check_batch); the admin reads the preview, then confirms, which
+imports the stored file for real, in the background too (import_batch). The batch carries
+the task's progress for the page to show. One import at a time per province: the background
+steps take the province's lock (province_lock). Each step the admin takes is one function
+taking the batch and `by=user`; each raises ImportFailed with a message the admin can act on.
 """
 
+import fcntl
 import hashlib
 import secrets
+import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .importing import bad_rows_workbook, import_registry
 from .models import ImportBatch, ImportStatus
-from .workbooks import ImportFailed, WorkbookRefused
+from .workbooks import ImportFailed, WorkbookRefused, check_upload
 
 IMPORT_DIR = "imports"
+# The first key of the province import locks (pg_advisory_lock(space, province)): "KBOI".
+IMPORT_LOCK_SPACE = 0x4B424F49
 
 
 def stored_file(batch):
@@ -49,15 +57,18 @@ def _file_name(upload):
     return Path(str(upload.name).replace("\\", "/")).name[:255] or "workbook"
 
 
-def receive_workbook(upload, *, by, province):
-    """Store an uploaded workbook and check it without writing the registry (the preview).
+def receive_workbook(upload, *, by, province, enqueue=True):
+    """Store an uploaded workbook and have it checked in the background (the preview).
 
-    Side effects: writes the file under MEDIA_ROOT/imports; creates an ImportBatch, previewed
-    with the dry run's report. A refused file is deleted, its batch kept as refused with the
-    reason (the history shows who tried what), and WorkbookRefused is raised.
+    Side effects: writes the file under MEDIA_ROOT/imports; creates an ImportBatch being
+    checked and enqueues producers.tasks.check_workbook, which reads every row without
+    writing the registry. A file refused at once (too large, not a workbook, protected) is
+    not kept, its batch kept as refused with the reason (the history shows who tried what),
+    and WorkbookRefused is raised.
     """
     limit = settings.KBO_IMPORT_MAX_BYTES
-    batch = ImportBatch(uploaded_by=by, province=province, file_name=_file_name(upload), size=upload.size)
+    batch = ImportBatch(uploaded_by=by, province=province, file_name=_file_name(upload), size=upload.size,
+                        status=ImportStatus.CHECKING)
     if upload.size > limit:
         # Refused before a byte is stored.
         error = WorkbookRefused(_("The file is %(size)s MB, over the limit of %(limit)s MB: split the registry "
@@ -66,15 +77,53 @@ def receive_workbook(upload, *, by, province):
         _refuse(batch, error)
     batch.stored_path, batch.sha256, batch.size = _store(upload)
     try:
-        report = import_registry(stored_file(batch), province=province, dry_run=True, file_name=batch.file_name)
+        check_upload(stored_file(batch))
     except ImportFailed as error:
         stored_file(batch).unlink(missing_ok=True)
         batch.stored_path = ""
         _refuse(batch, error)
+    batch.save()
+    if enqueue:
+        _enqueue(batch, "check_workbook")
+    return batch
+
+
+def _enqueue(batch, task_name):
+    from . import tasks
+
+    result = getattr(tasks, task_name).enqueue(batch.pk)
+    # An immediate backend (the tests) has run the task already and changed the batch.
+    ImportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id)[:64])
+    batch.refresh_from_db()
+
+
+def check_batch(batch):
+    """The background check of an uploaded workbook: read and clean every row, write nothing.
+
+    Side effects: waits for an earlier import of the same province (the batch shows it), then
+    records the rows' progress on the batch as it reads, and leaves the batch previewed with
+    the report, or refused with the reason (its file deleted). Any other failure marks the
+    batch failed with a Thai message and is raised again, for the worker's log.
+    """
+    if batch.status != ImportStatus.CHECKING:
+        return
+    with _batch_lock(batch):
+        try:
+            report = import_registry(stored_file(batch), province=batch.province, dry_run=True,
+                                     file_name=batch.file_name, progress=_progress_recorder(batch))
+        except ImportFailed as error:
+            stored_file(batch).unlink(missing_ok=True)
+            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.REFUSED, message=error.message,
+                                                           stored_path="", writing=False)
+            return
+        except Exception:
+            _fail(batch, _("The workbook could not be checked because of an unexpected error; nothing was "
+                           "written. Try again; if it happens again, tell the system administrator."))
+            raise
     _record_report(batch, report)
     batch.status = ImportStatus.PREVIEWED
-    batch.save()
-    return batch
+    batch.message = ""
+    batch.save(update_fields=["errors", "summary", "header_row", "error_count", "status", "message"])
 
 
 def _record_report(batch, report):
@@ -92,28 +141,133 @@ def _refuse(batch, error):
     raise error
 
 
-def confirm_import(batch, *, by):
-    """Import a previewed batch for real, from its stored file.
+def _fail(batch, message):
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED, message=message, waiting=False,
+                                                   writing=False)
 
-    Side effects: writes the registry's changes in one transaction and, in the same
-    transaction, marks the batch imported with the final counts, by and at. Confirming twice
-    (a double click, two admins) imports once: the second finds the batch already imported.
+
+def _progress_recorder(batch):
+    """A progress callback that stores the counts on the batch: one UPDATE, committed at once,
+    so that the page polling it sees the numbers while the task runs."""
+    rows = ImportBatch.objects.filter(pk=batch.pk)
+
+    def record(progress):
+        rows.update(rows_total=progress.rows_total, rows_read=progress.rows_read, rows_valid=progress.rows_valid,
+                    rows_with_errors=progress.rows_with_errors, writing=progress.writing,
+                    progress_at=timezone.now())
+
+    return record
+
+
+@contextmanager
+def province_lock(code, *, on_wait=None):
+    """Hold the import lock of province `code`: a second import of the same province waits here
+    (on_wait() is called first, to say so) until the first has finished.
+
+    PostgreSQL: a session-level advisory lock, not a transaction's: the task commits its
+    progress as it goes, and a worker that dies lets go of the lock with its connection.
+    SQLite (one machine, one file): an exclusive flock on a file per province beside the
+    uploads, let go by the kernel when the process ends.
     """
-    _check_previewed(batch)
+    code = str(code)
+    if connection.vendor == "postgresql":
+        key = (IMPORT_LOCK_SPACE, int(code) if code.isdigit() else zlib.crc32(code.encode()) & 0x7FFFFFFF)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+            if not cursor.fetchone()[0]:
+                if on_wait:
+                    on_wait()
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+        return
+    folder = Path(settings.MEDIA_ROOT) / IMPORT_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / f".province-{code}.lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _batch_lock(batch):
+    """The province lock for a batch's task; the batch shows whether it is waiting for it."""
+    rows = ImportBatch.objects.filter(pk=batch.pk)
+    with province_lock(batch.province_id, on_wait=lambda: rows.update(waiting=True)):
+        rows.update(waiting=False)
+        yield
+
+
+def confirm_import(batch, *, by, enqueue=True):
+    """Have a previewed batch imported for real, in the background, from its stored file.
+
+    Side effects: marks the batch being imported, confirmed by and at, and enqueues
+    producers.tasks.import_workbook. Confirming twice (a double click, two admins) imports
+    once: the second finds the batch no longer previewed.
+    """
     path = stored_file(batch)
-    if path is None or not path.is_file():
-        raise ImportFailed(_("The uploaded file is no longer kept: upload the workbook again."))
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        _check_previewed(locked)
+        if path is None or not path.is_file():
+            raise ImportFailed(_("The uploaded file is no longer kept: upload the workbook again."))
+        locked.status = ImportStatus.IMPORTING
+        locked.confirmed_by = by
+        locked.confirmed_at = timezone.now()
+        locked.message = ""
+        locked.rows_read = locked.rows_valid = locked.rows_with_errors = 0
+        locked.writing = False
+        locked.save()
+    if enqueue:
+        _enqueue(locked, "import_workbook")
+    batch.refresh_from_db()
+    return batch
+
+
+
+def import_batch(batch):
+    """The background import of a confirmed batch.
+
+    Side effects: waits for an earlier import of the same province; writes the registry's
+    changes in one transaction and, in the same transaction, marks the batch imported with
+    the final counts. When the registry changed under it (ImportFailed), nothing is written
+    and the batch is previewed again with the reason, to be confirmed again; any other failure
+    marks it failed, writes nothing, and is raised again for the worker's log.
+    """
+    if batch.status != ImportStatus.IMPORTING:
+        return
 
     def mark_imported(report):
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        _check_previewed(locked)
+        if locked.status != ImportStatus.IMPORTING:
+            raise ImportFailed(_("This workbook has already been imported; nothing was imported a second time."))
         locked.status = ImportStatus.IMPORTED
         _record_report(locked, report)
-        locked.confirmed_by = by
-        locked.confirmed_at = timezone.now()
+        locked.writing = False
         locked.save()
 
-    return import_registry(path, province=batch.province, file_name=batch.file_name, before_write=mark_imported)
+    with _batch_lock(batch):
+        try:
+            import_registry(stored_file(batch), province=batch.province, file_name=batch.file_name,
+                            before_write=mark_imported, progress=_progress_recorder(batch), by=batch.confirmed_by)
+        except ImportFailed as error:
+            ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.IMPORTING).update(
+                status=ImportStatus.PREVIEWED, message=error.message, confirmed_by=None, confirmed_at=None,
+                writing=False)
+        except Exception:
+            _fail(batch, _("The import stopped because of an unexpected error, and nothing was written: the "
+                           "registry is as it was. Try again; if it happens again, tell the system administrator."))
+            raise
 
 
 def discard_import(batch, *, by):

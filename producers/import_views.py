@@ -16,12 +16,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
-from kbo_site.roles import can_import, role_required
+from kbo_site.roles import can_import, is_national, province_code, role_required, scoped
 
 from .import_batches import bad_rows, confirm_import, discard_import, receive_workbook
 from .importing import COLUMNS, template_workbook as build_template
-from .models import ImportBatch, ImportStatus, Province
+from .models import IMPORT_RUNNING_STATES, ImportBatch, ImportStatus, Province
 from .workbooks import ImportFailed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,9 +35,26 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Workbook (.xlsx, .xls or .ods)"), allow_empty_file=True,
                            widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.ods"}))
 
+    def __init__(self, *args, national=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if national:
+            # A national admin names the province the workbook belongs to; a provincial admin
+            # imports into their own.
+            self.fields["province"] = forms.ModelChoiceField(
+                label=gettext_lazy("Province"), queryset=Province.objects.order_by("name_th"),
+                empty_label=gettext_lazy("Choose the province"), widget=forms.Select(attrs={"class": "form-select"}))
 
-def _province():
-    return Province.objects.get(code=settings.KBO_PROVINCE_CODE)
+
+def _province(user, code=None):
+    """The province the user imports into: their own, or for a national user `code` (a
+    national user's template without a choice gets the instance's province)."""
+    own = province_code(user)
+    return get_object_or_404(Province, code=own if own is not None else (code or settings.KBO_PROVINCE_CODE))
+
+
+def _batch(user, pk, queryset=None):
+    """The batch, if it is of the user's province (national users: any); else 404."""
+    return get_object_or_404(scoped(queryset if queryset is not None else ImportBatch.objects.all(), user), pk=pk)
 
 
 def _xlsx_response(content, file_name):
@@ -47,17 +65,20 @@ def _xlsx_response(content, file_name):
 
 @role_required(can_import)
 def upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None)
+    national = is_national(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, national=national)
     if request.method == "POST" and form.is_valid():
+        province = form.cleaned_data["province"] if national else _province(request.user)
         try:
-            batch = receive_workbook(form.cleaned_data["file"], by=request.user, province=_province())
+            batch = receive_workbook(form.cleaned_data["file"], by=request.user, province=province)
         except ImportFailed as error:
             form.add_error("file", error.message)
         else:
             return redirect(batch)
-    recent = ImportBatch.objects.defer("errors", "summary")[:5]
+    recent = scoped(ImportBatch.objects.defer("errors", "summary"), request.user)[:5]
     return render(request, "producers/import_upload.html", {
-        "form": form, "columns": COLUMNS, "recent": recent,
+        "form": form, "columns": COLUMNS, "recent": recent, "national": national,
+        "province": None if national else _province(request.user),
         "max_megabytes": settings.KBO_IMPORT_MAX_BYTES // (1024 * 1024),
     })
 
@@ -65,53 +86,81 @@ def upload(request):
 @require_GET
 @role_required(can_import)
 def template_workbook(request):
-    return _xlsx_response(build_template(_province()), "แบบฟอร์มนำเข้าทะเบียน OTOP.xlsx")
+    return _xlsx_response(build_template(_province(request.user, request.GET.get("province"))),
+                          "แบบฟอร์มนำเข้าทะเบียน OTOP.xlsx")
 
 
 @require_GET
 @role_required(can_import)
 def history(request):
-    batches = ImportBatch.objects.select_related("uploaded_by", "confirmed_by").defer("errors")
+    batches = scoped(ImportBatch.objects.select_related("uploaded_by", "confirmed_by", "province").defer("errors"),
+                     request.user)
     page = Paginator(batches, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "producers/import_history.html", {"page": page})
+    return render(request, "producers/import_history.html", {"page": page,
+                                                             "national": is_national(request.user)})
 
 
 @require_GET
 @role_required(can_import)
 def preview(request, pk):
-    batch = get_object_or_404(ImportBatch.objects.select_related("uploaded_by", "confirmed_by", "discarded_by"),
-                              pk=pk)
+    batch = _batch(request.user, pk, ImportBatch.objects.select_related(
+        "uploaded_by", "confirmed_by", "discarded_by", "province"))
     summary = batch.summary or {}
     errors = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "producers/import_preview.html", {
         "batch": batch, "summary": summary, "errors": errors,
+        "running": batch.status in IMPORT_RUNNING_STATES, "percent": _percent(batch),
+        "result_message": _result_message(batch, summary),
         "can_confirm": batch.status == ImportStatus.PREVIEWED,
         "has_file": bool(batch.stored_path),
     })
 
 
+@require_GET
+@role_required(can_import)
+def progress(request, pk):
+    """The progress card of a batch being checked or imported, polled every second by htmx;
+    once the task is done, htmx reloads the page, which shows the preview or the result."""
+    batch = _batch(request.user, pk, ImportBatch.objects.defer("errors", "summary"))
+    running = batch.status in IMPORT_RUNNING_STATES
+    if request.htmx and not running:
+        return HttpResponseClientRefresh()
+    return render(request, "producers/_import_progress.html", {"batch": batch, "running": running,
+                                                                 "percent": _percent(batch)})
+
+
+def _percent(batch):
+    if batch.status not in IMPORT_RUNNING_STATES:
+        return 100
+    # rows_total counts the title and header rows too: the bar ends a little short until done.
+    return min(99, batch.rows_read * 100 // batch.rows_total) if batch.rows_total else 0
+
+
+def _result_message(batch, summary):
+    if batch.status != ImportStatus.IMPORTED or not summary.get("producers"):
+        return ""
+    return _("Imported: %(p_created)d producers created, %(p_updated)d updated; %(created)d products created, "
+             "%(updated)d updated. %(errors)d rows with errors were left out.") % {
+        "p_created": summary["producers"]["created"], "p_updated": summary["producers"]["updated"],
+        "created": summary["products"]["created"], "updated": summary["products"]["updated"],
+        "errors": summary.get("error_rows", 0)}
+
+
 @require_POST
 @role_required(can_import)
 def confirm(request, pk):
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = _batch(request.user, pk)
     try:
-        report = confirm_import(batch, by=request.user)
+        confirm_import(batch, by=request.user)
     except ImportFailed as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _(
-            "Imported: %(p_created)d producers created, %(p_updated)d updated; %(created)d products created, "
-            "%(updated)d updated. %(errors)d rows with errors were left out.") % {
-            "p_created": report.producers.created, "p_updated": report.producers.updated,
-            "created": report.products.created, "updated": report.products.updated,
-            "errors": len(report.error_rows)})
     return redirect(batch)
 
 
 @require_POST
 @role_required(can_import)
 def discard(request, pk):
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = _batch(request.user, pk)
     try:
         discard_import(batch, by=request.user)
     except ImportFailed as error:
@@ -124,7 +173,7 @@ def discard(request, pk):
 @require_GET
 @role_required(can_import)
 def error_rows(request, pk):
-    batch = get_object_or_404(ImportBatch, pk=pk)
+    batch = _batch(request.user, pk)
     try:
         content = bad_rows(batch)
     except ImportFailed as error:

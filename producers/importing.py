@@ -106,28 +106,53 @@ class ImportReport:
         return summary
 
 
-def import_registry(source, *, province, dry_run=False, file_name="", before_write=None):
+@dataclass
+class Progress:
+    """How far the reading has got, for a progress bar: passed to import_registry's progress."""
+
+    rows_total: int = 0  # the sheet's height, header and title rows included: an upper bound
+    rows_read: int = 0
+    rows_valid: int = 0
+    rows_with_errors: int = 0
+    writing: bool = False  # every row read; the registry is being written
+
+
+# Report progress every this many rows: often enough for a bar that moves every second, rarely
+# enough (one small UPDATE) to cost nothing next to the rows.
+PROGRESS_EVERY = 5000
+
+
+def import_registry(source, *, province, dry_run=False, file_name="", before_write=None, progress=None, by=None):
     """Import a registry workbook into `province`; source is a path or a binary file object.
 
     Returns an ImportReport. With dry_run nothing is written. Otherwise the valid rows are
     written in one transaction; before_write(report), when given, runs first inside it and
     may raise ImportFailed to write nothing (the web confirm step locks its batch there).
+    progress(Progress), when given, is called every PROGRESS_EVERY rows, after the last row,
+    and before the writing starts. by: the user the history rows name (default: the signed-in
+    user of the request, or nobody).
 
     Raises WorkbookRefused for an unusable file and ImportFailed when the registry changed
     under the import; in both cases nothing is written.
     """
     sheet = open_sheet(source)
     report = ImportReport(file_name=file_name, format=sheet.format, dry_run=dry_run)
-    reader = _RowReader(sheet, province, report)
+    reader = _RowReader(sheet, province, report, progress)
     producers, products = reader.read()
+    sheet.close()  # calamine's copy of the cells is not needed any more
+    del sheet, reader.sheet
     plan = _Plan(reader)
     plan.compare(producers, products)
+    del producers, products
     if not dry_run and (plan.has_writes or before_write):
+        if progress:
+            reader.progress.writing = True
+            progress(reader.progress)
         try:
             with transaction.atomic():
                 if before_write:
                     before_write(report)
-                plan.write()
+                plan.write(by=by)
         except IntegrityError:
             raise ImportFailed(_registry_changed()) from None
     return report
@@ -148,10 +173,12 @@ class _RowReader:
     """Reads the sheet row by row, cleans each row, and keeps one entry per producer and per
     product: a row either joins them or becomes errors. Rows are not kept."""
 
-    def __init__(self, sheet, province, report):
+    def __init__(self, sheet, province, report, on_progress=None):
         self.sheet = sheet
         self.province = province
         self.report = report
+        self.progress = Progress(rows_total=sheet.height)
+        self.on_progress = on_progress
         self.gazetteer = cleaning.Gazetteer.for_province(province)
         self.districts = {d.code: d for d in self.gazetteer.districts_by_key.values()}
         self.subdistricts = {s.code: s for s in self.gazetteer.subdistricts_by_key.values()}
@@ -171,14 +198,25 @@ class _RowReader:
         header_row, header_values, buffered = self._find_header(rows)
         self.report.header_row = header_row
         self.index, self.headers = self._map_columns(header_values)
+        progress, on_progress, report = self.progress, self.on_progress, self.report
         for number, values in itertools.chain(buffered, rows):
             record = self._read_row(number, values)
-            if record is not None:
-                self._accept(*record)
+            if record is not None and self._accept(*record):
+                progress.rows_valid += 1
+            if on_progress and report.rows - progress.rows_read >= PROGRESS_EVERY:
+                self._report_progress()
+        if on_progress:
+            self._report_progress()
         if not self.report.rows:
             raise WorkbookRefused(_("The workbook has a header row (row %(row)d) but no data rows below it.")
                                   % {"row": header_row})
         return self.producers, self.products
+
+    def _report_progress(self):
+        progress = self.progress
+        progress.rows_read = self.report.rows
+        progress.rows_with_errors = progress.rows_read - progress.rows_valid
+        self.on_progress(progress)
 
     def _find_header(self, rows):
         buffered, best = [], (0, None, None)
@@ -295,13 +333,14 @@ class _RowReader:
         return number, producer_code, producer, product_code, product
 
     def _accept(self, number, producer_code, producer, product_code, product):
-        """Add a clean row to the producers and products; later rows must agree with earlier ones."""
+        """Add a clean row to the producers and products; later rows must agree with earlier ones.
+        Returns whether the row was taken."""
         errors = self.report.errors
         if product_code in self.foreign_products:
             errors.append(RowError(number, self.headers["product_code"], product_code, _(
                 "This product code belongs to a producer in %(province)s province.")
                 % {"province": self.foreign_products[product_code]}))
-            return
+            return False
         known = self.producers.get(producer_code)
         if known is not None:
             known_data = known[1]
@@ -313,13 +352,14 @@ class _RowReader:
                     number, self.headers[PRODUCER_FIELDS[conflict]], self.display(conflict, producer[conflict]),
                     _("The producer's data does not match row %(row)d, which has \"%(value)s\".")
                     % {"row": earlier, "value": self.display(conflict, known_data[conflict])}))
-                return
+                return False
         same_code = self.products.get(product_code)
         if same_code is not None:
             if same_code[1] != producer_code or same_code[2] != product:
                 errors.append(RowError(number, self.headers["product_code"], product_code, _(
                     "This product code is already in row %(row)d with different data.") % {"row": same_code[0]}))
-            return  # the same product twice, word for word: once is enough
+                return False
+            return True  # the same product twice, word for word: once is enough
         if known is None:
             self.producers[producer_code] = (number, producer)
             self.filled_in[producer_code] = {}
@@ -329,6 +369,7 @@ class _RowReader:
                     known_data[name] = producer[name]
                     self.filled_in[producer_code][name] = number
         self.products[product_code] = (number, producer_code, product)
+        return True
 
     def _province(self, value):
         if is_blank(value):
@@ -435,7 +476,7 @@ class _Plan:
     def has_writes(self):
         return bool(self.new_producers or self.changed_producers or self.new_products or self.changed_products)
 
-    def write(self):
+    def write(self, by=None):
         """Write the planned changes; the caller holds the transaction."""
         now = timezone.now()
         self._lock_and_check_versions()
@@ -476,11 +517,11 @@ class _Plan:
                 through.objects.filter(product_id__in=restandardised[start:start + BATCH_SIZE]).delete()
         insert_values(through, ["product", "standard"], links)
         # The history the registry's pages show (simple-history's signals do not see plain SQL).
-        file_name = self.report.file_name
-        insert_history(Producer, new_producer_ids, "+", now=now, file_name=file_name)
-        insert_history(Producer, [pk for pk, *_rest in self.changed_producers], "~", now=now, file_name=file_name)
-        insert_history(Product, new_product_ids, "+", now=now, file_name=file_name)
-        insert_history(Product, [pk for pk, *_rest in self.changed_products], "~", now=now, file_name=file_name)
+        history = {"now": now, "file_name": self.report.file_name, "by": by}
+        insert_history(Producer, new_producer_ids, "+", **history)
+        insert_history(Producer, [pk for pk, *_rest in self.changed_producers], "~", **history)
+        insert_history(Product, new_product_ids, "+", **history)
+        insert_history(Product, [pk for pk, *_rest in self.changed_products], "~", **history)
 
     def _lock_and_check_versions(self):
         """The rows to update must still be as they were read; a concurrent edit aborts the import."""

@@ -24,6 +24,7 @@ urlpatterns = [
     path("registry/import/template.xlsx", import_views.template_workbook, name="import_template"),
     path("registry/import/history/", import_views.history, name="import_history"),
     path("registry/import/<int:pk>/", import_views.preview, name="import_preview"),
+    path("registry/import/<int:pk>/progress/", import_views.progress, name="import_progress"),
     path("registry/import/<int:pk>/confirm/", import_views.confirm, name="import_confirm"),
     path("registry/import/<int:pk>/discard/", import_views.discard, name="import_discard"),
     path("registry/import/<int:pk>/errors.xlsx", import_views.error_rows, name="import_errors"),

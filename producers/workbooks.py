@@ -28,13 +28,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # A zip whose entries unpack to more than this, or far more than they weigh, is not opened:
-# real registries compress about 5 to 15 times.
-MAX_UNPACKED_BYTES = 300 * 1024 * 1024
+# real registries compress about 5 to 15 times. A national workbook of 300,000 rows written
+# with inline strings (openpyxl's write-only mode) unpacks to about 480 MB.
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 MAX_ZIP_ENTRIES = 5000
 # calamine holds a sheet as a dense grid: one stray cell at XFD1048576 in a 5 KB file would
-# ask for billions of cells. A registry needs a few hundred thousand.
-MAX_SHEET_CELLS = 5_000_000
+# ask for billions of cells. A provincial registry needs a few hundred thousand; a national
+# one of 300,000 rows × 19 columns nearly six million.
+MAX_SHEET_CELLS = 12_000_000
 _READ_CHUNK = 1024 * 1024
 _ROW_REF = re.compile(rb'<row[^>]*?\sr="(\d+)"')
 _CELL_COLUMN = re.compile(rb' r="([A-Z]{2,3})\d')
@@ -75,8 +77,11 @@ def _column_number(letters):
     return number
 
 
-def _check_zip(stream):
-    """Refuse zip bombs, encrypted .ods and zips that are not workbooks; returns "xlsx" or "ods"."""
+def _check_zip(stream, *, unpack=True):
+    """Refuse zip bombs, encrypted .ods and zips that are not workbooks; returns "xlsx" or "ods".
+
+    unpack=False reads the zip's directory only (milliseconds), for a first answer at upload.
+    """
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -98,6 +103,8 @@ def _check_zip(stream):
             kind = "xlsx"
         else:
             raise WorkbookRefused(_not_a_workbook())
+        if not unpack:
+            return kind
         # The directory can lie about sizes; unpacking here checks every entry's size and CRC
         # before calamine trusts them, and measures how far each sheet spreads.
         for entry in entries:
@@ -246,6 +253,11 @@ class Sheet:
     format: str
     first_column: int
     _calamine_sheet: object
+    height: int = 0  # rows from the first to the last used one
+
+    def close(self):
+        """Let go of the sheet's cells (calamine holds them all) before the writing starts."""
+        self._calamine_sheet = None
 
     def rows(self):
         """(row number as Excel shows it, list of cell values), blank rows included."""
@@ -266,12 +278,23 @@ class Sheet:
         return get_column_letter(self.first_column + index + 1)
 
 
+def check_upload(source):
+    """The checks that take no time, for an answer while the admin waits: size, type by
+    content, password, and what the zip's directory says. The rest (unpacking, reading) is the
+    background task's, in open_sheet. Raises WorkbookRefused."""
+    _check_file(source, unpack=False)
+
+
 def open_sheet(source):
     """Check and open a workbook; source is a path or a binary file object.
 
     Raises WorkbookRefused when the file is too large, empty, not a workbook, protected
     with a password, a zip bomb, or damaged.
     """
+    return _check_file(source, unpack=True)
+
+
+def _check_file(source, *, unpack):
     size = _file_size(source)
     limit = settings.KBO_IMPORT_MAX_BYTES
     if size > limit:
@@ -285,11 +308,13 @@ def open_sheet(source):
         magic = stream.read(8)
         stream.seek(0)
         if magic.startswith(ZIP_MAGIC):
-            kind = _check_zip(stream)
+            kind = _check_zip(stream, unpack=unpack)
         elif magic == OLE_MAGIC:
             kind = _check_ole(stream)
         else:
             raise WorkbookRefused(_not_a_workbook())
+        if not unpack:
+            return None
         stream.seek(0)
         try:
             workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
@@ -305,7 +330,8 @@ def open_sheet(source):
             raise WorkbookRefused(_damaged()) from None
         if sheet.start is None:
             raise WorkbookRefused(_("The workbook is empty."))
-        return Sheet(name=sheet.name, format=kind, first_column=sheet.start[1], _calamine_sheet=sheet)
+        return Sheet(name=sheet.name, format=kind, first_column=sheet.start[1], _calamine_sheet=sheet,
+                     height=sheet.height)
     finally:
         if stream is not source:
             stream.close()

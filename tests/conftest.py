@@ -14,6 +14,13 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks (the workbook import) run inside the request, so tests stay fast and
+    deterministic; tests of the worker itself switch to the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests (live server, concurrency) end with a flush, which also empties
     the rows the data migrations made (provinces, districts, groups). Put them back."""

@@ -36,11 +36,12 @@ from tests.producers.workbooks import import_files_folder, previewed_batch, prod
 pytestmark = pytest.mark.django_db
 
 
-def snapshot():
-    """Every row of every table of our apps (and users), by model."""
+def snapshot(*, leave_out=()):
+    """Every row of every table of our apps (and users), by model; leave_out: model labels."""
     labels = {"producers", "selection", "meetings", "auth"}
     return {model._meta.label: list(model._default_manager.order_by("pk").values())
-            for model in apps.get_models(include_auto_created=True) if model._meta.app_label in labels}
+            for model in apps.get_models(include_auto_created=True)
+            if model._meta.app_label in labels and model._meta.label not in leave_out}
 
 
 @contextlib.contextmanager
@@ -105,16 +106,20 @@ def test_import_confirm_hit_by_a_constraint_error_says_so_in_thai_and_writes_not
     admin = UserFactory(username="fault-admin", groups=["admin"])
     batch = previewed_batch(admin, import_files_folder())
     client = client_of(admin)
-    before = snapshot()
+    # The batch itself records the failed attempt (the import runs in the background, so the
+    # message is kept on it for the page); everything else is as before.
+    before = snapshot(leave_out={"producers.ImportBatch"})
 
     with failing('INSERT INTO "producers_historicalproduct"', IntegrityError):
         response = client.post(reverse("producers:import_confirm", args=[batch.pk]), follow=True)
 
     html = response.content.decode()
+    batch.refresh_from_db()
     assert response.status_code == 200
     assert "จึงยังไม่ได้นำเข้าข้อมูลใด ๆ" in html
-    assert snapshot() == before
-    assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.PREVIEWED
+    assert snapshot(leave_out={"producers.ImportBatch"}) == before
+    assert (batch.status, batch.confirmed_by, "จึงยังไม่ได้นำเข้าข้อมูลใด ๆ" in batch.message) == (
+        ImportStatus.PREVIEWED, None, True)
 
 
 # --- A scoring save hit by a database error --------------------------------------------------

@@ -48,6 +48,7 @@ CASES = [
     Case("producers:import_template", allowed=ADMINS),
     Case("producers:import_history", allowed=ADMINS),
     Case("producers:import_preview", scoped=True, kwargs=lambda w: {"pk": w["import_batch"].pk}, allowed=ADMINS),
+    Case("producers:import_progress", scoped=True, kwargs=lambda w: {"pk": w["import_batch"].pk}, allowed=ADMINS),
     Case("producers:import_errors", scoped=True, kwargs=lambda w: {"pk": w["import_batch"].pk}, allowed=ADMINS),
     Case("producers:import_confirm", scoped=True, kwargs=lambda w: {"pk": w["import_batch"].pk}, method="post", allowed=ADMINS,
          ok=302, not_allowed_methods=("get",)),

@@ -121,11 +121,10 @@ def test_preview_pages_the_errors_and_counts_them_exactly(client):
 @pytest.mark.parametrize("content, message", [
     (b"not a workbook at all", "ไฟล์นี้ไม่ใช่สมุดงาน (workbook)"),
     (b"", "ไฟล์ว่างเปล่า"),
-    (xlsx([["ทะเบียน"], ["P1"]]).getvalue(), "ไม่พบแถวหัวตารางใน 20 แถวแรก"),
     ((Path(__file__).resolve().parents[2] / "fixtures" / "import" / "password.xlsx").read_bytes(),
      "สมุดงานนี้ตั้งรหัสผ่านไว้"),
-])
-def test_upload_of_an_unusable_file_shows_why_and_writes_nothing(client, media, content, message):
+], ids=["text", "empty", "password"])
+def test_upload_of_an_unusable_file_shows_why_at_once_and_writes_nothing(client, media, content, message):
     response = upload(client, content=content)
 
     batch = ImportBatch.objects.get()
@@ -133,7 +132,19 @@ def test_upload_of_an_unusable_file_shows_why_and_writes_nothing(client, media, 
     assert message in page_text(response)
     assert 'class="form-control is-invalid"' in page_text(response)
     assert (batch.status, batch.stored_path, batch.message.startswith(message)) == (ImportStatus.REFUSED, "", True)
-    assert list((Path(media) / "imports").iterdir()) == []
+    assert list((Path(media) / "imports").glob("*.upload")) == []
+    assert (Producer.objects.count(), Product.objects.count()) == (0, 0)
+
+
+def test_upload_without_a_header_row_is_refused_by_the_check_on_the_batch_page(client, media):
+    response = upload(client, content=xlsx([["ทะเบียน"], ["P1"]]).getvalue())
+
+    batch = ImportBatch.objects.get()
+    page = client.get(response["Location"])
+    assert (batch.status, batch.stored_path) == (ImportStatus.REFUSED, "")
+    assert batch.message.startswith("ไม่พบแถวหัวตารางใน 20 แถวแรก")
+    assert 'id="batch-message">ไม่พบแถวหัวตารางใน 20 แถวแรก' in page_text(page)
+    assert list((Path(media) / "imports").glob("*.upload")) == []
     assert (Producer.objects.count(), Product.objects.count()) == (0, 0)
 
 
@@ -325,3 +336,64 @@ def test_history_query_count_does_not_grow_with_the_batches(client, tmp_path):
     assert response.status_code == 200
     assert page_text(response).count("ทะเบียนทดสอบ.xlsx") == 50
     assert len(fifty) == len(one)
+
+
+# --- Province scope ----------------------------------------------------------------------------------------
+
+def test_provincial_admin_imports_into_their_own_province(client):
+    lamphun_admin = UserFactory(username="admin-51", groups=["admin"], province="51")
+    client.force_login(lamphun_admin)
+
+    form_page = client.get(reverse("producers:import_upload"))
+    upload(client, registry_sheet([product_row(district="ป่าซาง", subdistrict="", postcode="", province="ลำพูน")]))
+
+    batch = ImportBatch.objects.get()
+    assert "นำเข้าทะเบียนของจังหวัด <strong>ลำพูน</strong>" in page_text(form_page)
+    assert 'name="province"' not in page_text(form_page)
+    assert (batch.province_id, batch.error_count, batch.summary["products"]["created"]) == ("51", 0, 1)
+
+
+def test_national_admin_picks_the_province_on_the_upload_form(client):
+    national_admin = UserFactory(username="admin-national", groups=["admin"], province="national")
+    client.force_login(national_admin)
+    content = xlsx(registry_sheet([product_row()])).getvalue()
+
+    form_page = client.get(reverse("producers:import_upload"))
+    without = client.post(reverse("producers:import_upload"), {"file": SimpleUploadedFile("a.xlsx", content)})
+    batches_without = ImportBatch.objects.count()
+    client.post(reverse("producers:import_upload"),
+                {"file": SimpleUploadedFile("a.xlsx", content), "province": "51"})
+
+    batch = ImportBatch.objects.get()
+    assert '<select name="province" class="form-select"' in page_text(form_page)
+    assert (without.status_code, batches_without) == (200, 0)
+    assert "ฟิลด์นี้จำเป็น" in page_text(without)
+    assert batch.province_id == "51"
+    assert [(e["column"], e["message"]) for e in batch.errors][:1] == [
+        ("อำเภอ", 'อำเภอ "สันกำแพง" ไม่อยู่ในจังหวัดลำพูน')]
+
+
+def test_batch_of_another_province_is_not_found_and_not_listed(client, tmp_path):
+    chiang_mai_batch = previewed_batch(UserFactory(username="cm-admin", groups=["admin"]), tmp_path,
+                                       file_name="เชียงใหม่.xlsx")
+    client.force_login(UserFactory(username="admin-51", groups=["admin"], province="51"))
+
+    pages = {name: client.get(reverse(f"producers:{name}", kwargs={"pk": chiang_mai_batch.pk})).status_code
+             for name in ("import_preview", "import_progress", "import_errors")}
+    confirm = client.post(reverse("producers:import_confirm", kwargs={"pk": chiang_mai_batch.pk}))
+    history = client.get(reverse("producers:import_history"))
+
+    chiang_mai_batch.refresh_from_db()
+    assert pages == {"import_preview": 404, "import_progress": 404, "import_errors": 404}
+    assert (confirm.status_code, chiang_mai_batch.status) == (404, ImportStatus.PREVIEWED)
+    assert "เชียงใหม่.xlsx" not in page_text(history)
+
+
+def test_national_admin_sees_every_province_in_the_history(client, tmp_path):
+    previewed_batch(UserFactory(username="cm-admin", groups=["admin"]), tmp_path, file_name="เชียงใหม่.xlsx")
+    client.force_login(UserFactory(username="admin-national", groups=["admin"], province="national"))
+
+    response = client.get(reverse("producers:import_history"))
+
+    assert "เชียงใหม่.xlsx" in page_text(response)
+    assert "<td>เชียงใหม่</td>" in page_text(response)

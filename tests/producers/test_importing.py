@@ -611,10 +611,10 @@ def ods_with_rows_appended(xml_rows):
 
 def test_import_refuses_an_ods_repeating_a_value_over_millions_of_cells():
     source = ods_with_rows_appended(
-        '<table:table-row table:number-rows-repeated="10000"><table:table-cell table:number-columns-repeated="1000" '
+        '<table:table-row table:number-rows-repeated="20000"><table:table-cell table:number-columns-repeated="1000" '
         'office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>')
 
-    assert refused(source) == ("แผ่นงานกระจายไปถึง 10,002 แถว และ 1,000 คอลัมน์ มากเกินกว่าทะเบียนจะมีได้: "
+    assert refused(source) == ("แผ่นงานกระจายไปถึง 20,002 แถว และ 1,000 คอลัมน์ มากเกินกว่าทะเบียนจะมีได้: "
                                "ให้ลบเซลล์ที่หลงอยู่ด้านล่างหรือด้านขวาของข้อมูล บันทึก แล้วอัปโหลดใหม่")
 
 

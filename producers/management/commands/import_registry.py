@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from producers.import_batches import province_lock
 from producers.importing import ImportFailed, import_registry
 from producers.models import Province
 from producers.workbooks import WorkbookRefused
@@ -41,7 +42,11 @@ class Command(BaseCommand):
         if not path.is_file():
             self._fail(_("File not found: %(file)s") % {"file": file})
         try:
-            report = import_registry(path, province=province, dry_run=dry_run, file_name=path.name)
+            # One import at a time per province, the web's background imports included.
+            with province_lock(province.code, on_wait=lambda: self.stderr.write(
+                    _("Waiting for the previous import of the same province to finish"),
+                    style_func=lambda text: text)):
+                report = import_registry(path, province=province, dry_run=dry_run, file_name=path.name)
         except (WorkbookRefused, ImportFailed) as error:
             self._fail(error.message)
         if as_json:

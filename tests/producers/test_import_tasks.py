@@ -1,0 +1,259 @@
+"""The import's background tasks (producers/tasks.py, import_batches.check_batch/import_batch):
+the database backend and its worker, the progress on the batch page, failures, and one import
+at a time per province."""
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import OperationalError, connection
+from django.urls import reverse
+from django.utils import translation
+from django_tasks_db.models import DBTaskResult
+
+from producers import importing, tasks
+from producers.import_batches import check_batch, province_lock
+from producers.models import ImportBatch, ImportStatus, Producer, Product
+from tests.factories import UserFactory, chiang_mai
+from tests.producers.workbooks import product_row, registry_sheet, xlsx
+
+pytestmark = pytest.mark.django_db
+DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def thai():
+    with translation.override("th"):
+        yield
+
+
+@pytest.fixture
+def admin():
+    return UserFactory(username="task-admin", groups=["admin"], first_name="สมชาย", last_name="ผู้ดูแล")
+
+
+@pytest.fixture
+def client(client, admin):
+    client.force_login(admin)
+    return client
+
+
+def upload(client, rows, name="ทะเบียน.xlsx"):
+    content = xlsx(registry_sheet(rows)).getvalue()
+    return client.post(reverse("producers:import_upload"), {"file": SimpleUploadedFile(name, content)})
+
+
+def rows(count):
+    return [product_row(product_code=f"T{n}", star_level=9 if n % 4 == 0 else 3) for n in range(count)]
+
+
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+
+
+# --- The database backend and its worker -------------------------------------------------------------
+
+def test_upload_through_the_database_backend_waits_for_the_worker_then_previews(client, settings):
+    settings.TASKS = DATABASE_BACKEND
+
+    response = upload(client, rows(8))
+    batch = ImportBatch.objects.get()
+    waiting_page = client.get(response["Location"]).content.decode()
+    task = DBTaskResult.objects.get()
+    run_worker()
+
+    batch.refresh_from_db()
+    task.refresh_from_db()
+    assert (task.task_path, task.status, str(task.id)) == ("producers.tasks.check_workbook", "SUCCESSFUL", batch.task_id)
+    assert 'hx-trigger="every 1s"' in waiting_page
+    assert "รอเริ่มงานเบื้องหลัง" in waiting_page
+    assert (batch.status, batch.rows_read, batch.rows_valid, batch.rows_with_errors) == (
+        ImportStatus.PREVIEWED, 8, 6, 2)
+    assert batch.summary["products"]["created"] == 6
+    assert Product.objects.count() == 0
+
+
+def test_confirmed_import_through_the_worker_writes_the_registry_in_the_confirming_admins_name(client, admin,
+                                                                                                settings):
+    settings.TASKS = DATABASE_BACKEND
+    upload(client, rows(8))
+    run_worker()
+    batch = ImportBatch.objects.get()
+
+    client.post(reverse("producers:import_confirm", kwargs={"pk": batch.pk}))
+    importing_status = ImportBatch.objects.get().status
+    run_worker()
+
+    batch.refresh_from_db()
+    assert (importing_status, batch.status, batch.confirmed_by) == (
+        ImportStatus.IMPORTING, ImportStatus.IMPORTED, admin)
+    assert Product.objects.count() == 6
+    assert set(Producer.history.values_list("history_user", flat=True)) == {admin.pk}
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL", "SUCCESSFUL"]
+
+
+# --- Progress -----------------------------------------------------------------------------------------
+
+def test_progress_is_reported_every_few_thousand_rows_at_the_end_and_before_writing(monkeypatch):
+    monkeypatch.setattr(importing, "PROGRESS_EVERY", 3)
+    seen = []
+
+    importing.import_registry(xlsx(registry_sheet(rows(8))), province=chiang_mai(), progress=lambda p: seen.append(
+        (p.rows_total, p.rows_read, p.rows_valid, p.rows_with_errors, p.writing)))
+
+    assert seen == [(9, 3, 2, 1, False), (9, 6, 4, 2, False), (9, 8, 6, 2, False), (9, 8, 6, 2, True)]
+
+
+def test_upload_leaves_the_final_counts_on_the_batch(client):
+    upload(client, rows(8))
+
+    batch = ImportBatch.objects.get()
+    assert (batch.rows_total, batch.rows_read, batch.rows_valid, batch.rows_with_errors, batch.writing) == (
+        9, 8, 6, 2, False)
+
+
+def test_batch_page_of_a_running_check_polls_its_progress_in_thai(client, admin):
+    batch = ImportBatch.objects.create(uploaded_by=admin, province=chiang_mai(), file_name="ใหญ่.xlsx",
+                                       status=ImportStatus.CHECKING, rows_total=300_003, rows_read=150_000,
+                                       rows_valid=149_990, rows_with_errors=10, progress_at="2026-01-01T00:00Z")
+
+    page = client.get(reverse("producers:import_preview", kwargs={"pk": batch.pk})).content.decode()
+    fragment = client.get(reverse("producers:import_progress", kwargs={"pk": batch.pk})).content.decode()
+
+    url = reverse("producers:import_progress", kwargs={"pk": batch.pk})
+    assert f'hx-get="{url}" hx-trigger="every 1s" hx-swap="outerHTML"' in page
+    assert "ยืนยันการนำเข้า" not in page
+    assert "<script>" not in fragment
+    assert 'style="width: 49%"' in fragment
+    assert '<dd class="col-sm-8" data-testid="rows-read">150,000 / ~300,003</dd>' in fragment
+    assert '<dd class="col-sm-8" data-testid="rows-valid">149,990</dd>' in fragment
+    assert '<dd class="col-sm-8" data-testid="rows-with-errors">10</dd>' in fragment
+    assert "กำลังตรวจสอบสมุดงาน" in fragment
+
+
+def test_progress_of_a_finished_batch_tells_htmx_to_reload_the_page(client):
+    upload(client, rows(2))
+    batch = ImportBatch.objects.get()
+
+    response = client.get(reverse("producers:import_progress", kwargs={"pk": batch.pk}), HTTP_HX_REQUEST="true")
+
+    assert (response.status_code, response["HX-Refresh"]) == (200, "true")
+
+
+def test_imported_batch_page_shows_the_result(client):
+    upload(client, rows(8))
+    batch = ImportBatch.objects.get()
+
+    response = client.post(reverse("producers:import_confirm", kwargs={"pk": batch.pk}), follow=True)
+
+    text = response.content.decode()
+    assert ("นำเข้าแล้ว: ผู้ผลิตเพิ่มใหม่ 1 ราย ปรับปรุง 0 ราย ผลิตภัณฑ์เพิ่มใหม่ 6 รายการ ปรับปรุง 0 รายการ "
+            "ไม่ได้นำเข้า 2 แถวที่มีข้อผิดพลาด") in text
+    assert 'id="import-progress"' not in text
+
+
+# --- Failures -----------------------------------------------------------------------------------------
+
+def test_import_task_that_fails_unexpectedly_marks_the_batch_failed_in_thai_and_writes_nothing(client):
+    upload(client, rows(8))
+    batch = ImportBatch.objects.get()
+
+    def fail_history(execute, sql, params, many, context):
+        if sql.startswith('INSERT INTO "producers_historicalproduct"'):
+            raise OperationalError("disk gone")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(fail_history):
+        response = client.post(reverse("producers:import_confirm", kwargs={"pk": batch.pk}), follow=True)
+
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED
+    assert batch.message.startswith("การนำเข้าหยุดลงเพราะเกิดข้อผิดพลาดที่ไม่คาดคิด และยังไม่ได้บันทึกข้อมูลใด ๆ")
+    assert f'id="batch-message">{batch.message}' in response.content.decode()
+    assert (Producer.objects.count(), Product.objects.count()) == (0, 0)
+
+
+def test_check_of_a_deleted_file_marks_the_batch_failed(client, media):
+    upload(client, rows(2))
+    batch = ImportBatch.objects.get()
+    batch.status = ImportStatus.CHECKING
+    batch.save()
+    (Path(media) / batch.stored_path).unlink()
+
+    with pytest.raises(FileNotFoundError):
+        check_batch(batch)
+
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.FAILED
+    assert batch.message.startswith("ตรวจสอบสมุดงานไม่ได้เพราะเกิดข้อผิดพลาดที่ไม่คาดคิด")
+
+
+# --- One import at a time per province ----------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_second_import_of_the_same_province_waits_for_the_first(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    admin = UserFactory(username="lock-admin", groups=["admin"])
+    settings.TASKS = DATABASE_BACKEND
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+    upload(client, rows(4))
+    batch = ImportBatch.objects.get()
+    # A second worker process, as far as the lock can tell: its own thread, its own connection.
+    worker = threading.Thread(target=_run_task_in_thread, args=(batch.pk,))
+
+    with province_lock(batch.province_id):  # the first import, still running
+        worker.start()
+        waiting = _wait_for(lambda: ImportBatch.objects.get(pk=batch.pk).waiting)
+        page = client.get(reverse("producers:import_progress", kwargs={"pk": batch.pk})).content.decode()
+        status_while_waiting = ImportBatch.objects.get(pk=batch.pk).status
+    worker.join(timeout=30)
+
+    batch.refresh_from_db()
+    assert (waiting, status_while_waiting) == (True, ImportStatus.CHECKING)
+    assert "รอการนำเข้าก่อนหน้าของจังหวัดเดียวกันให้เสร็จ" in page
+    assert (batch.status, batch.waiting) == (ImportStatus.PREVIEWED, False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_imports_of_different_provinces_do_not_wait_for_each_other(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    admin = UserFactory(username="lock-admin-2", groups=["admin"])
+    settings.TASKS = DATABASE_BACKEND
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin)
+    upload(client, rows(2))
+
+    with province_lock("51"):
+        run_worker()
+
+    assert ImportBatch.objects.get().status == ImportStatus.PREVIEWED
+
+
+def _run_task_in_thread(batch_id):
+    try:
+        tasks.check_workbook.call(batch_id)
+    finally:
+        connection.close()
+
+
+def _wait_for(condition, seconds=20):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
