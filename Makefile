@@ -23,8 +23,12 @@ demo: install
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py build_demo --stage $(DEMO_STAGE)
 	@echo
 	@echo "  KBO demo: http://127.0.0.1:8000/   (logins above; see README.md)"
+	@echo "  The task worker (workbook imports) runs beside the server and stops with it."
 	@echo
-	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	export DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB); \
+	$(BIN)/python manage.py db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
