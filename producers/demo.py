@@ -21,6 +21,7 @@ from django.utils import timezone
 from kbo_site.thaidates import format_date
 
 from .models import (
+    Affiliation,
     Classification,
     District,
     Producer,
@@ -199,6 +200,13 @@ REGISTRY_USERS = (
     ("officer", "officer", "นายธนพล", "อินทร์แก้ว", "นักวิชาการพัฒนาชุมชนชำนาญการ"),
     ("viewer", "viewer", "นางสุดารัตน์", "คำภีระ", "เจ้าพนักงานธุรการ"),
 )
+# Province scope (issue 5): (username, group, province code or None for the national level,
+# first name, last name, position).
+SCOPE_USERS = (
+    ("national", "officer", None, "นางสาวกัญญารัตน์", "มหาวงศ์",
+     "นักวิชาการพัฒนาชุมชนชำนาญการพิเศษ กองส่งเสริมภูมิปัญญาท้องถิ่นและวิสาหกิจชุมชน กรมการพัฒนาชุมชน"),
+    ("lamphun", "officer", "51", "นายอนุชา", "ธิมา", "นักวิชาการพัฒนาชุมชนชำนาญการ สำนักงานพัฒนาชุมชนจังหวัดลำพูน"),
+)
 COMMITTEE_USERS = (
     ("chair", "นายวรญาณ", "บุญณราช", "รองผู้ว่าราชการจังหวัดเชียงใหม่"),
     ("member1", "นางลัดดา", "พรหมเมือง", "ผู้อำนวยการกลุ่มงานส่งเสริมการพัฒนาชุมชน"),
@@ -224,7 +232,9 @@ def create_users():
     - "committee": 9 Users with no group, [0] the chair (นายวรญาณ บุญณราช), [1]–[7] the members
       ([1] นางลัดดา พรหมเมือง), [8] the secretary (นายเจริญ สีวาโย); their round roles are given by
       selection.demo;
-    - "positions": {user.pk: position (ตำแหน่ง) in Thai} for all twelve users.
+    - "national": an officer at the national level (sees every province), "lamphun": an officer
+      of Lamphun (51);
+    - "positions": {user.pk: position (ตำแหน่ง) in Thai} for all fourteen users.
 
     Thai titles (นาย, นาง, ดร.) are part of first_name, so get_full_name() is the name as the
     minutes write it: "นายวรญาณ บุญณราช".
@@ -243,6 +253,13 @@ def create_users():
             user.save(update_fields=["is_staff", "is_superuser"])
         users[username] = user
         positions[user.pk] = position
+    for username, group, province_code, first, last, position in SCOPE_USERS:
+        user = User.objects.create(username=username, first_name=first, last_name=last, password=password,
+                                   email=f"{username}@kbo-demo.invalid")
+        user.groups.add(groups[group])
+        Affiliation.objects.create(user=user, province_id=province_code)
+        users[username] = user
+        positions[user.pk] = position
     committee = []
     for username, first, last, position in COMMITTEE_USERS:
         user = User.objects.create(username=username, first_name=first, last_name=last, password=password,
@@ -255,13 +272,15 @@ def create_users():
 
 
 ROLE_LABELS = {"admin": "ผู้ดูแลระบบ (นำเข้าทะเบียน)", "officer": "เจ้าหน้าที่ (แก้ไขทะเบียน)",
-               "viewer": "ผู้ดูข้อมูล (อ่านอย่างเดียว)"}
+               "viewer": "ผู้ดูข้อมูล (อ่านอย่างเดียว)",
+               "national": "เจ้าหน้าที่ระดับประเทศ (เห็นทุกจังหวัด)",
+               "lamphun": "เจ้าหน้าที่จังหวัดลำพูน (เห็นเฉพาะจังหวัดลำพูน)"}
 
 
 def login_lines(users):
     """One line per demo login: "username / password  name, role"."""
     lines = []
-    for role in ("admin", "officer", "viewer"):
+    for role in ("admin", "officer", "viewer", "national", "lamphun"):
         user = users[role]
         lines.append(f"{user.username:<10} / {DEMO_PASSWORD}   {user.get_full_name()}, {ROLE_LABELS[role]}")
     roles = ["ประธาน"] + ["กรรมการ"] * 7 + ["เลขานุการ"]
@@ -439,13 +458,14 @@ def province_geography(province_code=None):
     return [(code, subs[code]) for code in codes if subs.get(code)]
 
 
-def build_registry(rng, producers=PRODUCERS, products=PRODUCTS):
-    """Write the demo registry into the database with bulk inserts.
+def build_registry(rng, producers=PRODUCERS, products=PRODUCTS, province_code=None):
+    """Write the demo registry of one province (the instance's own by default) into the
+    database with bulk inserts.
 
     Side effects: creates the standards it uses, the producers, the products and their
     standards. Returns {"producers": n, "products": n}.
     """
-    province = Province.objects.get(code=settings.KBO_PROVINCE_CODE)
+    province = Province.objects.get(code=province_code or settings.KBO_PROVINCE_CODE)
     producer_rows, product_rows = plan_registry(rng, province_geography(province.code), producers, products)
     names = sorted({name for row in product_rows for name in row["standards"]})
     standards = {s.name: s for s in (Standard.objects.get_or_create(name=name)[0] for name in names)}

@@ -203,7 +203,12 @@ class ProductFilter(RegistryFilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(text_match(value) | InSubquery("producer_id", Producer.objects.filter(
+        if self.province is not None:
+            # One province: its few thousand products are reached through their producers, and
+            # the condition is checked on each joined row.
+            return qs.filter(text_match(value) | Q(producer__name__icontains=value)
+                             | Q(producer__code__icontains=value))
+        return qs.filter(text_match(value) | InSubquery("producer_id", Producer.objects.order_by().filter(
             text_match(value)).values("pk")))
 
     def product_filter(self, qs, name, value):
@@ -237,8 +242,10 @@ class ProducerFilter(RegistryFilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(text_match(value) | InSubquery("pk", Product.objects.filter(
-            text_match(value)).values("producer_id")))
+        products = Product.objects.order_by().filter(text_match(value))
+        if self.province is not None:
+            products = products.filter(producer__province_id=self.province)
+        return qs.filter(text_match(value) | InSubquery("pk", products.values("producer_id")))
 
     def product_filter(self, qs, name, value):
         return self._has_product(qs, Q(**{name: value}))

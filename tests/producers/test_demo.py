@@ -127,7 +127,7 @@ def test_create_users_gives_each_role_and_the_committee(registry):
     assert users["positions"][committee[1].pk] == "ผู้อำนวยการกลุ่มงานส่งเสริมการพัฒนาชุมชน"
     assert committee[8].get_full_name() == "นายเจริญ สีวาโย"
     assert users["positions"][committee[8].pk] == "พัฒนาการจังหวัดเชียงใหม่"
-    assert len(users["positions"]) == 12
+    assert len(users["positions"]) == 14
 
 
 def test_create_users_password_logs_in(registry):
@@ -137,7 +137,7 @@ def test_create_users_password_logs_in(registry):
 def test_login_lines_name_every_login(registry):
     lines = demo.login_lines(registry["users"])
 
-    assert len(lines) == 12
+    assert len(lines) == 14
     assert lines[0].split()[:3] == ["admin", "/", demo.DEMO_PASSWORD]
 
 

@@ -1,8 +1,16 @@
 """Build the demo world from a fixed seed, up to a chosen stage.
 
     python manage.py build_demo --stage registry|screened|scored|selected|minuted [--xlsx FILE]
+    python manage.py build_demo --national [--stage ...]   # + 76 more provinces: 100,000 / 300,000
+    python manage.py build_demo --province 51              # the registry demo of another province
 
 Each stage includes the ones before it. Modelled on pretalx's create_test_event.
+
+--national keeps the Chiang Mai world exactly as without it (2,531 producers, 7,192 products,
+the round and the meeting) and adds the other 76 provinces' registries, so that the whole
+registry holds 100,000 producers and 300,000 products (producers.demo_national).
+--province builds the registry stage only, in that province, and puts the admin, officer and
+viewer logins in it.
 """
 
 import random
@@ -21,16 +29,29 @@ class Command(BaseCommand):
         parser.add_argument("--stage", choices=STAGES, default="registry")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
         parser.add_argument("--xlsx", metavar="FILE", help="also write the registry as an import workbook")
+        parser.add_argument("--national", action="store_true",
+                            help="add the other 76 provinces: 100,000 producers and 300,000 products in all")
+        parser.add_argument("--province", metavar="CODE", help="build the registry demo in this province (e.g. 51)")
 
-    def handle(self, *args, stage, seed, xlsx, **options):
+    def handle(self, *args, stage, seed, xlsx, national=False, province=None, **options):
         from producers import demo as registry_demo
+        from producers.models import Affiliation, Province
 
         if registry_demo.registry_exists():
             raise CommandError("The database already holds a registry; build the demo into an empty database.")
+        if province is not None:
+            if not Province.objects.filter(code=province).exists():
+                raise CommandError(f"No province has the code {province}.")
+            if stage != "registry":
+                raise CommandError("--province builds the registry stage only (the round and meeting are "
+                                   "Chiang Mai's).")
         upto = STAGES.index(stage)
         with transaction.atomic():
             users = registry_demo.create_users()
-            registry = registry_demo.build_registry(random.Random(seed))
+            registry = registry_demo.build_registry(random.Random(seed), province_code=province)
+            if province is not None:
+                for role in ("admin", "officer", "viewer"):
+                    Affiliation.objects.create(user=users[role], province_id=province)
             if upto >= STAGES.index("screened"):
                 from selection import demo as selection_demo
 
@@ -39,8 +60,19 @@ class Command(BaseCommand):
                 from meetings import demo as meetings_demo
 
                 meetings_demo.build(random.Random(seed), users=users)
+        if national:
+            import time
+
+            from producers import demo_national
+
+            started = time.perf_counter()
+            added = demo_national.build_national(seed)
+            registry = {key: registry[key] + added[key] for key in ("producers", "products")}
+            self.stdout.write(f"National registry: {added['producers']:,} producers and {added['products']:,} "
+                              f"products added in {added['provinces']} more provinces "
+                              f"({time.perf_counter() - started:.1f} s).")
         if xlsx:
-            registry_demo.write_workbook(xlsx)
+            registry_demo.write_workbook(xlsx, province)
             self.stdout.write(f"Workbook written: {xlsx}")
         self.stdout.write(self.style.SUCCESS(
             f"Demo built to stage '{stage}': {registry['producers']:,} producers, {registry['products']:,} products."))
