@@ -5,16 +5,22 @@
 It talks to 127.0.0.1 only and plays the TLS proxy in front of gunicorn: every request
 carries `X-Forwarded-Proto: https`, as nginx sets it, so the production settings apply as
 they are (HTTPS redirect, HSTS, secure cookies, CSRF's strict Referer check). Logs in as the
-demo officer and walks the main pages; exits 1 at the first thing that is wrong.
+demo officer and walks the main pages; then, as the demo admin, uploads a one-row workbook
+that the task worker (db_worker) checks and imports. Exits 1 at the first thing that is wrong.
 """
 
 import http.client
+import io
 import re
 import sys
+import time
+import uuid
 from html import unescape
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 USER, PASSWORD = "officer", "kbo-demo-2565"
+ADMIN = "admin"
+TASK_TIMEOUT = 120  # seconds for the task worker to check, then import, a one-row workbook
 
 
 class Failed(Exception):
@@ -53,13 +59,54 @@ class Browser:
         check(response.status == expect, f"GET {path}: {response.status}, expected {expect}")
         return response
 
-    def post(self, path, data, referer, expect=302):
-        body = urlencode(data)
+    def post(self, path, data, referer, expect=302, files=None):
+        content_type, body = "application/x-www-form-urlencoded", urlencode(data)
+        if files:
+            content_type, body = multipart(data, files)
         response = self.request("POST", path, body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Type": content_type,
             "Origin": f"https://{self.host}", "Referer": f"https://{self.host}{referer}"})
         check(response.status == expect, f"POST {path}: {response.status}, expected {expect}: {response.body[:200]!r}")
         return response
+
+
+def multipart(data, files):
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in data.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return f"multipart/form-data; boundary={boundary}", b"".join(parts)
+
+
+def one_row_workbook(code):
+    """A workbook with one new producer and product of Chiang Mai, by the English aliases."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["producer_code", "producer_name", "producer_type", "district", "registration_year",
+                  "product_code", "product_name", "product_type", "classification"])
+    sheet.append([f"{code}-P", "กลุ่มทดสอบการติดตั้ง", 1, "เมืองเชียงใหม่", 2565, code, "ผ้าทอทดสอบการติดตั้ง", 3,
+                  "D"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def wait_for(web, path, done, what):
+    """Reload the batch page until `done(page)`; the task worker moves the batch along."""
+    deadline = time.monotonic() + TASK_TIMEOUT
+    while time.monotonic() < deadline:
+        page = text(web.get(path))
+        if done(page):
+            return page
+        check("text-bg-danger" not in page, f"the batch failed: {path}")
+        time.sleep(0.5)
+    raise Failed(f"the task worker did not {what} within {TASK_TIMEOUT} s ({path})")
 
 
 def check(condition, message):
@@ -146,6 +193,23 @@ def run(base):
     response = web.get("/", expect=302)
     check(response.getheader("Location", "").startswith("/accounts/login/"), "still logged in after logging out")
     step("logged out")
+
+    # The task worker: an admin uploads a workbook; db_worker checks it, then imports it.
+    page = text(web.get("/accounts/login/"))
+    web.post("/accounts/login/", {"csrfmiddlewaretoken": csrf_token(page), "username": ADMIN, "password": PASSWORD},
+             referer="/accounts/login/")
+    page = text(web.get("/registry/import/"))
+    code = f"SMOKE{int(time.time())}"
+    response = web.post("/registry/import/", {"csrfmiddlewaretoken": csrf_token(page)}, referer="/registry/import/",
+                        files={"file": ("smoke.xlsx", one_row_workbook(code))})
+    batch = response.getheader("Location", "")
+    check(re.fullmatch(r"/registry/import/\d+/", batch) is not None, f"the upload went to {batch!r}")
+    page = wait_for(web, batch, lambda p: f"{batch}confirm/" in p, "check the workbook")
+    step(f"workbook uploaded as {ADMIN}; the task worker checked it ({batch})")
+    web.post(f"{batch}confirm/", {"csrfmiddlewaretoken": csrf_token(page)}, referer=batch)
+    wait_for(web, batch, lambda p: "alert-success" in p, "import the workbook")
+    check(code in text(web.get(f"/registry/products/?q={code}")), "the imported product is not in the registry")
+    step(f"the task worker imported it: product {code} is in the registry")
 
 
 def main():
