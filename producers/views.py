@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -36,6 +37,27 @@ from .forms import ProducerForm, ProductForm, subdistrict_choices
 from .models import District, Producer, Product, Province
 
 PAGE_SIZE = 50
+# A national list across every province counts its rows up to this many, then says "more
+# than": an exact count of a search over 300,000 products reads every match (see _list_page).
+NATIONAL_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` rows (COUNT(*) over a LIMIT cap + 1 subquery); `capped` says that
+    there are more, and the pages stop at the cap."""
+
+    def __init__(self, *args, cap=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+        self.capped = False
+
+    @cached_property
+    def count(self):
+        if self.cap is None:
+            return super().count
+        count = self.object_list.order_by().values("pk")[:self.cap + 1].count()
+        self.capped = count > self.cap
+        return min(count, self.cap)
 
 
 def _producers(user):
@@ -87,7 +109,10 @@ def _columns(request, filterset, columns):
 
 
 def _list_page(request, filterset, *, template, partial, columns, extra=None):
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    # Across every province, a filtered list is for finding, not counting (the dashboard
+    # counts): its count stops at NATIONAL_COUNT_CAP. Unfiltered, the count reads an index only.
+    cap = NATIONAL_COUNT_CAP if filterset.chosen_province is None and filterset.active_count else None
+    paginator = CappedPaginator(filterset.qs, PAGE_SIZE, cap=cap)
     page = paginator.get_page(request.GET.get("page"))
     show_personal = can_see_personal_data(request.user)
     if show_personal:

@@ -7,7 +7,8 @@ search (producers.filters.text_match) is Django's icontains, which PostgreSQL ru
 (pg_trgm reads Thai letters as word characters in a UTF-8 locale such as C.UTF-8).
 
 Two covering btree indexes let the dashboard's two grouped counts read an index alone
-(index-only scans) instead of every row of the tables.
+(index-only scans) instead of every row of the tables; one on the producer code serves the
+national producer list's default order.
 
 The indexes are not in the models' state: the trigram ones are expressions with an operator
 class that SQLite cannot build, and SQLite's one province needs none of them; so
@@ -26,6 +27,9 @@ COVERING = (
     ("producer_dashboard_idx", "producers_producer", "province_id, producer_type, registration_year, district_id"),
     # The dashboard: products grouped by (type, classification, stars).
     ("product_dashboard_idx", "producers_product", "product_type, classification, star_level"),
+    # The national producer list, sorted by code (the default): a search walks the codes in
+    # order and stops at the page's 50th match (unique (province, code) serves one province).
+    ("producer_code_idx", "producers_producer", "code"),
 )
 
 

@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from producers.models import District, PersonalDataAccess, Producer, Province
+from producers.models import District, PersonalDataAccess, Producer, Product, Province
+from producers.views import NATIONAL_COUNT_CAP, CappedPaginator
 from tests.factories import ProducerFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +232,34 @@ def test_national_product_list_query_count_does_not_grow_with_the_data(size, nat
         response = client.get(PRODUCT_LIST, {"province": "51", "q": "ผ้า"})
 
     assert len(response.context["page"]) == size
+
+
+def test_national_search_across_every_province_counts_up_to_the_cap(two_provinces, national):
+    response = client_of(national).get(PRODUCT_LIST, {"q": "ผ้า"})
+
+    paginator = response.context["page"].paginator
+    assert (paginator.cap, paginator.count, paginator.capped) == (NATIONAL_COUNT_CAP, 3, False)
+
+
+def test_national_search_within_a_province_counts_exactly(two_provinces, national):
+    response = client_of(national).get(PRODUCT_LIST, {"q": "ผ้า", "province": "50"})
+
+    assert response.context["page"].paginator.cap is None
+
+
+def test_capped_paginator_says_there_are_more_and_stops_its_pages_at_the_cap(two_provinces):
+    paginator = CappedPaginator(Product.objects.order_by("code"), 1, cap=2)
+
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (2, True, 2)
+
+
+def test_capped_result_summary_says_more_than(two_provinces, national, rf):
+    from django.template.loader import render_to_string
+
+    page = CappedPaginator(Product.objects.order_by("code"), 50, cap=2).get_page(1)
+    request = rf.get("/")
+    request.user, request.htmx = national, False
+
+    html = render_to_string("producers/_result_summary.html", {"page": page}, request=request)
+
+    assert "พบมากกว่า 2 รายการ กรุณาระบุการค้นหาให้แคบลงเพื่อดูทั้งหมด" in html
