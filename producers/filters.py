@@ -194,7 +194,8 @@ class ProductFilter(RegistryFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "province" in self.filters:
-            self.filters["province"].field_name = "producer__province"
+            # As the view's province scope: through the province's producers (see views._products).
+            self.filters["province"].method = "province_filter"
         self.filters["district"].field_name = "producer__district"
         self.filters["producer_type"].field_name = "producer__producer_type"
         self.filters["registration_year"].field_name = "producer__registration_year"
@@ -210,6 +211,9 @@ class ProductFilter(RegistryFilterSet):
                              | Q(producer__code__icontains=value))
         return qs.filter(text_match(value) | InSubquery("producer_id", Producer.objects.order_by().filter(
             text_match(value)).values("pk")))
+
+    def province_filter(self, qs, name, value):
+        return qs.filter(InSubquery("producer_id", Producer.objects.order_by().filter(province_id=value).values("pk")))
 
     def product_filter(self, qs, name, value):
         return qs.filter(**{name: value})

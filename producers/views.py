@@ -32,7 +32,7 @@ from kbo_site.roles import (
 
 from . import exporting, pdpa, services
 from .dashboard import dashboard_data
-from .filters import ProducerFilter, ProductFilter
+from .filters import InSubquery, ProducerFilter, ProductFilter
 from .forms import ProducerForm, ProductForm, subdistrict_choices
 from .models import District, Producer, Product, Province
 
@@ -66,7 +66,12 @@ def _producers(user):
 
 
 def _products(user):
-    return scoped(Product.objects.all(), user, "producer__province")
+    """The products the user may see. Cut by `producer_id = ANY(ARRAY(their producers))`
+    rather than a join on the producer's province: the planner then starts from the
+    province's few thousand products instead of walking 300,000 in code order."""
+    if is_national(user):
+        return Product.objects.all()
+    return Product.objects.filter(InSubquery("producer_id", _producers(user).order_by().values("pk")))
 
 
 def _chosen_province(request):
