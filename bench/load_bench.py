@@ -2,7 +2,8 @@
 
 The app runs under gunicorn (4 workers × 4 threads, DEBUG off, collected static files) on
 127.0.0.1. For 60 s, 200 registry users browse (dashboard, the product list filtered and
-searched in Thai, its later pages, the producer list searched, producer pages) and 50
+searched in Thai, its later pages, the producer list searched, producer pages; the national
+users search one province or the whole country) and 50
 committee members score a round (their score list, a score form, then an htmx autosave POST
 with the page's CSRF token per criterion). Every user is a distinct account with a session
 of its own, created in the session store up front (no password hashing, no login throttle).
@@ -24,6 +25,7 @@ import http.client
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -166,7 +168,7 @@ def build_world(tag):
         "home_producers": rng.sample(home_producers, min(2000, len(home_producers))),
         "all_producers": rng.sample(all_producers, min(2000, len(all_producers))),
         "last_page": max(2, min(20, home_count // 50)),
-        "provinces": Producer.objects.values("province_id").distinct().count(),
+        "province_codes": list(Producer.objects.order_by().values_list("province_id", flat=True).distinct()),
         "producers": len(all_producers),
     }
 
@@ -331,8 +333,11 @@ def browse(port, session_key, kind, world, budget, results, rng):
                 client.request(DASHBOARD, "GET", dashboard)
             elif roll < 0.45:
                 query = {"q": rng.choice(SEARCH_TERMS)}
-                if rng.random() < 0.7:
+                if kind != "national" and rng.random() < 0.7:
                     query["district"] = rng.choice(world["districts"])
+                elif kind == "national" and rng.random() < 0.6:
+                    # A national officer mostly looks into one province, sometimes the whole country.
+                    query["province"] = rng.choice(world["province_codes"])
                 client.request(PRODUCT_SEARCH, "GET", f"{products}?{urlencode(query, quote_via=quote)}")
             elif roll < 0.65:
                 page = rng.randint(2, world["last_page"])
@@ -413,7 +418,7 @@ def warm_up(port, world):
         for key, path in pages:
             Session(port, key, results).request("warm", "GET", path)  # each on a new connection
 
-    threads = [threading.Thread(target=visit) for _ in range(WORKERS * THREADS)]
+    threads = [threading.Thread(target=visit) for _ in range(WORKERS * 2)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -488,7 +493,11 @@ def load_figures(ctx):
     try:
         warm_up(port, world)
         _log(f"gunicorn on {HOST}:{port} warm ({time.perf_counter() - started:.1f} s); {DURATION:.0f} s of morning …")
+        before = resource.getrusage(resource.RUSAGE_SELF)
         results, wall, saved = morning(port, world)
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        client_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        _log(f"the clients used {client_cpu:.1f} s of CPU in {wall:.0f} s")
         top, top_wall = ceiling(port)
     finally:
         stop(process)
@@ -501,8 +510,8 @@ def load_figures(ctx):
     total = sum(len(results.durations[p]) for p in PAGES)
     errors = sum(len(results.errors[p]) for p in PAGES)
     everything = [d for p in PAGES for d in results.durations[p]]
-    registry = (f"{world['producers']:,} producers in {world['provinces']} "
-                f"{'province' if world['provinces'] == 1 else 'provinces'}")
+    provinces = len(world["province_codes"])
+    registry = f"{world['producers']:,} producers in {provinces} {'province' if provinces == 1 else 'provinces'}"
     rows.append(Row(f"{label}, gunicorn {WORKERS} workers × {THREADS} threads ({registry})",
                     f"{total:,} requests · {total / wall:.1f} req/s · {_timing(everything)} · {errors} errors"
                     if everything else "no requests",
