@@ -12,10 +12,10 @@ document.querySelectorAll("#filters").forEach(function (form) {
 document.querySelectorAll("#filters select[data-reload-filters]").forEach(function (select) {
   select.addEventListener("change", function (event) {
     event.stopPropagation();  // not htmx's table swap
-    var district = select.form.querySelector("select[name=district]");
-    if (district) { district.value = ""; }
-    var page = select.form.querySelector("input[name=page]");
-    if (page) { page.value = ""; }
-    select.form.submit();
+    var params = new URLSearchParams();
+    for (const [name, value] of new FormData(select.form).entries()) {
+      if (value !== "" && name !== "district" && name !== "page") { params.append(name, value); }
+    }
+    window.location.search = params.toString();
   });
 });

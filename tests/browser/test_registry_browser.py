@@ -57,3 +57,25 @@ def test_officer_filters_the_list_and_edits_a_producer(page, live_server):
     assert (producer.district_id, producer.subdistrict_id, producer.postcode, producer.version) == (
         "5001", "500101", "50200", 2)
     assert Producer.objects.filter(name__startswith="กลุ่มผ้าทอแม่ริม").count() == 1
+
+
+def test_national_officer_picks_a_province_and_its_districts_follow(page, live_server):
+    national = UserFactory(username="national-browser", groups=["officer"], province="national")
+    ProductFactory(name="ผ้าซิ่นตีนจก")
+    lamphun = ProducerFactory(province_id="51", district_id="5101", subdistrict_id="510101", name="กลุ่มผ้าไหมลำพูน")
+    ProductFactory(producer=lamphun, name="ผ้าไหมยกดอก")
+    sign_in(page, live_server, national)
+
+    page.goto(f"{live_server.url}/registry/products/")
+    expect(page.locator("#result-count")).to_contain_text("พบ 2 รายการ")
+    expect(page.locator("#id_district option")).to_have_count(1)
+    page.wait_for_load_state("load")
+    page.select_option("#id_province", "51")
+
+    # The whole page reloads: the district choices are now Lamphun's.
+    expect(page.locator("#id_district option[value='5101']")).to_have_count(1)
+    expect(page.locator("#result-count")).to_contain_text("พบ 1 รายการ")
+    assert "province=51" in page.url
+    page.select_option("#id_district", "5101")
+    page.wait_for_url("**district=5101**")
+    expect(page.locator("#result-count")).to_contain_text("พบ 1 รายการ")
