@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .filters import UNRATED
+from .filters import UNRATED, InSubquery
 from .models import Classification, District, Producer, ProducerType, Product, ProductType, Province
 
 # Bars use at most this share of the width, leaving room for the number beside them.
@@ -94,7 +94,9 @@ def dashboard_data(*, province=None, national=False):
     products = Product.objects.order_by()
     if province is not None:
         producers = producers.filter(province_id=province)
-        products = products.filter(producer__province_id=province)
+        # Through the province's producers' ids: an index look-up per producer, where a join
+        # on the province reads all 300,000 products of the country.
+        products = products.filter(InSubquery("producer_id", producers.values("pk")))
         place_field = "district_id"
         places = list(District.objects.filter(province_id=province).order_by("code").values_list("code", "name_th"))
     else:
