@@ -47,7 +47,7 @@ def _zip_of_anything():
     ("minutes.odt", _odt(), "odt"),
     ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "xls"),
     ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "doc"),
-])
+], ids=lambda value: value if isinstance(value, str) else "-")
 def test_allowed_kinds_are_recognised_by_content(name, content, extension):
     assert uploads.sniff(io.BytesIO(content), name).extension == extension
 
@@ -59,7 +59,7 @@ def test_allowed_kinds_are_recognised_by_content(name, content, extension):
     ("broken.xlsx", b"PK\x03\x04 not really a zip"),
     ("empty.pdf", b""),
     ("script.svg", b"<svg onload='alert(1)'/>"),
-])
+], ids=lambda value: value if isinstance(value, str) else "-")
 def test_anything_else_is_refused(name, content):
     assert uploads.sniff(io.BytesIO(content), name) is None
 
