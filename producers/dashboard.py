@@ -102,10 +102,12 @@ def dashboard_data(*, province=None, national=False):
     else:
         place_field = "province_id"
         places = list(Province.objects.order_by("code").values_list("code", "name_th"))
+    # COUNT(*), not COUNT(id): the grouped columns and nothing else, so that PostgreSQL can
+    # read the covering indexes of migration 0008 alone.
     producer_groups = list(producers.values_list("producer_type", "registration_year", place_field)
-                           .annotate(n=Count("id")))
+                           .annotate(n=Count("*")))
     product_groups = list(products.values_list("product_type", "classification", "star_level")
-                          .annotate(n=Count("id")))
+                          .annotate(n=Count("*")))
     by_producer_type = _sum_by(producer_groups, 0)
     by_year = _sum_by(producer_groups, 1)
     by_place = _sum_by(producer_groups, 2)
