@@ -26,6 +26,8 @@ from kbo_site.roles import is_national, province_code
 from .models import Classification, District, Producer, ProducerType, Product, ProductType, Province
 
 UNRATED = "none"
+# A national search term held by this many producers (or products) is common: see search().
+DENSE_MATCHES = 2000
 STAR_CHOICES = [
     (UNRATED, _("Unrated")),
     ("1-3", _("1–3 stars")),
@@ -209,8 +211,15 @@ class ProductFilter(RegistryFilterSet):
             # the condition is checked on each joined row.
             return qs.filter(text_match(value) | Q(producer__name__icontains=value)
                              | Q(producer__code__icontains=value))
-        return qs.filter(text_match(value) | InSubquery("producer_id", Producer.objects.order_by().filter(
-            text_match(value)).values("pk")))
+        # Every province. A term that few producers hold: their ids, as a list the planner can
+        # size, beside the products' own trigram matches. A common term (thousands of producers):
+        # the join, whose matches are then dense enough that the page and the capped count stop
+        # after a few hundred rows in code order.
+        producer_ids = list(Producer.objects.order_by().filter(text_match(value)).values_list(
+            "pk", flat=True)[:DENSE_MATCHES])
+        if len(producer_ids) < DENSE_MATCHES:
+            return qs.filter(text_match(value) | Q(producer_id__in=producer_ids))
+        return qs.filter(text_match(value) | Q(producer__name__icontains=value) | Q(producer__code__icontains=value))
 
     def province_filter(self, qs, name, value):
         return qs.filter(InSubquery("producer_id", Producer.objects.order_by().filter(province_id=value).values("pk")))
@@ -249,7 +258,13 @@ class ProducerFilter(RegistryFilterSet):
         products = Product.objects.order_by().filter(text_match(value))
         if self.province is not None:
             products = products.filter(producer__province_id=self.province)
-        return qs.filter(text_match(value) | InSubquery("pk", products.values("producer_id")))
+            return qs.filter(text_match(value) | InSubquery("pk", products.values("producer_id")))
+        # Every province: as the product list (ProductFilter.search), a list of ids for a rare
+        # term, a correlated EXISTS, checked row by row in code order, for a common one.
+        producer_ids = list(products.values_list("producer_id", flat=True)[:DENSE_MATCHES])
+        if len(producer_ids) < DENSE_MATCHES:
+            return qs.filter(text_match(value) | Q(pk__in=set(producer_ids)))
+        return qs.filter(text_match(value) | Exists(products.filter(producer=OuterRef("pk"))))
 
     def product_filter(self, qs, name, value):
         return self._has_product(qs, Q(**{name: value}))
