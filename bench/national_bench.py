@@ -28,6 +28,8 @@ BUILD_TARGET_S = 60
 NATIONAL_PAGES = (
     ("Product list, national, filtered and searched (?product_type=textile&q=ผ้าฝ้าย)", "producers:product_list",
      {"product_type": "textile", "q": "ผ้าฝ้าย"}, LIST_TARGET_P95),
+    ("Product list, national, searched by a common short term (?q=ผ้า)", "producers:product_list",
+     {"q": "ผ้า"}, LIST_TARGET_P95),
     ("Product list, national, one province searched (?province=51&q=ผ้า)", "producers:product_list",
      {"province": "51", "q": "ผ้า"}, LIST_TARGET_P95),
     ("Product list, national, first page, no filter", "producers:product_list", {}, LIST_TARGET_P95),
