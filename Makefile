@@ -20,7 +20,7 @@ demo: install
 	@mkdir -p var
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py migrate --noinput -v0
-	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py build_demo --stage $(DEMO_STAGE)
+	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(BIN)/python manage.py build_demo --stage $(DEMO_STAGE) $(DEMO_ARGS)
 	@echo
 	@echo "  KBO demo: http://127.0.0.1:8000/   (logins above; see README.md)"
 	@echo "  The task worker (workbook imports) runs beside the server and stops with it."
