@@ -7,9 +7,16 @@ its model default. Works on PostgreSQL (psycopg2's execute_values and execute_ba
 of rows per round trip) and on SQLite.
 """
 
+import datetime
+import io
+
 from django.db import connection
 
 BATCH_SIZE = 1000
+
+
+# Rows per COPY statement: bounds the text buffered in memory (a few MB).
+COPY_PAGE = 20_000
 
 
 def insert_new(model, rows, *, now):
@@ -21,11 +28,67 @@ def insert_new(model, rows, *, now):
             column.get_default())
         defaults[column.attname] = column.get_db_prep_save(value, connection)
     values = [tuple(row.get(column.attname, defaults[column.attname]) for column in columns) for row in rows]
+    if connection.vendor == "postgresql" and values:
+        # COPY with keys taken from the table's sequence beforehand: several times faster than
+        # INSERT ... RETURNING, which psycopg2 must also render row by row.
+        ids = _next_ids(model, len(values))
+        _copy(model, [model._meta.pk.name] + [column.name for column in columns],
+              ((pk, *row) for pk, row in zip(ids, values)))
+        return ids
     return insert_values(model, [column.name for column in columns], values, returning=True)
+
+
+def _next_ids(model, count):
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                       [meta.db_table, meta.pk.column, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy_text(value):
+    """A value in COPY's text format: NULL written as backslash-N, and the four characters that
+    would break a row escaped."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy(model, field_names, rows):
+    """COPY rows (tuples in field_names' order) into the model's table, a page at a time."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    sql = (f"COPY {quote(meta.db_table)} ({', '.join(quote(meta.get_field(name).column) for name in field_names)}) "
+           f"FROM STDIN")
+    text = _copy_text
+    with connection.cursor() as cursor:
+        page = []
+        for row in rows:
+            page.append("\t".join([text(value) for value in row]))
+            if len(page) >= COPY_PAGE:
+                _copy_page(cursor, sql, page)
+                page = []
+        if page:
+            _copy_page(cursor, sql, page)
+
+
+def _copy_page(cursor, sql, lines):
+    buffer = io.StringIO("\n".join(lines) + "\n")
+    with connection.wrap_database_errors:  # psycopg2's errors as Django's (IntegrityError, …)
+        cursor.cursor.copy_expert(sql, buffer)
 
 
 def insert_values(model, field_names, rows, *, returning=False):
     if not rows:
+        return []
+    if connection.vendor == "postgresql" and not returning:
+        _copy(model, field_names, rows)
         return []
     meta = model._meta
     quote = connection.ops.quote_name
@@ -84,6 +147,7 @@ def _execute_many(sql, params):
 # django-simple-history's own columns on a historical table; every other column copies the record.
 HISTORY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
 IMPORT_REASON_PREFIX = "import:"
+HISTORY_PAGE = 50_000
 
 
 def insert_history(model, pks, history_type, *, now, file_name="", by=None):
@@ -108,11 +172,18 @@ def insert_history(model, pks, history_type, *, now, file_name="", by=None):
     columns = [field.column for field in copied] + [historical._meta.get_field(name).column for name in own]
     sources = [quote(model._meta.get_field(field.name).column) for field in copied]
     pks = sorted(pks)
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    head = (f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+            f"SELECT {', '.join(f'{table}.{source}' for source in sources)}, %s, %s, %s, %s FROM {table} ")
+    # PostgreSQL takes the keys as one array parameter, joined (not "= ANY", which it checks
+    # row by row): a few statements for 300,000 rows.
+    page_size = HISTORY_PAGE if connection.vendor == "postgresql" else BATCH_SIZE
     with connection.cursor() as cursor:
-        for start in range(0, len(pks), BATCH_SIZE):
-            page = pks[start:start + BATCH_SIZE]
-            cursor.execute(
-                f"INSERT INTO {quote(historical._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
-                f"SELECT {', '.join(sources)}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
-                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(page))})",
-                [stamp, reason, history_type, user_id, *page])
+        for start in range(0, len(pks), page_size):
+            page = pks[start:start + page_size]
+            if connection.vendor == "postgresql":
+                cursor.execute(head + f"JOIN unnest(%s::bigint[]) AS keys(id) ON {table}.{pk} = keys.id",
+                               [stamp, reason, history_type, user_id, page])
+            else:
+                cursor.execute(head + f"WHERE {pk} IN ({', '.join(['%s'] * len(page))})",
+                               [stamp, reason, history_type, user_id, *page])

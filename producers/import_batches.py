@@ -38,6 +38,18 @@ def stored_file(batch):
     return Path(settings.MEDIA_ROOT) / batch.stored_path
 
 
+def checked_file(batch):
+    """Where the check leaves the workbook's clean rows for the import (beside the workbook)."""
+    path = stored_file(batch)
+    return None if path is None else path.with_name(path.name + ".checked")
+
+
+def _forget_files(batch):
+    for path in (stored_file(batch), checked_file(batch)):
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
 def _store(upload):
     """Write the upload under MEDIA_ROOT/imports with a random name; returns (relative path, sha256, size)."""
     folder = Path(settings.MEDIA_ROOT) / IMPORT_DIR
@@ -110,9 +122,10 @@ def check_batch(batch):
     with _batch_lock(batch):
         try:
             report = import_registry(stored_file(batch), province=batch.province, dry_run=True,
-                                     file_name=batch.file_name, progress=_progress_recorder(batch))
+                                     file_name=batch.file_name, progress=_progress_recorder(batch),
+                                     checked=checked_file(batch))
         except ImportFailed as error:
-            stored_file(batch).unlink(missing_ok=True)
+            _forget_files(batch)
             ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.REFUSED, message=error.message,
                                                            stored_path="", writing=False)
             return
@@ -259,7 +272,8 @@ def import_batch(batch):
     with _batch_lock(batch):
         try:
             import_registry(stored_file(batch), province=batch.province, file_name=batch.file_name,
-                            before_write=mark_imported, progress=_progress_recorder(batch), by=batch.confirmed_by)
+                            before_write=mark_imported, progress=_progress_recorder(batch), by=batch.confirmed_by,
+                            checked=checked_file(batch))
         except ImportFailed as error:
             ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.IMPORTING).update(
                 status=ImportStatus.PREVIEWED, message=error.message, confirmed_by=None, confirmed_at=None,
@@ -268,6 +282,9 @@ def import_batch(batch):
             _fail(batch, _("The import stopped because of an unexpected error, and nothing was written: the "
                            "registry is as it was. Try again; if it happens again, tell the system administrator."))
             raise
+    # The clean rows served their purpose; the workbook stays for the bad-rows download.
+    if ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.IMPORTED).exists():
+        checked_file(batch).unlink(missing_ok=True)
 
 
 def discard_import(batch, *, by):
@@ -278,14 +295,13 @@ def discard_import(batch, *, by):
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         _check_previewed(locked)
-        path = stored_file(locked)
+        paths = [stored_file(locked), checked_file(locked)]
         locked.status = ImportStatus.DISCARDED
         locked.discarded_by = by
         locked.discarded_at = timezone.now()
         locked.stored_path = ""
         locked.save()
-        if path is not None:
-            transaction.on_commit(lambda: path.unlink(missing_ok=True))
+        transaction.on_commit(lambda: [path.unlink(missing_ok=True) for path in paths if path is not None])
 
 
 def _check_previewed(batch):

@@ -14,8 +14,10 @@ Unusable files raise WorkbookRefused (from workbooks.py) before anything is read
 """
 
 import itertools
+import pickle
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -33,6 +35,9 @@ from .workbooks import ImportFailed, WorkbookRefused, open_sheet, write_bad_rows
 __all__ = ["COLUMNS", "ImportFailed", "ImportReport", "WorkbookRefused", "import_registry", "template_workbook"]
 
 
+# The columns of a producer (the rest are its product's).
+PRODUCER_COLUMNS = ("producer_code", "producer_name", "producer_type", "contact_name", "phone", "house_no", "village_no",
+                    "subdistrict", "district", "province", "postcode", "registration_year")
 # Producer fields (model attribute names) and the columns they come from.
 PRODUCER_FIELDS = {
     "name": "producer_name", "producer_type": "producer_type", "contact_name": "contact_name", "phone": "phone",
@@ -122,7 +127,8 @@ class Progress:
 PROGRESS_EVERY = 5000
 
 
-def import_registry(source, *, province, dry_run=False, file_name="", before_write=None, progress=None, by=None):
+def import_registry(source, *, province, dry_run=False, file_name="", before_write=None, progress=None, by=None,
+                    checked=None):
     """Import a registry workbook into `province`; source is a path or a binary file object.
 
     Returns an ImportReport. With dry_run nothing is written. Otherwise the valid rows are
@@ -132,15 +138,28 @@ def import_registry(source, *, province, dry_run=False, file_name="", before_wri
     and before the writing starts. by: the user the history rows name (default: the signed-in
     user of the request, or nobody).
 
+    checked: a path beside the stored workbook. A dry run leaves its clean rows there; the
+    import of the same workbook then takes them from there instead of reading and cleaning
+    every row again (they are compared with the registry as it is now all the same).
+
     Raises WorkbookRefused for an unusable file and ImportFailed when the registry changed
     under the import; in both cases nothing is written.
     """
-    sheet = open_sheet(source)
-    report = ImportReport(file_name=file_name, format=sheet.format, dry_run=dry_run)
-    reader = _RowReader(sheet, province, report, progress)
-    producers, products = reader.read()
-    sheet.close()  # calamine's copy of the cells is not needed any more
-    del sheet, reader.sheet
+    rows = _load_checked(checked, province, file_name, dry_run) if checked and not dry_run else None
+    if rows is None:
+        sheet = open_sheet(source)
+        report = ImportReport(file_name=file_name, format=sheet.format, dry_run=dry_run)
+        reader = _RowReader(sheet, province, report, progress)
+        producers, products = reader.read()
+        sheet.close()  # calamine's copy of the cells is not needed any more
+        del sheet, reader.sheet
+        if dry_run and checked:
+            _save_checked(checked, reader, producers, products)
+    else:
+        reader, producers, products = rows
+        report = reader.report
+        if progress:
+            progress(reader.progress)
     plan = _Plan(reader)
     plan.compare(producers, products)
     del producers, products
@@ -156,6 +175,52 @@ def import_registry(source, *, province, dry_run=False, file_name="", before_wri
         except IntegrityError:
             raise ImportFailed(_registry_changed()) from None
     return report
+
+
+CHECKED_FORMAT = 1
+
+
+def _save_checked(path, reader, producers, products):
+    """The clean rows of a dry run, for the import that follows. Pickled: the file is the
+    worker's own, written and read beside the stored upload, never anything a user sent."""
+    report = reader.report
+    data = {"version": CHECKED_FORMAT, "province": reader.province.pk, "format": report.format,
+            "header_row": report.header_row, "rows": report.rows, "ignored_columns": report.ignored_columns,
+            "errors": [astuple(error) for error in report.errors], "headers": reader.headers,
+            "progress": astuple(reader.progress), "producers": producers, "products": products}
+    temporary = Path(f"{path}.part")
+    with open(temporary, "wb") as out:
+        pickle.dump(data, out, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+
+
+class _CheckedRows:
+    """What _Plan needs of a reader, for rows loaded from a dry run's file."""
+
+    def __init__(self, province, report, headers, progress):
+        self.province, self.report, self.headers, self.progress = province, report, headers, progress
+        self.index = dict.fromkeys(headers)
+
+
+def _load_checked(path, province, file_name, dry_run):
+    """(rows, producers, products) from a dry run's file, or None to read the workbook again."""
+    try:
+        with open(path, "rb") as handle:
+            data = pickle.load(handle)
+    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != CHECKED_FORMAT or data.get("province") != province.pk:
+        return None
+    products = data["products"]
+    # A product code taken by another province since the check: read again, to report it.
+    foreign = Product.objects.exclude(producer__province=province).values_list("code", flat=True)
+    if not set(foreign.iterator(chunk_size=10_000)).isdisjoint(products):
+        return None
+    report = ImportReport(file_name=file_name, format=data["format"], header_row=data["header_row"],
+                          rows=data["rows"], errors=[RowError(*error) for error in data["errors"]],
+                          ignored_columns=data["ignored_columns"], dry_run=dry_run)
+    rows = _CheckedRows(province, report, data["headers"], Progress(*data["progress"]))
+    return rows, data["producers"], products
 
 
 def _registry_changed():
@@ -198,6 +263,8 @@ class _RowReader:
         header_row, header_values, buffered = self._find_header(rows)
         self.report.header_row = header_row
         self.index, self.headers = self._map_columns(header_values)
+        self.producer_positions = [self.index[name] for name in PRODUCER_COLUMNS if name in self.index]
+        self.last_raw_producer, self.last_producer = None, None
         progress, on_progress, report = self.progress, self.on_progress, self.report
         for number, values in itertools.chain(buffered, rows):
             record = self._read_row(number, values)
@@ -264,21 +331,26 @@ class _RowReader:
     def _cell(self, values, name, cleaner, errors, number, cached=True, context=None):
         """The clean value of one cell; on a problem the error is noted and None returned.
 
-        cached: the value is cleaned once per distinct raw value (and context) in the file.
+        cached: the value is cleaned once per distinct raw value (and context) in the file;
+        otherwise (names, codes, phones: nearly all distinct) only the last value is remembered,
+        which spares the cleaning of a producer's columns on its second and later rows.
         """
         position = self.index[name]
         raw = values[position] if position < len(values) else ""
-        cache = self.cache.setdefault(name, {}) if cached else None
+        cache = self.cache.get(name)
+        if cache is None:
+            cache = self.cache[name] = {}
         cache_key = (context, raw) if context else raw
-        if cache is not None and cache_key in cache:
-            ok, result = cache[cache_key]
-        else:
+        hit = cache.get(cache_key)
+        if hit is None:
             try:
-                ok, result = True, cleaner(raw)
+                hit = (True, cleaner(raw))
             except ValidationError as error:
-                ok, result = False, error.messages[0]
-            if cache is not None:
-                cache[cache_key] = (ok, result)
+                hit = (False, error.messages[0])
+            if not cached:
+                cache.clear()
+            cache[cache_key] = hit
+        ok, result = hit
         if not ok:
             errors.append(RowError(number, self.headers[name], clean_text(raw), result))
             return None
@@ -291,6 +363,31 @@ class _RowReader:
         self.report.rows += 1
         errors = []
         cell = self._cell
+        # A producer's rows come one after another with the same producer columns: clean them once.
+        raw_producer = [values[i] if i < len(values) else "" for i in self.producer_positions]
+        if raw_producer == self.last_raw_producer:
+            producer_code, producer = self.last_producer[0], dict(self.last_producer[1])
+        else:
+            producer_code, producer = self._read_producer(values, errors, number)
+            self.last_raw_producer = raw_producer if not errors else None
+            self.last_producer = (producer_code, dict(producer))
+        product_code = cell(values, "product_code", cleaning.code, errors, number, cached=False)
+        product = {"name": cell(values, "product_name", cleaning.required_text, errors, number, cached=False),
+                   "product_type": cell(values, "product_type", cleaning.product_type, errors, number),
+                   "classification": cell(values, "classification", cleaning.classification, errors, number)}
+        if "star_level" in index:
+            product["star_level"] = cell(values, "star_level", cleaning.star_level, errors, number)
+        if "star_year" in index:
+            product["star_year"] = cell(values, "star_year", _optional_year, errors, number)
+        if "standards" in index:
+            product["standards"] = cell(values, "standards", cleaning.standards, errors, number)
+        if errors:
+            self.report.errors.extend(errors)
+            return None
+        return number, producer_code, producer, product_code, product
+
+    def _read_producer(self, values, errors, number):
+        index, cell = self.index, self._cell
         producer_code = cell(values, "producer_code", cleaning.code, errors, number, cached=False)
         # Built in column order, so that a conflict names the leftmost differing column.
         producer = {"name": cell(values, "producer_name", cleaning.required_text, errors, number, cached=False),
@@ -317,20 +414,7 @@ class _RowReader:
         if "province" in index:
             cell(values, "province", self._province, errors, number)
         producer["registration_year"] = cell(values, "registration_year", cleaning.year_be, errors, number)
-        product_code = cell(values, "product_code", cleaning.code, errors, number, cached=False)
-        product = {"name": cell(values, "product_name", cleaning.required_text, errors, number, cached=False),
-                   "product_type": cell(values, "product_type", cleaning.product_type, errors, number),
-                   "classification": cell(values, "classification", cleaning.classification, errors, number)}
-        if "star_level" in index:
-            product["star_level"] = cell(values, "star_level", cleaning.star_level, errors, number)
-        if "star_year" in index:
-            product["star_year"] = cell(values, "star_year", _optional_year, errors, number)
-        if "standards" in index:
-            product["standards"] = cell(values, "standards", cleaning.standards, errors, number)
-        if errors:
-            self.report.errors.extend(errors)
-            return None
-        return number, producer_code, producer, product_code, product
+        return producer_code, producer
 
     def _accept(self, number, producer_code, producer, product_code, product):
         """Add a clean row to the producers and products; later rows must agree with earlier ones.

@@ -62,6 +62,8 @@ def run_worker():
 
 # --- The database backend and its worker -------------------------------------------------------------
 
+# The worker closes its connection between tasks, as it should: no test transaction around it.
+@pytest.mark.django_db(transaction=True)
 def test_upload_through_the_database_backend_waits_for_the_worker_then_previews(client, settings):
     settings.TASKS = DATABASE_BACKEND
 
@@ -82,6 +84,8 @@ def test_upload_through_the_database_backend_waits_for_the_worker_then_previews(
     assert Product.objects.count() == 0
 
 
+# The worker closes its connection between tasks, as it should: no test transaction around it.
+@pytest.mark.django_db(transaction=True)
 def test_confirmed_import_through_the_worker_writes_the_registry_in_the_confirming_admins_name(client, admin,
                                                                                                 settings):
     settings.TASKS = DATABASE_BACKEND
@@ -257,3 +261,39 @@ def _wait_for(condition, seconds=20):
             return True
         time.sleep(0.05)
     return False
+
+
+# --- The check's clean rows, reused by the import -------------------------------------------------------
+
+def test_import_takes_the_checked_rows_instead_of_reading_the_workbook_again(client, media):
+    upload(client, rows(8))
+    batch = ImportBatch.objects.get()
+    stored = Path(media) / batch.stored_path
+    checked = stored.with_name(stored.name + ".checked")
+    checked_after_upload = checked.exists()
+    workbook = stored.read_bytes()
+    stored.write_bytes(b"no longer a workbook")  # the import must not need it
+
+    client.post(reverse("producers:import_confirm", kwargs={"pk": batch.pk}))
+
+    batch.refresh_from_db()
+    stored.write_bytes(workbook)
+    assert (checked_after_upload, checked.exists()) == (True, False)
+    assert (batch.status, Product.objects.count(), batch.error_count) == (ImportStatus.IMPORTED, 6, 2)
+    assert [error["row"] for error in batch.errors] == [2, 6]
+
+
+def test_product_code_taken_by_another_province_since_the_check_is_reported_by_the_import(client):
+    from tests.factories import ProducerFactory, ProductFactory
+
+    upload(client, rows(2))
+    batch = ImportBatch.objects.get()
+    lamphun = ProducerFactory(code="P51-1", province_id="51", district_id="5101", subdistrict=None)
+    ProductFactory(producer=lamphun, code="T1")
+
+    client.post(reverse("producers:import_confirm", kwargs={"pk": batch.pk}))
+
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.IMPORTED
+    assert [(e["row"], e["message"]) for e in batch.errors][-1] == (3, "รหัสผลิตภัณฑ์นี้เป็นของผู้ผลิตในจังหวัดลำพูน")
+    assert list(Product.objects.filter(producer__province_id="50").values_list("code", flat=True)) == []
