@@ -2,6 +2,7 @@
 the database backend and its worker, the progress on the batch page, failures, and one import
 at a time per province."""
 
+import signal
 import threading
 import time
 from pathlib import Path
@@ -57,7 +58,15 @@ def rows(count):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    """`manage.py db_worker --batch`: run the queued tasks, then stop. The worker installs its own
+    signal handlers; the test process gets its own back afterwards."""
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    handlers = {number: signal.getsignal(number) for number in signals}
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0")
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
 
 # --- The database backend and its worker -------------------------------------------------------------
