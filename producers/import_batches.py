@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .importing import bad_rows_workbook, import_registry
-from .models import ImportBatch, ImportStatus
+from .models import IMPORT_RUNNING_STATES, ImportBatch, ImportStatus
 from .workbooks import ImportFailed, WorkbookRefused, check_upload
 
 IMPORT_DIR = "imports"
@@ -120,6 +120,8 @@ def check_batch(batch):
     if batch.status != ImportStatus.CHECKING:
         return
     with _batch_lock(batch):
+        if not ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.CHECKING).exists():
+            return  # a resumed copy of the task: the first one finished while this one waited
         try:
             report = import_registry(stored_file(batch), province=batch.province, dry_run=True,
                                      file_name=batch.file_name, progress=_progress_recorder(batch),
@@ -170,6 +172,53 @@ def _progress_recorder(batch):
                     progress_at=timezone.now())
 
     return record
+
+
+def province_busy(code):
+    """Whether an import of province `code` holds its lock now (a live worker is on it)."""
+    try:
+        with province_lock(code, on_wait=_raise_busy):
+            return False
+    except _Busy:
+        return True
+
+
+class _Busy(Exception):
+    pass
+
+
+def _raise_busy():
+    raise _Busy
+
+
+def resume_abandoned(*, enqueue=True):
+    """Enqueue again the task of every batch left checking or importing by a worker that
+    stopped (a restart, a crash, a killed process): its task is not waiting to run and no worker
+    holds its province's lock. The tasks check the batch's state under the lock, so a batch
+    resumed twice is still imported once. Returns the batches resumed.
+
+    Run before the worker starts (deploy/kbo-worker.service) and at any time with
+    `manage.py resume_imports`."""
+    from django_tasks import TaskResultStatus
+
+    from . import tasks
+
+    resumed = []
+    for batch in ImportBatch.objects.filter(status__in=IMPORT_RUNNING_STATES).order_by("pk"):
+        task = tasks.check_workbook if batch.status == ImportStatus.CHECKING else tasks.import_workbook
+        try:
+            status = task.get_result(batch.task_id).status if batch.task_id else None
+        except Exception:  # no such result (pruned), a backend that keeps none: judge by the lock
+            status = None
+        if status == TaskResultStatus.READY:
+            continue  # queued: a worker will take it
+        if province_busy(batch.province_id):
+            continue  # a live worker is importing this province (maybe this very batch)
+        ImportBatch.objects.filter(pk=batch.pk).update(waiting=False)
+        if enqueue:
+            _enqueue(batch, task.func.__name__)
+        resumed.append(batch)
+    return resumed
 
 
 @contextmanager
@@ -270,6 +319,8 @@ def import_batch(batch):
         locked.save()
 
     with _batch_lock(batch):
+        if not ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.IMPORTING).exists():
+            return  # a resumed copy of the task: the first one finished while this one waited
         try:
             import_registry(stored_file(batch), province=batch.province, file_name=batch.file_name,
                             before_write=mark_imported, progress=_progress_recorder(batch), by=batch.confirmed_by,

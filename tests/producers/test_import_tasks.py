@@ -306,3 +306,54 @@ def test_product_code_taken_by_another_province_since_the_check_is_reported_by_t
     assert batch.status == ImportStatus.IMPORTED
     assert [(e["row"], e["message"]) for e in batch.errors][-1] == (3, "รหัสผลิตภัณฑ์นี้เป็นของผู้ผลิตในจังหวัดลำพูน")
     assert list(Product.objects.filter(producer__province_id="50").values_list("code", flat=True)) == []
+
+
+# --- A restart loses nothing that was confirmed -------------------------------------------------------
+
+def _confirmed_but_abandoned(client, admin):
+    """A batch confirmed for import whose worker was killed before it finished: still 'being
+    imported', its task marked running by a worker that is gone."""
+    from producers.import_batches import confirm_import
+
+    upload(client, rows(8))
+    batch = confirm_import(ImportBatch.objects.get(), by=admin, enqueue=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(task_id="00000000-0000-0000-0000-000000000000")
+    return batch
+
+
+def test_resume_imports_finishes_an_import_a_stopped_worker_left(client, admin):
+    batch = _confirmed_but_abandoned(client, admin)
+
+    call_command("resume_imports", stdout=(out := __import__("io").StringIO()))
+
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.IMPORTED
+    assert Product.objects.count() == 6
+    assert "1 unfinished import(s) resumed." in out.getvalue()
+
+
+def test_resume_imports_leaves_alone_a_batch_a_live_worker_holds(client, admin):
+    from producers.import_batches import resume_abandoned
+
+    batch = _confirmed_but_abandoned(client, admin)
+
+    with province_lock(batch.province_id):
+        held = resume_abandoned()
+    batch.refresh_from_db()
+
+    assert (held, batch.status, Product.objects.count()) == ([], ImportStatus.IMPORTING, 0)
+
+
+def test_a_resumed_import_that_finds_the_work_done_writes_nothing_twice(client, admin):
+    from producers.import_batches import import_batch
+
+    batch = _confirmed_but_abandoned(client, admin)
+    import_batch(ImportBatch.objects.get(pk=batch.pk))
+    stale_copy = ImportBatch.objects.get(pk=batch.pk)
+    stale_copy.status = ImportStatus.IMPORTING  # what the second task saw before it waited
+
+    import_batch(stale_copy)
+
+    assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.IMPORTED
+    assert Product.objects.count() == 6
+    assert Product.history.count() == 6
