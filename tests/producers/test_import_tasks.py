@@ -336,9 +336,26 @@ def test_resume_imports_leaves_alone_a_batch_a_live_worker_holds(client, admin):
     from producers.import_batches import resume_abandoned
 
     batch = _confirmed_but_abandoned(client, admin)
+    locked, done = threading.Event(), threading.Event()
 
-    with province_lock(batch.province_id):
+    def live_worker():  # another connection, as a worker process would hold it
+        from django.db import connection as own
+
+        try:
+            with province_lock(batch.province_id):
+                locked.set()
+                done.wait(10)
+        finally:
+            own.close()
+
+    worker = threading.Thread(target=live_worker)
+    worker.start()
+    try:
+        assert locked.wait(10)
         held = resume_abandoned()
+    finally:
+        done.set()
+        worker.join()
     batch.refresh_from_db()
 
     assert (held, batch.status, Product.objects.count()) == ([], ImportStatus.IMPORTING, 0)
