@@ -6,11 +6,10 @@ minutes' text can always be traced back. The state changes themselves (sent, sta
 approved, reopened with a reason) are on the meeting page's log.
 """
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from producers.history_views import PAGE_SIZE, _display, _entries, _related_names, _shown_fields
+from producers.history_views import _entries, _shown_fields, history_page
 
 from .models import AgendaItem, Meeting
 from .rules import EDIT, get_meeting_for
@@ -51,11 +50,5 @@ def meeting_history(request, pk):
     item_fields = _fields(AgendaItem)
     for rows in by_item.values():
         entries += _readable(_entries(rows, item_fields, lambda row: row.title))
-    entries.sort(key=lambda entry: (entry["row"].history_date, entry["row"].history_id), reverse=True)
-
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    related = _related_names(page.object_list)
-    for entry in page.object_list:
-        entry["changes"] = [{"field": field.verbose_name, "old": _display(field, old, related),
-                             "new": _display(field, new, related)} for field, old, new in entry["changes"]]
-    return render(request, "meetings/meeting_history.html", {"meeting": meeting, "page": page})
+    return render(request, "meetings/meeting_history.html", {"meeting": meeting,
+                                                             "page": history_page(request, entries)})

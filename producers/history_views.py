@@ -89,11 +89,18 @@ def producer_history(request, pk):
     for rows in by_product.values():
         entries += [entry for entry in _entries(rows, product_fields, lambda row: f"{row.code} {row.name}")
                     if entry["row"].producer_id == pk or any(f.name == "producer" for f, *_ in entry["changes"])]
-    entries.sort(key=lambda entry: (entry["row"].history_date, entry["row"].history_id), reverse=True)
+    return render(request, "producers/producer_history.html", {"producer": producer,
+                                                                "page": history_page(request, entries)})
 
+
+def history_page(request, entries):
+    """The requested page of `entries` (from _entries), newest first, each change made readable:
+    the field's name, the old and the new value as a person reads them. The template
+    _history_table.html shows it."""
+    entries.sort(key=lambda entry: (entry["row"].history_date, entry["row"].history_id), reverse=True)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     related = _related_names(page.object_list)
     for entry in page.object_list:
         entry["changes"] = [{"field": field.verbose_name, "old": _display(field, old, related),
                              "new": _display(field, new, related)} for field, old, new in entry["changes"]]
-    return render(request, "producers/producer_history.html", {"producer": producer, "page": page})
+    return page
