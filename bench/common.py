@@ -101,3 +101,64 @@ def render_table(rows):
     out = [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(c) for c in cells]
     return "\n".join(out)
+
+
+# Serving the app for the benches that measure over HTTP (autosave, load) ----------------------------
+
+def free_port(host="127.0.0.1"):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def session_for(user):
+    """A logged-in session in the session store, without a password check or the login throttle."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def start_gunicorn(args, env, port, host="127.0.0.1", cwd=None):
+    """Start the venv's gunicorn with `args` in a process group of its own and wait (30 s at most)
+    until it listens on host:port."""
+    import shutil
+    import socket
+    import subprocess
+    import sys
+
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    process = subprocess.Popen([gunicorn, *args], cwd=cwd or Path(__file__).resolve().parent.parent, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-300:]}")
+            time.sleep(0.2)
+    stop_gunicorn(process)
+    raise RuntimeError("gunicorn did not start within 30 s")
+
+
+def stop_gunicorn(process):
+    import os
+    import signal
+    import subprocess
+
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

@@ -27,9 +27,6 @@ import random
 import re
 import resource
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -38,11 +35,11 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db import connection, transaction
 from django.urls import reverse
 
-from .common import Row, median, ms, not_available, percentile
+from .common import Row, free_port, median, ms, not_available, percentile, session_for, stop_gunicorn
+from .common import start_gunicorn as _gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # the only host this script will ever talk to
@@ -84,17 +81,6 @@ def _log(message):
 
 
 # The world: accounts, sessions, a committee and a round in scoring -------------------------------
-
-
-def _session_for(user):
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
 
 
 def _users(tag, count, prefix):
@@ -160,8 +146,8 @@ def build_world(tag):
     all_producers = list(Producer.objects.values_list("pk", flat=True))
     home_count = Product.objects.filter(producer__province_id=home).count()
     return {
-        "browsers": [(_session_for(user), kind) for user, kind in profiles],
-        "scorers": [_session_for(user) for user in scorers],
+        "browsers": [(session_for(user), kind) for user, kind in profiles],
+        "scorers": [session_for(user) for user in scorers],
         "round": round.pk,
         "submissions": list(round.submissions.values_list("pk", flat=True)),
         "districts": list(District.objects.filter(province_id=home).values_list("code", flat=True)),
@@ -174,14 +160,6 @@ def build_world(tag):
 
 
 # gunicorn ------------------------------------------------------------------------------------------
-
-
-def _free_port():
-    if os.environ.get("LOAD_BENCH_PORT"):
-        return int(os.environ["LOAD_BENCH_PORT"])
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def _server_env(static_root):
@@ -204,33 +182,10 @@ def collect_static(static_root):
 
 def start_gunicorn(port, static_root):
     """The deployed command (deploy/gunicorn.conf.py: gthread workers), on a port of our own."""
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     env = {**_server_env(static_root), "KBO_BIND": f"{HOST}:{port}", "KBO_WORKERS": str(WORKERS),
            "KBO_THREADS": str(THREADS)}
-    process = subprocess.Popen(
-        [gunicorn, "-c", "deploy/gunicorn.conf.py", "--log-level", "warning", "kbo_site.wsgi"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((HOST, port), timeout=0.5):
-                return process
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-300:]}")
-            time.sleep(0.2)
-    stop(process)
-    raise RuntimeError("gunicorn did not start within 30 s")
-
-
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    return _gunicorn(["-c", "deploy/gunicorn.conf.py", "--log-level", "warning", "kbo_site.wsgi"], env, port,
+                     host=HOST)
 
 
 # The clients ---------------------------------------------------------------------------------------
@@ -488,7 +443,7 @@ def load_figures(ctx):
     _log(f"{BROWSERS + SCORERS} accounts, their sessions, a round of {SUBMISSIONS} and static files: "
          f"{time.perf_counter() - started:.1f} s")
 
-    port = _free_port()
+    port = free_port(HOST)
     process = start_gunicorn(port, static_root)
     try:
         warm_up(port, world)
@@ -500,7 +455,7 @@ def load_figures(ctx):
         _log(f"the clients used {client_cpu:.1f} s of CPU in {wall:.0f} s")
         top, top_wall = ceiling(port)
     finally:
-        stop(process)
+        stop_gunicorn(process)
     _log(f"done ({time.perf_counter() - started:.1f} s)")
 
     from selection.models import Score

@@ -12,10 +12,7 @@ import random
 import re
 import secrets
 import shutil
-import signal
-import socket
 import string
-import subprocess
 import sys
 import threading
 import time
@@ -23,9 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -43,7 +38,7 @@ from selection.models import (
 )
 from selection.ranking import compute_ranking
 
-from .common import Row, median, ms, not_available, percentile
+from .common import Row, free_port, median, ms, not_available, percentile, session_for, start_gunicorn, stop_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMBERS = 15
@@ -125,51 +120,13 @@ def ranking_figures(ctx):
 # Autosave against gunicorn --------------------------------------------------------------------
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _session_for(user):
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
-
-
 def _start_gunicorn(port):
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     workers = max(2, (os.cpu_count() or 1) * 2)
     env = {**os.environ, "DEBUG": "False", "SECURE_SSL_REDIRECT": "False", "CONN_MAX_AGE": "60",
            "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "ERROR"}
-    process = subprocess.Popen(
-        [gunicorn, "kbo_site.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--worker-class", "gthread", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited: {process.stderr.read().decode()[-300:]}")
-            time.sleep(0.2)
-    _stop(process)
-    raise RuntimeError("gunicorn did not start within 30 s")
-
-
-def _stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    return start_gunicorn(
+        ["kbo_site.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--worker-class", "gthread", "--threads", "4", "--keep-alive", "30", "--log-level", "warning"], env, port)
 
 
 VERSION = re.compile(r'name="version_(\d+)" value="(\d+)"')
@@ -223,13 +180,13 @@ def autosave_figures(ctx):
     plans = []
     for member in members:
         cells = rng.sample([(s, c.pk) for s in submissions for c in criteria], per_member)
-        plans.append((_session_for(member.user), cells))
+        plans.append((session_for(member.user), cells))
     taken = set(plans[0][1])
     cells_left = [cell for cell in ((s, c.pk) for s in submissions for c in criteria) if cell not in taken]
     cells_left = cells_left[:per_member]
     connection.close()  # gunicorn's workers and this process must not share a connection
 
-    port = _free_port()
+    port = free_port()
     process = _start_gunicorn(port)
     durations, failures = [], []
     try:
@@ -257,7 +214,7 @@ def autosave_figures(ctx):
         _member_client(port, plans[0][0], path_for, [c for c in cells_left], threading.Barrier(1), alone,
                        alone_failures)
     finally:
-        _stop(process)
+        stop_gunicorn(process)
     real = [f for f in failures if f != "another device failed"] or failures
     if failures:
         return [Row(label, f"{len(failures)} devices or saves failed: {real[0]}"[:100], target, False)]
