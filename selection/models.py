@@ -436,6 +436,11 @@ class AuditEntry(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     action = models.CharField(max_length=30, choices=AuditAction.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Whose scores, sheet or conflict the entry is about (it may be recorded by an officer on
+    # the member's behalf): the history shows a member's entries to others only as the
+    # visibility rules say (rules.visible_history).
+    member = models.ForeignKey("CommitteeMember", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     detail = models.TextField(blank=True)
     from_value = models.TextField(blank=True)

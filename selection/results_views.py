@@ -205,7 +205,8 @@ def export(request, pk):
 
 def history(request, pk):
     round = rules.get_round_for(request.user, pk)
-    entries = AuditEntry.objects.filter(round=round).select_related("by", "submission__product")
+    entries = rules.visible_history(
+        request.user, round, AuditEntry.objects.filter(round=round).select_related("by", "submission__product"))
     action = request.GET.get("action", "")
     if action:
         entries = entries.filter(action=action)

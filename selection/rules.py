@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from kbo_site.roles import in_scope, is_admin, is_national, is_officer, province_code, scoped
 
-from .models import CommitteeMember, CommitteeRole, Conflict, RoundState, ScoreSheet, SelectionRound
+from .models import AuditAction, CommitteeMember, CommitteeRole, Conflict, RoundState, ScoreSheet, SelectionRound
 
 
 def can_manage_rounds(user):
@@ -56,7 +56,22 @@ def can_score(user, round):
 
 
 def can_project_results(user, round):
-    """The live results page and the export: managers, the chair and the secretary."""
+    """The live results page and the export: managers, the chair and the secretary. Whoever
+    scores in the round sees the live means only once they have submitted their own scores,
+    as every member does: a scoring chair (or an officer who sits on the committee) is no
+    exception."""
+    member = membership(user, round)
+    if not (can_manage_rounds(user) or (
+            member is not None and member.role in (CommitteeRole.CHAIR, CommitteeRole.SECRETARY))):
+        return False
+    if member is not None and member.scores and scoring_is_open(round):
+        return has_submitted(member, round)
+    return True
+
+
+def sees_conflict_notes(user, round):
+    """Conflict notes are for the chair, the secretary and the officers (and the member who
+    declared them)."""
     member = membership(user, round)
     return can_manage_rounds(user) or (
         member is not None and member.role in (CommitteeRole.CHAIR, CommitteeRole.SECRETARY))
@@ -90,6 +105,32 @@ def can_see_aggregates(member, round):
 def can_see_member_scores(user, round):
     """Individual members' scores are shown only once the chair has closed scoring."""
     return scoring_is_closed(round) and can_view_round(user, round)
+
+
+MEMBER_SCORE_ACTIONS = (AuditAction.SCORE_SAVED,)
+CONFLICT_ACTIONS = (AuditAction.CONFLICT_DECLARED, AuditAction.CONFLICT_WITHDRAWN)
+
+
+def visible_history(user, round, entries):
+    """The round's history rows the user may read, by the same rules as the scoring pages:
+    - a member's score entries: the member (and whoever entered them) at any time; the others
+      only once the chair has closed scoring, and never for a submission they declared a
+      conflict with;
+    - conflict entries (with their notes): the member concerned, the chair, the secretary and
+      the officers;
+    - every other entry (settings, screening, state changes, decisions): whoever sees the round.
+    """
+    own = Q(member__user=user) | Q(by=user)
+    if not can_see_member_scores(user, round):
+        entries = entries.exclude(Q(action__in=MEMBER_SCORE_ACTIONS) & ~own)
+    else:
+        member = membership(user, round)
+        if member is not None:
+            conflicted = Conflict.objects.filter(member=member).values("submission_id")
+            entries = entries.exclude(Q(action__in=MEMBER_SCORE_ACTIONS, submission_id__in=conflicted) & ~own)
+    if not sees_conflict_notes(user, round):
+        entries = entries.exclude(Q(action__in=CONFLICT_ACTIONS) & ~own)
+    return entries
 
 
 def in_round_scope(user, round):

@@ -64,12 +64,13 @@ class StaleScoreError(SelectionError):
 RECORD_LANGUAGE = "th"
 
 
-def audit(round, action, *, by, submission=None, detail="", from_value="", to_value="", reason=""):
-    """One row of the round's history. Lazy labels are written in the record language."""
+def audit(round, action, *, by, submission=None, member=None, detail="", from_value="", to_value="", reason=""):
+    """One row of the round's history. Lazy labels are written in the record language.
+    `member` names the committee member whose scores, sheet or conflict the row is about."""
     with translation.override(RECORD_LANGUAGE):
         detail, from_value, to_value = str(detail), str(from_value), str(to_value)
-    return AuditEntry.objects.create(round=round, action=action, by=by, submission=submission, detail=detail,
-                                     from_value=from_value, to_value=to_value, reason=reason)
+    return AuditEntry.objects.create(round=round, action=action, by=by, submission=submission, member=member,
+                                     detail=detail, from_value=from_value, to_value=to_value, reason=reason)
 
 
 def _transition(round, to_state, *, by, reason=""):
@@ -382,7 +383,7 @@ def save_score(submission, member, criterion, value, *, version, by):
                 if current.value == value:
                     return current
                 raise StaleScoreError(_stale_message(current), current=current) from None
-            audit(round, AuditAction.SCORE_SAVED, by=by, submission=submission,
+            audit(round, AuditAction.SCORE_SAVED, by=by, submission=submission, member=member,
                   detail=f"{member.full_name} · {criterion.name}", to_value=_number(value))
             return score
         if current.value == value:
@@ -394,7 +395,7 @@ def save_score(submission, member, criterion, value, *, version, by):
             if current.value == value:
                 return current
             raise StaleScoreError(_stale_message(current), current=current)
-        audit(round, AuditAction.SCORE_SAVED, by=by, submission=submission,
+        audit(round, AuditAction.SCORE_SAVED, by=by, submission=submission, member=member,
               detail=f"{member.full_name} · {criterion.name}", from_value=_number(current.value),
               to_value=_number(value))
         # The conditional update succeeded, so the stored row is exactly this.
@@ -472,7 +473,7 @@ def submit_scores(round, member, *, by):
                 "codes": ", ".join(s.product.code for s in missing[:10]) + (" …" if len(missing) > 10 else "")})
         sheet.submitted_at = timezone.now()
         sheet.save(update_fields=["submitted_at"])
-        audit(round, AuditAction.SCORES_SUBMITTED, by=by, detail=member.full_name)
+        audit(round, AuditAction.SCORES_SUBMITTED, by=by, member=member, detail=member.full_name)
     return sheet
 
 
@@ -496,7 +497,7 @@ def declare_conflict(submission, member, *, conflict_type, note, by):
                                                    note=(note or "").strip(), declared_by=by)
         except IntegrityError:
             raise SelectionError(_("This conflict of interest is already recorded.")) from None
-        audit(round, AuditAction.CONFLICT_DECLARED, by=by, submission=submission,
+        audit(round, AuditAction.CONFLICT_DECLARED, by=by, submission=submission, member=member,
               detail=member.full_name, to_value=ConflictType(conflict.conflict_type).label, reason=conflict.note)
     return conflict
 
@@ -513,7 +514,8 @@ def withdraw_conflict(conflict, *, reason, by):
         if not reason:
             raise SelectionError(_("Write the reason for withdrawing the conflict."))
         audit(round, AuditAction.CONFLICT_WITHDRAWN, by=by, submission=conflict.submission,
-              detail=conflict.member.full_name, from_value=ConflictType(conflict.conflict_type).label, reason=reason)
+              member=conflict.member, detail=conflict.member.full_name,
+              from_value=ConflictType(conflict.conflict_type).label, reason=reason)
         conflict.delete()
 
 

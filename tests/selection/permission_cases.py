@@ -23,6 +23,8 @@ COMMITTEE = {"chair", "member", "secretary"}
 VIEWERS = MANAGERS | COMMITTEE
 SCORERS = {"chair", "member"}
 PROJECTORS = MANAGERS | {"chair", "secretary"}
+# While scoring is open the world's chair scores and has not submitted: no live means yet.
+PROJECTORS_WHILE_SCORING = MANAGERS | {"secretary"}
 CHAIR = {"chair"}
 
 ROLES = {
@@ -134,7 +136,8 @@ CASES = [
          allowed=CHAIR, **POST),
     Case("selection:approve", scoped=True, kwargs=_ranked, allowed=CHAIR, **POST),
     Case("selection:reopen", scoped=True, kwargs=_ranked, allowed=CHAIR),
-    Case("selection:results_live", scoped=True, kwargs=_round, allowed=PROJECTORS),
+    Case("selection:results_live", scoped=True, kwargs=_round, allowed=PROJECTORS_WHILE_SCORING),
+    Case("selection:results_live", scoped=True, kwargs=_ranked, allowed=PROJECTORS),
     Case("selection:export", scoped=True, kwargs=_ranked, allowed=PROJECTORS),
     Case("selection:history", scoped=True, kwargs=_round, allowed=VIEWERS),
 ]

@@ -164,8 +164,8 @@ def test_score_form_of_a_conflicted_submission_shows_no_score_fields(scoring, ru
     assert 'data-testid="conflict"' in response.content.decode()
 
 
-def test_results_live_partial_answers_htmx_polls(scoring, rubric, members, submissions, chair):
-    response = _client(chair.user).get(reverse("selection:results_live", kwargs={"pk": scoring.pk}),
+def test_results_live_partial_answers_htmx_polls(scoring, rubric, members, submissions, secretary):
+    response = _client(secretary.user).get(reverse("selection:results_live", kwargs={"pk": scoring.pk}),
                                        HTTP_HX_REQUEST="true")
 
     assert [t.name for t in response.templates][0] == "selection/_results_live.html"
@@ -217,6 +217,83 @@ def test_history_lists_who_did_what(scoring, chair):
     entries = list(response.context["page"])
     assert [(e.action, e.by, e.from_value, e.to_value) for e in entries] == [
         (AuditAction.STATE_CHANGED, chair.user, "ให้คะแนน", "ผลการจัดอันดับ")]
+
+
+def _history_text(user, round_, query=""):
+    url = reverse("selection:history", kwargs={"pk": round_.pk})
+    return _client(user).get(f"{url}{query}").content.decode()
+
+
+@pytest.mark.parametrize("query", ["", "?action=score_saved", "?action=score_saved&page=1"])
+def test_history_hides_other_members_scores_from_a_member_who_has_not_submitted(scoring, rubric, members,
+                                                                                submissions, query):
+    _, first, second = members
+    services.save_score(submissions[0], first, rubric[0], Decimal("37.5"), version=0, by=first.user)
+    services.save_score(submissions[0], second, rubric[0], Decimal("41.5"), version=0, by=second.user)
+
+    text = _history_text(second.user, scoring, query)
+
+    assert "37.5" not in text
+    assert f"{first.full_name} · {rubric[0].name}" not in text
+    assert "41.5" in text
+
+
+def test_history_hides_member_scores_from_the_chair_before_scoring_closes(scoring, rubric, members, submissions):
+    chair, first, _ = members
+    services.save_score(submissions[0], first, rubric[0], Decimal("37.5"), version=0, by=first.user)
+
+    text = _history_text(chair.user, scoring, "?action=score_saved")
+
+    assert "37.5" not in text
+
+
+def test_history_shows_member_scores_once_scoring_closes(scoring, rubric, members, submissions):
+    chair, first, second = members
+    services.save_score(submissions[0], first, rubric[0], Decimal("37.5"), version=0, by=first.user)
+    services.close_scoring(scoring, by=chair.user)
+
+    assert "37.5" in _history_text(second.user, scoring)
+
+
+def test_history_never_shows_a_conflicted_submissions_scores_to_that_member(scoring, rubric, members, submissions):
+    chair, first, second = members
+    services.save_score(submissions[0], first, rubric[0], Decimal("37.5"), version=0, by=first.user)
+    services.declare_conflict(submissions[0], second, conflict_type="family", note="", by=second.user)
+    services.close_scoring(scoring, by=chair.user)
+
+    assert "37.5" not in _history_text(second.user, scoring)
+
+
+def test_history_shows_conflict_notes_to_the_chair_secretary_and_officers_only(scoring, rubric, members,
+                                                                              submissions, secretary):
+    chair, first, second = members
+    services.declare_conflict(submissions[0], first, conflict_type="family", note="บันทึกลับ-พี่สาวเป็นประธานกลุ่ม",
+                              by=first.user)
+    officer = UserFactory(username="history-officer", groups=["officer"])
+
+    assert "บันทึกลับ-พี่สาวเป็นประธานกลุ่ม" not in _history_text(second.user, scoring)
+    for reader in (first.user, chair.user, secretary.user, officer):
+        assert "บันทึกลับ-พี่สาวเป็นประธานกลุ่ม" in _history_text(reader, scoring)
+
+
+def test_results_live_is_closed_to_a_scoring_chair_until_they_submit(scoring, rubric, members, submissions):
+    chair = members[0]
+    url = reverse("selection:results_live", kwargs={"pk": scoring.pk})
+
+    assert _client(chair.user).get(url).status_code == 403
+    for submission in submissions:
+        give(submission, chair, rubric, (30, 15, 20))
+    services.submit_scores(scoring, chair, by=chair.user)
+    assert _client(chair.user).get(url).status_code == 200
+
+
+def test_ranking_pending_offers_the_live_board_only_to_who_may_see_it(scoring, rubric, members, submissions,
+                                                                      secretary):
+    live = reverse("selection:results_live", kwargs={"pk": scoring.pk})
+    ranking = reverse("selection:ranking", kwargs={"pk": scoring.pk})
+
+    assert live not in _client(members[0].user).get(ranking).content.decode()
+    assert live in _client(secretary.user).get(ranking).content.decode()
 
 
 # Query counts of the lists, at two sizes ---------------------------------------------------
