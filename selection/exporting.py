@@ -1,7 +1,7 @@
 """The round's results as an .xlsx workbook: the ranking with flags, the per-criterion means and
 each member's totals. Headers are Thai (the workbook goes to the meeting). Text that a
 spreadsheet would run as a formula is written as a plain string, the same rule as the
-registry export (producers.exporting.FORMULA_STARTS).
+registry export (producers.exporting.FORMULA_STARTS): so a shared rank ("=20") stays text.
 """
 
 import io
@@ -69,8 +69,10 @@ def _write(round, ranking):
          bold=True)
     for row in ranking.rows:
         product = row.submission.product
+        # A shared rank is the text "=20"; any other rank stays a number to sort by.
+        rank = row.rank_label if row.tie else row.shared_rank
         _row(sheet, [
-            row.rank, product.code, product.name, product.producer.name, product.producer.district.name_th,
+            rank, product.code, product.name, product.producer.name, product.producer.district.name_th,
             _num(row.score), _num(row.median), _num(row.stdev), _num(row.calibrated), row.scorers,
             str(status_label(row.status)), _("Yes") if row.tie else "",
             "; ".join(str(t) for t in flag_texts(row, round)),

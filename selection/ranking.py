@@ -13,6 +13,8 @@
   equal are an unresolved exact tie.
 - The cut: moved-in submissions are selected, moved-out ones are not; the remaining slots
   are filled in order, the reserves follow.
+- The rank shown: rows with exactly equal deciding scores share the place of the first of
+  them ("=20", "=20", then 22), whatever step then orders them for the cut.
 """
 
 import math
@@ -65,7 +67,8 @@ class Row:
     stdev: float | None = None
     calibrated: float | None = None
     flags: list = field(default_factory=list)
-    rank: int = 0
+    rank: int = 0  # the row's place in the order (tie-breaks applied)
+    shared_rank: int = 0  # the rank shown: rows with exactly equal scores share the best place
     tie: bool = False  # shares its deciding score with another row
     tie_at_cut: bool = False
     tie_resolved_by: str | None = None
@@ -85,6 +88,12 @@ class Row:
     @property
     def pk(self):
         return self.submission.pk
+
+    @property
+    def rank_label(self):
+        """"=20" for each row of an exact tie for 20th place, "21" otherwise. The tie-break
+        still orders the rows and decides who is in; only the number shown is shared."""
+        return f"={self.shared_rank}" if self.tie else str(self.shared_rank)
 
     @property
     def crossed_cut(self):
@@ -357,10 +366,15 @@ def compute(data):
         row.proposed_status = proposed[row.pk]
         row.status = status[row.pk]
 
-    # Ties: rows sharing the deciding score.
+    # Ties: rows sharing the deciding score share the rank of the first of them.
+    for row in ordered[:1]:
+        row.shared_rank = 1
     for a, b in zip(ordered, ordered[1:]):
         if score_of(a) is not None and _r(score_of(a)) == _r(score_of(b)):
             a.tie = b.tie = True
+            b.shared_rank = a.shared_rank
+        else:
+            b.shared_rank = b.rank
 
     cut_ties = []
     boundaries = [(SELECTED, slots)] + ([(RESERVE, slots + round.reserves)] if round.reserves else [])

@@ -176,3 +176,34 @@ def test_ranking_tie_break_rule_is_stated_in_thai(scored, rubric):
 def test_ranking_loads_in_a_fixed_number_of_queries(scored, django_assert_num_queries):
     with django_assert_num_queries(6):
         ranking.compute_ranking(scored)
+
+
+def test_ranking_rows_with_equal_scores_share_the_rank_shown_whatever_breaks_the_tie(scored):
+    # s2 and s3 both score 65: the higher median puts s2 in, and both show "=2".
+    result = ranking.compute_ranking(scored)
+
+    assert [(r.submission.product.code, r.rank_label, r.status) for r in result.rows] == [
+        ("OTOP50S1", "1", "selected"), ("OTOP50S2", "=2", "selected"), ("OTOP50S3", "=2", "not_selected")]
+
+
+def test_ranking_an_exact_tie_shares_its_rank_before_and_after_the_chair_decides(round_, rubric, members):
+    # a totals 80; b and c total 60 from every member (equal medians too); d totals 50.
+    round_.quota = 2
+    round_.save()
+    a, b, c, d = (SubmissionFactory(round=round_, product__code=f"OTOP50{x}") for x in "ABCD")
+    for member in members:
+        give(a, member, rubric, (40, 20, 20))
+        give(b, member, rubric, (30, 15, 15))
+        give(c, member, rubric, (30, 15, 15))
+        give(d, member, rubric, (25, 10, 15))
+
+    before = ranking.compute_ranking(round_)
+    ChairDecision.objects.create(round=round_, submission=c, kind=DecisionKind.TIE_BREAK, reason="ชุมชนเข้มแข็งกว่า",
+                                 decided_by=members[0].user)
+    after = ranking.compute_ranking(round_)
+
+    assert [(r.submission.product.code, r.rank_label) for r in before.rows] == [
+        ("OTOP50A", "1"), ("OTOP50B", "=2"), ("OTOP50C", "=2"), ("OTOP50D", "4")]
+    assert [(r.submission.product.code, r.rank_label, r.status) for r in after.rows] == [
+        ("OTOP50A", "1", "selected"), ("OTOP50C", "=2", "selected"), ("OTOP50B", "=2", "not_selected"),
+        ("OTOP50D", "4", "not_selected")]

@@ -369,3 +369,54 @@ def test_ranking_after_reopening_shows_the_new_result_against_the_frozen_one(rou
             for c in response.context["changes"]] == [
         ("OTOP50S2", "selected", "not_selected"), ("OTOP50S3", "not_selected", "selected")]
     assert 'data-testid="comparison"' in response.content.decode()
+
+
+# Exact ties share the rank shown -----------------------------------------------------------
+
+
+@pytest.fixture
+def tied(round_, rubric, members):
+    """a totals 80; b and c total 60 from every member (an exact tie at the cut of 2); d totals 50."""
+    round_.quota, round_.state = 2, RoundState.RANKING
+    round_.save()
+    for code, values in (("A", (40, 20, 20)), ("B", (30, 15, 15)), ("C", (30, 15, 15)), ("D", (25, 10, 15))):
+        submission = SubmissionFactory(round=round_, product__code=f"OTOP50{code}")
+        for member in members:
+            give(submission, member, rubric, values)
+    return round_
+
+
+TIED_RANKS = [("1", "OTOP50A"), ("=2", "OTOP50B"), ("=2", "OTOP50C"), ("4", "OTOP50D")]
+
+
+def _ranks(content, rows_xpath):
+    """(the rank a reader sees, the product code) of each row of a page."""
+    import lxml.html
+
+    return [(" ".join(row.xpath("string(.//*[@data-rank])").split()), row.get("data-code"))
+            for row in lxml.html.fromstring(content).xpath(rows_xpath)]
+
+
+def test_ranking_page_shows_an_exact_tie_as_a_shared_rank(tied, chair):
+    response = _client(chair.user).get(reverse("selection:ranking", kwargs={"pk": tied.pk}))
+
+    assert _ranks(response.content, '//table[@data-testid="ranking"]/tbody/tr') == TIED_RANKS
+
+
+def test_live_results_show_an_exact_tie_as_a_shared_rank(tied, secretary):
+    response = _client(secretary.user).get(reverse("selection:results_live", kwargs={"pk": tied.pk}))
+
+    assert _ranks(response.content, '//table[contains(@class, "live-table")]/tbody/tr') == TIED_RANKS
+
+
+def test_export_writes_an_exact_tie_as_a_shared_rank(tied, chair):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = _client(chair.user).get(reverse("selection:export", kwargs={"pk": tied.pk}))
+
+    sheet = load_workbook(io.BytesIO(response.content))["ผลการจัดอันดับ"]
+    assert [(row[0].value, row[1].value) for row in sheet.iter_rows(min_row=6)] == [
+        (1, "OTOP50A"), ("=2", "OTOP50B"), ("=2", "OTOP50C"), (4, "OTOP50D")]
+    assert (sheet["A7"].data_type, sheet["A7"].quotePrefix) == ("s", True)
