@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kbo_site.text import normalise
 from kbo_site.thaidates import BE_OFFSET, arabic_digits
 
 from .models import EARLIEST_YEAR_BE, Classification, ProducerType, ProductType
@@ -33,12 +34,16 @@ def current_year_be():
 
 
 def clean_text(value):
-    """Trim, fold runs of white space, and turn 123.0 (a code typed as a number) into 123."""
+    """Trim, fold runs of white space, and turn 123.0 (a code typed as a number) into 123.
+
+    The text is normalised as every input is (kbo_site.text.normalise): NFC, without control,
+    bidi or invisible characters.
+    """
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _SPACES.sub(" ", str(value)).strip()
+    return _SPACES.sub(" ", normalise(str(value))).strip()
 
 
 def is_blank(value):
@@ -68,8 +73,14 @@ def optional_text(value, max_length=255):
 
 
 def code(value):
-    """Producer and product codes: text, trimmed; CDD's format is not public, so no format check."""
-    return required_text(value, max_length=40)
+    """Producer and product codes: text, trimmed, Thai digits as arabic ("P๕๐๑๓" is "P5013");
+    CDD's format is not public, so no format check."""
+    return arabic_digits(required_text(value, max_length=40))
+
+
+def house_no(value):
+    """As written ("12/1", "99/3 ซอย 2"), Thai digits as arabic: "๑๒/๑" is the house 12/1."""
+    return arabic_digits(optional_text(value, max_length=40))
 
 
 def whole_number(value):
@@ -161,16 +172,54 @@ def village_no(value):
     return number
 
 
-def _one_phone(text):
-    digits = re.sub(r"\D", "", arabic_digits(text))
-    # A number stored in Excel loses its leading zero: 812345678 was 0812345678.
-    if len(digits) in (8, 9) and not digits.startswith("0"):
-        digits = "0" + digits
-    return digits or clean_text(text)
+# What a district office writes before a number: "โทร. 081…", "มือถือ 081…", "Tel: 02…".
+_PHONE_LABEL = re.compile(r"^(?:โทร(?:ศัพท์)?|เบอร์(?:โทร)?|มือถือ|มถ|บ้าน|ที่ทำงาน|สำนักงาน|tel|phone|mobile)"
+                          r"\s*\.?\s*:?\s*", re.IGNORECASE)
+_PHONE_EXTENSION = re.compile(r"\(?\s*(?:ต่อ|ext\.?|extension|x)\s*(\d{1,6})\s*\)?$", re.IGNORECASE)
+_PHONE_CHARACTERS = re.compile(r"\+?[\d\s\-.()]+")
+# The second digit of a Thai number tells its kind: 06, 08, 09 mobiles (10 digits); 02–05, 07
+# landlines (9 digits).
+MOBILE_PREFIXES = "689"
+LANDLINE_PREFIXES = "23457"
+
+
+def _phone_rule():
+    return _("a mobile number has 10 digits and starts with 06, 08, 09…; a landline has 9 digits and starts "
+             "with 02–05, 07…; an extension follows the word ต่อ, e.g. 053-123-456 ต่อ 12.")
+
+
+def _phone_error(message, text):
+    return ValidationError(message % {"value": text, "rule": _phone_rule()}, code="invalid")
+
+
+def _one_phone(part):
+    """One number as stored: its digits (the lost leading zero put back), then " ต่อ 12"."""
+    shown = clean_text(part)
+    text = _PHONE_LABEL.sub("", arabic_digits(shown))
+    extension = _PHONE_EXTENSION.search(text)
+    if extension:
+        text = text[:extension.start()].strip()
+    if not _PHONE_CHARACTERS.fullmatch(text):
+        raise _phone_error(_("\"%(value)s\" is not a phone number: %(rule)s"), shown)
+    digits = re.sub(r"\D", "", text)
+    if text.startswith("+"):
+        if not digits.startswith("66"):
+            raise _phone_error(_("\"%(value)s\" does not start like a Thai phone number: %(rule)s"), shown)
+        digits = "0" + digits[2:]
+    elif len(digits) in (8, 9) and not digits.startswith("0"):
+        # A number stored in Excel loses its leading zero: 812345678 was 0812345678.
+        digits = shown = "0" + digits
+    if len(digits) in (9, 10) and (digits[0] != "0" or digits[1] not in MOBILE_PREFIXES + LANDLINE_PREFIXES):
+        raise _phone_error(_("\"%(value)s\" does not start like a Thai phone number: %(rule)s"), shown)
+    if len(digits) != (10 if digits[1:2] and digits[1] in MOBILE_PREFIXES else 9):
+        raise ValidationError(_("\"%(value)s\" has %(count)d digits: %(rule)s")
+                              % {"value": shown, "count": len(digits), "rule": _phone_rule()}, code="invalid")
+    return f"{digits} ต่อ {extension.group(1)}" if extension else digits
 
 
 def phone(value):
-    """Phone numbers as digits, the lost leading zero put back; several are kept, comma-separated."""
+    """Phone numbers, one normalised form: digits, the lost leading zero put back, an extension
+    after " ต่อ "; several are kept, comma-separated. format_phone() groups them for reading."""
     if is_blank(value):
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -182,6 +231,27 @@ def phone(value):
     return result
 
 
+def _group(digits):
+    if len(digits) == 10:
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    if digits.startswith("02"):
+        return f"{digits[:2]}-{digits[2:5]}-{digits[5:]}"
+    return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+
+
+def format_phone(stored):
+    """A stored phone as people read it: 081-234-5678, 02-123-4567, 053-123-456 ต่อ 12.
+    A value stored before the rule, which does not follow it, is returned as it is."""
+    shown = []
+    for part in (stored or "").split(", "):
+        number, _space, extension = part.partition(" ต่อ ")
+        if not (number.isdigit() and number.isascii() and len(number) in (9, 10) and number.startswith("0")
+                and (not _space or extension.isdigit())):
+            return stored or ""
+        shown.append(_group(number) + (f" ต่อ {extension}" if _space else ""))
+    return ", ".join(shown)
+
+
 def postcode(value):
     if is_blank(value):
         return ""
@@ -189,6 +259,23 @@ def postcode(value):
     if len(digits) != 5:
         raise ValidationError(_("A postcode has 5 digits."), code="invalid")
     return digits
+
+
+def postcode_in(value, subdistrict):
+    """The postcode of an address in `subdistrict` (or None): left empty, the subdistrict's
+    (the first, for the few with two); one the subdistrict does not use is refused."""
+    code = postcode(value)
+    known = subdistrict.postcode_list if subdistrict is not None else []
+    if not code:
+        return known[0] if known else ""
+    if known and code not in known:
+        raise ValidationError(
+            _("Postcode %(postcode)s does not match subdistrict %(subdistrict)s, district %(district)s, whose "
+              "postcode is %(postcodes)s.") % {"postcode": code, "subdistrict": subdistrict.name_th,
+                                              "district": subdistrict.district.name_th,
+                                              "postcodes": ", ".join(known)},
+            code="postcode_mismatch")
+    return code
 
 
 def _aliases(choices_enum, extra):

@@ -41,6 +41,30 @@ def test_code_keeps_text_trimmed(raw, expected):
     assert cleaning.code(raw) == expected
 
 
+@pytest.mark.parametrize("raw, expected", [("P๕๐๑๓-๐๐๑", "P5013-001"), ("๕๐๐๑๕๗๐๐๐๓", "5001570003")])
+def test_code_reads_thai_digits_as_digits(raw, expected):
+    assert cleaning.code(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [("๑๒/๑", "12/1"), ("12/1", "12/1"), (" ๙๙ ", "99"), (12, "12"),
+                                           (12.0, "12"), ("-", ""), ("", "")])
+def test_house_no_reads_thai_digits_as_digits(raw, expected):
+    assert cleaning.house_no(raw) == expected
+
+
+def test_house_no_refuses_more_than_40_characters():
+    assert refusal(cleaning.house_no, "1" * 41) == ["ยาวเกินไป: ไม่เกิน 40 ตัวอักษร"]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("\u202eกลุ่ม\u202cแม่บ้าน", "กลุ่มแม่บ้าน"), ("กลุ่ม\x00แม่บ้าน\x1f", "กลุ่มแม่บ้าน"),
+    ("\ufeffP5013\u200b-001", "P5013-001"), ("น\u0e4d\u0e32พริก", "น\u0e33พริก"), ("a\u2066\u2069b", "ab"),
+])
+def test_clean_text_drops_control_bidi_and_invisible_characters(raw, expected):
+    assert cleaning.clean_text(raw) == expected
+    assert cleaning.required_text(raw) == expected
+
+
 @pytest.mark.parametrize("raw", [None, "", "   ", "-", "—", "ไม่มี", "N/A"])
 def test_code_refuses_a_blank(raw):
     assert refusal(cleaning.code, raw) == [REQUIRED]
@@ -128,6 +152,56 @@ def test_phone_puts_back_the_lost_leading_zero(raw, expected):
     assert cleaning.phone(raw) == expected
 
 
+@pytest.mark.parametrize("raw, expected", [
+    # Mobile numbers: 10 digits, 06, 08, 09.
+    ("0612345678", "0612345678"), ("09 1234 5678", "0912345678"), ("(081) 234-5678", "0812345678"),
+    ("081.234.5678", "0812345678"), ("+66 81 234 5678", "0812345678"), ("+66812345678", "0812345678"),
+    # Landlines: 9 digits, 02–05, 07.
+    ("02-123-4567", "021234567"), ("053 123 456", "053123456"), ("034-123456", "034123456"),
+    ("044123456", "044123456"), ("075-123-456", "075123456"), ("๐๕๓-๑๒๓-๔๕๖", "053123456"),
+    # An extension is kept.
+    ("053-123-456 ต่อ 12", "053123456 ต่อ 12"), ("053123456ต่อ12", "053123456 ต่อ 12"),
+    ("02-123-4567 ต่อ ๑๒๓", "021234567 ต่อ 123"), ("053-123-456 ext. 12", "053123456 ต่อ 12"),
+    ("053-123-456 (ต่อ 12)", "053123456 ต่อ 12"),
+    ("081-234-5678, 053-123-456 ต่อ 12", "0812345678, 053123456 ต่อ 12"),
+    ("โทร. 081-234-5678", "0812345678"), ("มือถือ 0812345678 / บ้าน 053123456", "0812345678, 053123456"),
+])
+def test_phone_reads_mobiles_landlines_and_extensions(raw, expected):
+    assert cleaning.phone(raw) == expected
+
+
+PHONE_RULE = ("เบอร์มือถือมี 10 หลัก ขึ้นต้นด้วย 06, 08, 09…; เบอร์โทรศัพท์พื้นฐานมี 9 หลัก ขึ้นต้นด้วย 02–05, 07…; "
+              "เบอร์ต่อให้เขียนหลังคำว่า ต่อ เช่น 053-123-456 ต่อ 12")
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("abc", '"abc" ไม่ใช่หมายเลขโทรศัพท์: '),
+    ("081-ABC-5678", '"081-ABC-5678" ไม่ใช่หมายเลขโทรศัพท์: '),
+    ("โทรหาผู้ใหญ่บ้าน", '"โทรหาผู้ใหญ่บ้าน" ไม่ใช่หมายเลขโทรศัพท์: '),
+    ("12345", '"12345" มี 5 หลัก: '),
+    ("081234567", '"081234567" มี 9 หลัก: '),
+    ("81234567", '"081234567" มี 9 หลัก: '),
+    ("0531234567", '"0531234567" มี 10 หลัก: '),
+    ("08123456789", '"08123456789" มี 11 หลัก: '),
+    ("0112345678", '"0112345678" ขึ้นต้นไม่เหมือนหมายเลขโทรศัพท์ในประเทศไทย: '),
+    ("+1 212 555 0100", '"+1 212 555 0100" ขึ้นต้นไม่เหมือนหมายเลขโทรศัพท์ในประเทศไทย: '),
+    ("0812345678, xyz", '"xyz" ไม่ใช่หมายเลขโทรศัพท์: '),
+    ("053-123-456 ต่อ", '"053-123-456 ต่อ" ไม่ใช่หมายเลขโทรศัพท์: '),
+])
+def test_phone_refuses_letters_too_few_digits_and_a_9_digit_mobile_naming_the_rule(raw, message):
+    assert refusal(cleaning.phone, raw) == [message + PHONE_RULE]
+
+
+@pytest.mark.parametrize("stored, shown", [
+    ("0812345678", "081-234-5678"), ("021234567", "02-123-4567"), ("053123456", "053-123-456"),
+    ("053123456 ต่อ 12", "053-123-456 ต่อ 12"), ("0812345678, 053123456", "081-234-5678, 053-123-456"),
+    # Stored before the rule: shown as it is.
+    ("abc", "abc"), ("08-1234", "08-1234"), ("", ""),
+])
+def test_format_phone_groups_the_digits(stored, shown):
+    assert cleaning.format_phone(stored) == shown
+
+
 def test_phone_refuses_more_than_40_characters():
     assert refusal(cleaning.phone, ", ".join(["0812345678"] * 4)) == ["ยาวเกินไป: ไม่เกิน 40 ตัวอักษร"]
 
@@ -141,6 +215,18 @@ def test_postcode_accepts_numbers_and_thai_digits(raw, expected):
 @pytest.mark.parametrize("raw", ["5013", "501300", "ห้าศูนย์"])
 def test_postcode_refuses_anything_but_five_digits(raw):
     assert refusal(cleaning.postcode, raw) == ["รหัสไปรษณีย์ต้องมี 5 หลัก"]
+
+
+def test_postcode_of_a_subdistrict_is_checked_and_filled(gazetteer):
+    rim_tai = gazetteer.subdistrict("ริมใต้", gazetteer.district("แม่ริม"))
+
+    assert cleaning.postcode_in("50180", rim_tai) == "50180"
+    assert cleaning.postcode_in("๕๐๑๘๐", rim_tai) == "50180"
+    assert cleaning.postcode_in("", rim_tai) == "50180"
+    assert cleaning.postcode_in("", None) == ""
+    assert cleaning.postcode_in("50130", None) == "50130"
+    assert refusal(cleaning.postcode_in, "50130", rim_tai) == [
+        "รหัสไปรษณีย์ 50130 ไม่ตรงกับตำบลริมใต้ อำเภอแม่ริม ซึ่งใช้รหัส 50180"]
 
 
 # --- Types and classification -------------------------------------------------------------------------------
