@@ -1,5 +1,7 @@
 """The ranking, the cut and its approval, the live results page, the export and the history."""
 
+import statistics
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -13,7 +15,7 @@ from django.views.decorators.http import require_POST
 from . import exporting, facts, rules, services
 from .forms import DecisionForm, ReopenForm
 from .models import Approval, AuditEntry, ChairDecision, CommitteeMember, Conflict, RoundState, Score, ScoreSheet
-from .ranking import compute_ranking
+from .ranking import MemberSpread, compute_ranking
 
 HISTORY_PAGE = 50
 # A member whose mean is this many standard deviations from the mean of all totals is shown as
@@ -64,7 +66,7 @@ def ranking(request, pk):
         })
     return render(request, "selection/ranking.html", {
         "round": round, "ranking": current, "hidden": hidden, "is_chair": is_chair,
-        "spreads": _spreads(current),
+        "spreads": _spreads(current, hidden),
         "editable": is_chair and round.state == RoundState.RANKING,
         "member_scores": member_scores,
         "approval": facts.current_approval(round) if round.state == RoundState.APPROVED else None,
@@ -74,20 +76,45 @@ def ranking(request, pk):
     })
 
 
-def _spreads(current):
-    """Each member's mean against the mean of all totals: who scores harshly or leniently."""
+def _spreads(current, hidden=frozenset()):
+    """Each member's mean against the mean of all totals: who scores harshly or leniently.
+    For a viewer with conflicts, the means leave out the submissions hidden from them: a
+    member's mean over the rest must not give away a score the viewer may not see."""
+    spreads, grand_mean, grand_stdev = current.member_spreads, current.grand_mean, current.grand_stdev
+    if hidden:
+        spreads, grand_mean, grand_stdev = _visible_spreads(current, hidden)
     out = []
-    for spread in current.member_spreads:
+    for spread in spreads:
         lean = ""
-        if spread.mean is not None and current.grand_stdev:
-            diff = spread.mean - current.grand_mean
-            if diff < -LEAN * current.grand_stdev:
+        if spread.mean is not None and grand_stdev:
+            diff = spread.mean - grand_mean
+            if diff < -LEAN * grand_stdev:
                 lean = "harsh"
-            elif diff > LEAN * current.grand_stdev:
+            elif diff > LEAN * grand_stdev:
                 lean = "lenient"
         out.append({"spread": spread, "lean": lean,
-                    "diff": None if spread.mean is None else spread.mean - current.grand_mean})
+                    "diff": None if spread.mean is None else spread.mean - grand_mean})
     return out
+
+
+def _visible_spreads(current, hidden):
+    """The members' spreads and the grand mean and deviation over the rows not hidden."""
+    by_member = {m.pk: [] for m in current.members}
+    for row in current.rows:
+        if row.pk in hidden:
+            continue
+        for member_id, total in row.totals.items():
+            if member_id in by_member and total is not None and member_id not in row.conflicted:
+                by_member[member_id].append(float(total))
+    everything = [v for values in by_member.values() for v in values]
+    grand_mean = sum(everything) / len(everything) if everything else None
+    grand_stdev = statistics.pstdev(everything) if everything else None
+    spreads = []
+    for member in current.members:
+        values = by_member[member.pk]
+        mean = sum(values) / len(values) if values else None
+        spreads.append(MemberSpread(member, len(values), mean, statistics.pstdev(values) if values else None))
+    return spreads, grand_mean, grand_stdev
 
 
 @require_POST

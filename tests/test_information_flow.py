@@ -1,0 +1,318 @@
+"""What each role can read, proven by content.
+
+The permission table (tests/test_permissions.py) says who gets which status code. This test
+says who can *read* what: it plants a unique marker in every secret of the permission world,
+then, as each role, fetches every GET row of the permission table with its real ids, follows
+every same-site link and htmx URL found on the pages it reaches (GET only, bounded), downloads
+every export and document (.xlsx, .pdf, .docx, .odt) and reads the text out of each. A marker
+found where the rules below say it must not be is a leak.
+
+A new URL is covered as soon as it has a permission row (the table fails without one) or is
+linked from a page; a new field shown on a page is covered because the pages are read whole.
+"""
+
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from meetings.models import AgendaItem
+from producers.models import District, Province
+from selection import services as selection_services
+from selection.models import AuditAction, AuditEntry, CommitteeRole, Conflict, ScoreComment
+from tests.factories import (
+    CommitteeFactory,
+    CommitteeMemberFactory,
+    CriterionFactory,
+    ProducerFactory,
+    ProductFactory,
+    SelectionRoundFactory,
+    SubmissionFactory,
+    UserFactory,
+)
+from tests.permissions import ANONYMOUS, NATIONAL, OTHER_PROVINCE, OTHER_PROVINCE_CODE, REGISTRY_ROLES
+from tests.test_permissions import CASES, EXTRA_ROLES, MODULES, _user_for
+
+SUBMITTED = "member_submitted"
+ROLES = (ANONYMOUS, *REGISTRY_ROLES, *EXTRA_ROLES, NATIONAL, OTHER_PROVINCE, SUBMITTED)
+
+# Kinds of secret, and who may read each, in words a committee would agree to.
+SCORE_WHILE_SCORING = "a member's score or comment while scoring is open"
+SCORE_AFTER_CLOSE = "a member's score once the chair has closed scoring"
+CONFLICT_NOTE = "a conflict-of-interest note"
+CONTACT = "a producer's contact name or phone number"
+DRAFT_MEETING = "a draft agenda or draft minutes"
+OTHER_PROVINCE_RECORD = "a record of another province"
+
+OFFICERS = {"officer", "admin", NATIONAL}
+ROUND_COMMITTEE = {"chair", "member", "secretary", SUBMITTED}
+MEETING_COMMITTEE = {"meeting_chair", "meeting_member", "meeting_secretary"}
+
+RULES = {
+    # A member sees their own scores and comments at any time; nobody else while scoring is open
+    # (after submitting, the others' scores only in aggregate).
+    SCORE_WHILE_SCORING: lambda role, owner: role == owner,
+    # Once scoring is closed, everyone who sees the round sees each member's scores, except a
+    # member who declared a conflict with that submission.
+    SCORE_AFTER_CLOSE: lambda role, conflicted: (role in ROUND_COMMITTEE | OFFICERS) and role != conflicted,
+    # Conflict notes: the chair, the secretary and the officers (and the member who declared it).
+    CONFLICT_NOTE: lambda role, owner: role in {"chair", "secretary"} | OFFICERS or role == owner,
+    # Contacts: officers and admins of the producer's province, and national officers.
+    CONTACT: lambda role, _: role in OFFICERS,
+    # Draft agenda and minutes: the meeting's committee and the officers of its province.
+    DRAFT_MEETING: lambda role, _: role in MEETING_COMMITTEE | OFFICERS,
+    # Another province sees nothing: a Lamphun record is for Lamphun's users and national ones.
+    OTHER_PROVINCE_RECORD: lambda role, _: role in {OTHER_PROVINCE, NATIONAL},
+}
+
+
+@dataclass(frozen=True)
+class Marker:
+    text: str
+    kind: str
+    # The role the secret belongs to (its author, or the conflicted member), where it matters.
+    owner: str = ""
+
+    def may_be_read_by(self, role):
+        return RULES[self.kind](role, self.owner)
+
+
+MARKERS = [
+    Marker("87.3", SCORE_WHILE_SCORING, owner="member"),
+    Marker("MKCOMMENTMEMBER", SCORE_WHILE_SCORING, owner="member"),
+    Marker("52.1", SCORE_WHILE_SCORING, owner="chair"),
+    Marker("61.9", SCORE_WHILE_SCORING, owner=SUBMITTED),
+    Marker("MKCOMMENTSUBMITTED", SCORE_WHILE_SCORING, owner=SUBMITTED),
+    Marker("93.1", SCORE_AFTER_CLOSE, owner=SUBMITTED),
+    Marker("MKCONFLICTNOTE", CONFLICT_NOTE),
+    Marker("MKCONTACTNAME", CONTACT),
+    Marker("897412536", CONTACT),
+    Marker("MKDRAFTAGENDA", DRAFT_MEETING),
+    Marker("MKDRAFTMINUTES", DRAFT_MEETING),
+    Marker("MKLAMPHUNPRODUCER", OTHER_PROVINCE_RECORD),
+    Marker("MKLAMPHUNROUND", OTHER_PROVINCE_RECORD),
+    Marker("MKLAMPHUNCOMMITTEE", OTHER_PROVINCE_RECORD),
+]
+
+# Bounds of the walk, per role.
+MAX_FETCHES = 400
+MAX_QUERY_VARIANTS = 4
+SKIP_PREFIXES = ("/static/", "/admin/", "/i18n/", "/accounts/logout/", "/media/")
+
+
+def plant_markers(world):
+    """Give the permission world's secrets their markers, and add a member who has submitted
+    and a second province."""
+    round_, submission, criterion = world["sel_round"], world["sel_submission"], world["sel_criterion"]
+    chair, member = world["sel_chair"], world["sel_member"]
+    submitted = CommitteeMemberFactory(committee=round_.committee, role=CommitteeRole.MEMBER,
+                                       user=UserFactory(username="flow-submitted"))
+    world["flow_submitted"] = submitted
+    for who, value, comment in ((member, "87.3", "MKCOMMENTMEMBER"), (chair, "52.1", ""),
+                                (submitted, "61.9", "MKCOMMENTSUBMITTED")):
+        selection_services.save_score(submission, who, criterion, Decimal(value), version=0, by=who.user)
+        if comment:
+            selection_services.save_comment(submission, who, comment, version=0, by=who.user)
+    selection_services.submit_scores(round_, submitted, by=submitted.user)
+    conflict = world["sel_conflict"]
+    Conflict.objects.filter(pk=conflict.pk).update(note="MKCONFLICTNOTE")
+    AuditEntry.objects.filter(round=round_, action=AuditAction.CONFLICT_DECLARED).update(reason="MKCONFLICTNOTE")
+
+    # A closed round: the member who has submitted above declared a conflict with its submission.
+    ranked, ranked_submission = world["sel_ranked"], world["sel_ranked_submission"]
+    ranked_criterion = ranked.criteria.first() or CriterionFactory(round=ranked, max_score=100)
+    for who, value in ((member, "93.1"), (chair, "44.9")):
+        ranked_submission.scores.create(member=who, criterion=ranked_criterion, value=Decimal(value),
+                                        max_score=ranked_criterion.max_score)
+    Conflict.objects.create(submission=ranked_submission, member=submitted, conflict_type="family", note="",
+                            declared_by=submitted.user)
+    ScoreComment.objects.create(submission=ranked_submission, member=submitted, text="")
+
+    # Contacts of a Chiang Mai producer in the registry and in the round.
+    producer = submission.product.producer
+    producer.contact_name, producer.phone = "MKCONTACTNAME", "0897412536"
+    producer.save()
+
+    # A draft meeting's agenda and minutes text.
+    item = AgendaItem.objects.filter(meeting__committee__name="คณะกรรมการทดสอบสิทธิ์การประชุม",
+                                     meeting__number=1).first()
+    item.body, item.discussion = "MKDRAFTAGENDA", "MKDRAFTMINUTES"
+    item.save()
+
+    # Lamphun: a producer, a committee and its round.
+    lamphun = Province.objects.get(code=OTHER_PROVINCE_CODE)
+    district = District.objects.filter(province=lamphun).first()
+    lamphun_producer = ProducerFactory(province=lamphun, district=district, subdistrict=district.subdistricts.first(),
+                                       name="MKLAMPHUNPRODUCER", code="P51FLOW1")
+    ProductFactory(producer=lamphun_producer, code="OTOP51FLOW1")
+    committee = CommitteeFactory(name="MKLAMPHUNCOMMITTEE", province=lamphun)
+    lamphun_round = SelectionRoundFactory(committee=committee, name="MKLAMPHUNROUND")
+    SubmissionFactory(round=lamphun_round, product=lamphun_producer.products.first())
+    return world
+
+
+class _Links(HTMLParser):
+    """Same-site URLs a person (or htmx) can GET from a page: links, htmx gets, GET forms."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("href", "hx-get", "src", "data-url"):
+            if attrs.get(name):
+                self.urls.append(attrs[name])
+        if tag == "form" and (attrs.get("method") or "get").lower() == "get" and attrs.get("action"):
+            self.urls.append(attrs["action"])
+
+
+def _same_site(url, base):
+    url = urldefrag(html.unescape(url))[0]
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith(("mailto:", "tel:", "javascript:", "data:")):
+        return None
+    if not url.startswith("/"):
+        if not url.startswith("?"):
+            return None
+        url = urlsplit(base).path + url
+    if url.startswith(SKIP_PREFIXES):
+        return None
+    return url
+
+
+def _zip_text(content):
+    """The text of an Office/OpenDocument file: every XML part with its tags stripped."""
+    out = []
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                out.append(re.sub(r"<[^>]+>", " ", archive.read(name).decode("utf-8", "replace")))
+    return html.unescape(" ".join(out))
+
+
+def _pdf_text(content):
+    return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def readable_text(response):
+    """What a person gets to read from a response, as text."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if content.startswith(b"%PDF"):
+        return _pdf_text(content)
+    if content.startswith(b"PK\x03\x04"):
+        return _zip_text(content)
+    if "text" in kind or "json" in kind or not kind:
+        return html.unescape(content.decode("utf-8", "replace"))
+    return ""
+
+
+def walk(client, start_urls):
+    """GET every start URL and every same-site URL found on the pages reached, breadth first,
+    bounded. Yields (url, response, text)."""
+    queue, seen, variants = list(start_urls), set(), {}
+    while queue and len(seen) < MAX_FETCHES:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        path = urlsplit(url).path
+        if urlsplit(url).query:
+            variants[path] = variants.get(path, 0) + 1
+            if variants[path] > MAX_QUERY_VARIANTS:
+                continue
+        seen.add(url)
+        response = client.get(url)
+        text = readable_text(response)
+        yield url, response, text
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            parser = _Links()
+            parser.feed(response.content.decode("utf-8", "replace"))
+            for found in parser.urls:
+                found = _same_site(found, url)
+                if found and found not in seen:
+                    queue.append(found)
+
+
+def _start_urls(world):
+    urls = []
+    for case in CASES:
+        if case.method != "get":
+            continue
+        url = reverse(case.url_name, kwargs=case.kwargs(world))
+        urls.append(f"{url}?{case.query}" if case.query else url)
+    # Pages of the objects only this test adds.
+    urls += [reverse("producers:producer_list") + "?q=MKLAMPHUN", reverse("producers:product_list") + "?q=FLOW"]
+    return list(dict.fromkeys(urls))
+
+
+@pytest.fixture
+def marked_world(db):
+    world = {}
+    for module in MODULES:
+        if hasattr(module, "build_world"):
+            module.build_world(world)
+    return plant_markers(world)
+
+
+def _client_for(role, world):
+    client = Client()
+    if role == SUBMITTED:
+        client.force_login(world["flow_submitted"].user)
+    elif role != ANONYMOUS:
+        client.force_login(_user_for(role, world))
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_role_reads_a_secret_the_rules_keep_from_it(role, marked_world):
+    client = _client_for(role, marked_world)
+    leaks, fetched, downloads = [], 0, 0
+
+    for url, response, text in walk(client, _start_urls(marked_world)):
+        fetched += 1
+        downloads += text != "" and "html" not in response.get("Content-Type", "html")
+        assert response.status_code < 500, url
+        for marker in MARKERS:
+            if marker.text in text and not marker.may_be_read_by(role):
+                leaks.append(f"{marker.kind} «{marker.text}» at {url}")
+
+    assert leaks == []
+    assert fetched > 10
+
+
+@pytest.mark.parametrize("role,url_name,expected", [
+    # The walk must reach the secrets where they are meant to be read, or it proves nothing.
+    ("member", "selection:score_form", "MKCOMMENTMEMBER"),
+    ("officer", "producers:producer_detail", "MKCONTACTNAME"),
+    ("chair", "selection:history", "MKCONFLICTNOTE"),
+    ("meeting_member", "meetings:detail", "MKDRAFTAGENDA"),
+    ("other_province", "producers:producer_list", "MKLAMPHUNPRODUCER"),
+    ("member", "selection:ranking", "93.1"),
+])
+def test_the_walk_finds_each_secret_where_it_may_be_read(role, url_name, expected, marked_world):
+    client = _client_for(role, marked_world)
+
+    found = [url for url, _response, text in walk(client, _start_urls(marked_world)) if expected in text]
+
+    assert any(reverse(url_name, kwargs=_kwargs_for(url_name, marked_world)) in url for url in found), found
+
+
+def _kwargs_for(url_name, world):
+    return {
+        "selection:score_form": {"pk": world["sel_round"].pk, "sid": world["sel_submission"].pk},
+        "producers:producer_detail": {"pk": world["sel_submission"].product.producer_id},
+        "selection:history": {"pk": world["sel_round"].pk},
+        "meetings:detail": {"pk": AgendaItem.objects.get(body="MKDRAFTAGENDA").meeting_id},
+        "producers:producer_list": {},
+        "selection:ranking": {"pk": world["sel_ranked"].pk},
+    }[url_name]
