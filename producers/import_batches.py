@@ -44,8 +44,14 @@ def checked_file(batch):
     return None if path is None else path.with_name(path.name + ".checked")
 
 
+def change_list_file(batch):
+    """Where the check (and then the import) leaves the list of records created and updated."""
+    path = stored_file(batch)
+    return None if path is None else path.with_name(path.name + ".changes.xlsx")
+
+
 def _forget_files(batch):
-    for path in (stored_file(batch), checked_file(batch)):
+    for path in (stored_file(batch), checked_file(batch), change_list_file(batch)):
         if path is not None:
             path.unlink(missing_ok=True)
 
@@ -125,7 +131,7 @@ def check_batch(batch):
         try:
             report = import_registry(stored_file(batch), province=batch.province, dry_run=True,
                                      file_name=batch.file_name, progress=_progress_recorder(batch),
-                                     checked=checked_file(batch))
+                                     checked=checked_file(batch), change_list=change_list_file(batch))
         except ImportFailed as error:
             _forget_files(batch)
             ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.REFUSED, message=error.message,
@@ -324,7 +330,7 @@ def import_batch(batch):
         try:
             import_registry(stored_file(batch), province=batch.province, file_name=batch.file_name,
                             before_write=mark_imported, progress=_progress_recorder(batch), by=batch.confirmed_by,
-                            checked=checked_file(batch))
+                            checked=checked_file(batch), change_list=change_list_file(batch))
         except ImportFailed as error:
             ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.IMPORTING).update(
                 status=ImportStatus.PREVIEWED, message=error.message, confirmed_by=None, confirmed_at=None,
@@ -346,7 +352,7 @@ def discard_import(batch, *, by):
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         _check_previewed(locked)
-        paths = [stored_file(locked), checked_file(locked)]
+        paths = [stored_file(locked), checked_file(locked), change_list_file(locked)]
         locked.status = ImportStatus.DISCARDED
         locked.discarded_by = by
         locked.discarded_at = timezone.now()

@@ -23,10 +23,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import cleaning
+from kbo_site.thaidates import arabic_digits
+
 from .cleaning import clean_text, is_blank, key
 from .bulk_sql import BATCH_SIZE, insert_history, insert_new, insert_values, update_rows
+from .change_list import CREATED, PRODUCER, PRODUCT, UPDATED, write_change_list
 from .import_format import (COLUMNS, COLUMNS_BY_FIELD, FIELD_BY_HEADER, HEADER_SEARCH_ROWS, MIN_HEADER_MATCHES,
                             header_key, template_workbook)
 from .models import Producer, ProducerType, Product, ProductType, Standard
@@ -53,6 +57,8 @@ PRODUCT_FIELDS = {
     "name": "product_name", "product_type": "product_type", "classification": "classification",
     "star_level": "star_level", "star_year": "star_year", "standards": "standards",
 }
+# A product's changes as the columns they come from (moving to another producer included).
+PRODUCT_COLUMNS = {**PRODUCT_FIELDS, "producer_code": "producer_code"}
 
 
 @dataclass
@@ -84,6 +90,14 @@ class ImportReport:
     # Producers whose personal data was erased on request (PDPA): the workbook's contact name,
     # phone and house number for them were not written. A note, not an error.
     anonymised_kept_empty: int = 0
+    # The sheet's closing lines (a total, a signature and its name and position), skipped: the
+    # first one's row and how many. A note, not an error.
+    closing_first: int | None = None
+    closing_count: int = 0
+    # The first PREVIEW_LIMIT records of each kind created and updated (or that would be):
+    # {"producers_created": [{"row", "code", "name"}, …], "producers_updated": [… "columns"],
+    #  "products_created": [… "producer"], "products_updated": [… "producer", "columns"]}.
+    planned: dict = field(default_factory=dict)
 
     @property
     def error_rows(self):
@@ -108,6 +122,10 @@ class ImportReport:
         }
         if self.anonymised_kept_empty:
             summary["anonymised_kept_empty"] = self.anonymised_kept_empty
+        if self.closing_count:
+            summary["closing_rows"] = {"first": self.closing_first, "count": self.closing_count}
+        if self.planned:
+            summary["planned"] = self.planned
         return summary
 
 
@@ -122,13 +140,17 @@ class Progress:
     writing: bool = False  # every row read; the registry is being written
 
 
+# The preview shows this many records of each kind created and updated; the rest are in the
+# change list's download.
+PREVIEW_LIMIT = 50
+
 # Report progress every this many rows: often enough for a bar that moves every second, rarely
 # enough (one small UPDATE) to cost nothing next to the rows.
 PROGRESS_EVERY = 5000
 
 
 def import_registry(source, *, province, dry_run=False, file_name="", before_write=None, progress=None, by=None,
-                    checked=None):
+                    checked=None, change_list=None):
     """Import a registry workbook into `province`; source is a path or a binary file object.
 
     Returns an ImportReport. With dry_run nothing is written. Otherwise the valid rows are
@@ -141,6 +163,9 @@ def import_registry(source, *, province, dry_run=False, file_name="", before_wri
     checked: a path beside the stored workbook. A dry run leaves its clean rows there; the
     import of the same workbook then takes them from there instead of reading and cleaning
     every row again (they are compared with the registry as it is now all the same).
+
+    change_list: a path where the list of every record created and updated (or that would be)
+    is written as an .xlsx, once compared and before anything is written (producers.change_list).
 
     Raises WorkbookRefused for an unusable file and ImportFailed when the registry changed
     under the import; in both cases nothing is written.
@@ -162,6 +187,8 @@ def import_registry(source, *, province, dry_run=False, file_name="", before_wri
             progress(reader.progress)
     plan = _Plan(reader)
     plan.compare(producers, products)
+    if change_list:
+        write_change_list(change_list, plan.listing(producers, products))
     del producers, products
     if not dry_run and (plan.has_writes or before_write):
         if progress:
@@ -197,7 +224,7 @@ def _refresh_statistics(report):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
-CHECKED_FORMAT = 1
+CHECKED_FORMAT = 2
 
 
 def _save_checked(path, reader, producers, products):
@@ -206,6 +233,7 @@ def _save_checked(path, reader, producers, products):
     report = reader.report
     data = {"version": CHECKED_FORMAT, "province": reader.province.pk, "format": report.format,
             "header_row": report.header_row, "rows": report.rows, "ignored_columns": report.ignored_columns,
+            "closing": (report.closing_first, report.closing_count),
             "errors": [astuple(error) for error in report.errors], "headers": reader.headers,
             "progress": astuple(reader.progress), "producers": producers, "products": products}
     temporary = Path(f"{path}.part")
@@ -239,8 +267,18 @@ def _load_checked(path, province, file_name, dry_run):
     report = ImportReport(file_name=file_name, format=data["format"], header_row=data["header_row"],
                           rows=data["rows"], errors=[RowError(*error) for error in data["errors"]],
                           ignored_columns=data["ignored_columns"], dry_run=dry_run)
+    report.closing_first, report.closing_count = data["closing"]
     rows = _CheckedRows(province, report, data["headers"], Progress(*data["progress"]))
     return rows, data["producers"], products
+
+
+def closing_note(closing):
+    """The one note on the sheet's closing lines, from a report's "closing_rows"; the import
+    preview's template says the same (templates/producers/_import_changes.html)."""
+    return ngettext(
+        "%(counter)s closing row (a total or a signature) was skipped: row %(first)s.",
+        "%(counter)s closing rows (totals, signatures and the lines that go with them) were skipped, from row "
+        "%(first)s.", closing["count"]) % {"counter": closing["count"], "first": closing["first"]}
 
 
 def _registry_changed():
@@ -249,6 +287,20 @@ def _registry_changed():
 
 
 # --- Pass 1: reading and cleaning -----------------------------------------------------------
+
+# The closing lines of a district office's sheet: a total ("รวม 9 รายการ", "รวมทั้งสิ้น", with
+# counts in other cells) or a signature ("ลงชื่อ ....... ผู้รายงาน"), and below them the short
+# lines of the signer's name, position and date. Skipped with one note, not read as data.
+_COUNTS = r"[\d\s,.:=\-–()]*"
+_UNITS = r"(?:รายการ|ราย|กลุ่ม|ผลิตภัณฑ์|ผู้ผลิต|ผู้ประกอบการ|แห่ง|คน|ชิ้น|items?|products?|producers?)"
+_TOTAL_ROW = re.compile(rf"(?:ยอด)?(?:รวม(?:ทั้งสิ้น|ทั้งหมด)?|(?:grand\s+)?total)(?:{_COUNTS}{_UNITS})*{_COUNTS}$",
+                        re.IGNORECASE)
+_SIGNATURE_ROW = re.compile(r"(?:ลงชื่อ|ลงนาม|signed\b|signature\b)", re.IGNORECASE)
+_CLOSING_LEAD = " (.…_"
+# How a closing line's first cell starts (checked first: cheap for the data rows).
+_CLOSING_STARTS = {"รว", "ยอ", "ลง", "to", "gr", "si"}
+# A closing block's later lines fill fewer cells than this; a data row fills far more.
+CLOSING_LINE_CELLS = 3
 
 def _choice_label(choices, value):
     return str(choices(value).label) if value else ""
@@ -285,6 +337,7 @@ class _RowReader:
         self.index, self.headers = self._map_columns(header_values)
         self.producer_positions = [self.index[name] for name in PRODUCER_COLUMNS if name in self.index]
         self.last_raw_producer, self.last_producer = None, None
+        self.in_closing = False
         progress, on_progress, report = self.progress, self.on_progress, self.report
         for number, values in itertools.chain(buffered, rows):
             record = self._read_row(number, values)
@@ -297,7 +350,19 @@ class _RowReader:
         if not self.report.rows:
             raise WorkbookRefused(_("The workbook has a header row (row %(row)d) but no data rows below it.")
                                   % {"row": header_row})
+        self._fill_postcodes()
         return self.producers, self.products
+
+    def _fill_postcodes(self):
+        """A producer's postcode left blank on every row is its subdistrict's, as the form fills it.
+        Done once all rows are read: a later row of the producer may have given it. With no
+        postcode column, every producer gets it; only new ones take it (_Plan.compare)."""
+        subdistricts = self.subdistricts
+        for _row, producer in self.producers.values():
+            if not producer.get("postcode") and producer.get("subdistrict_id"):
+                postcodes = subdistricts[producer["subdistrict_id"]].postcode_list
+                if postcodes:
+                    producer["postcode"] = postcodes[0]
 
     def _report_progress(self):
         progress = self.progress
@@ -376,8 +441,29 @@ class _RowReader:
             return None
         return result
 
+    def _is_closing(self, number, values):
+        """Whether the row is one of the sheet's closing lines (see _TOTAL_ROW); notes it if so."""
+        first = next((value for value in values if value not in ("", None)), None)
+        closing = False
+        if isinstance(first, str) and first.lstrip(_CLOSING_LEAD)[:2].lower() in _CLOSING_STARTS:
+            text = " ".join(arabic_digits(clean_text(value)) for value in values if clean_text(value))
+            text = text.lstrip(_CLOSING_LEAD)
+            closing = bool(_TOTAL_ROW.match(text) or _SIGNATURE_ROW.match(text))
+        if not closing and self.in_closing and first is not None:
+            # The signer's name, position and the date, below a signature or a total.
+            closing = sum(1 for value in values if clean_text(value)) < CLOSING_LINE_CELLS
+        self.in_closing = closing or (self.in_closing and first is None)
+        if closing:
+            report = self.report
+            report.closing_count += 1
+            if report.closing_first is None:
+                report.closing_first = number
+        return closing
+
     def _read_row(self, number, values):
         index = self.index
+        if self._is_closing(number, values):
+            return None
         if not any(clean_text(values[i]) for i in index.values() if i < len(values)):
             return None  # a blank row between data rows
         self.report.rows += 1
@@ -418,7 +504,7 @@ class _RowReader:
         if "phone" in index:
             producer["phone"] = cell(values, "phone", cleaning.phone, errors, number, cached=False)
         if "house_no" in index:
-            producer["house_no"] = cell(values, "house_no", _house_no, errors, number)
+            producer["house_no"] = cell(values, "house_no", cleaning.house_no, errors, number)
         if "village_no" in index:
             producer["village_no"] = cell(values, "village_no", cleaning.village_no, errors, number)
         district = cell(values, "district", self.gazetteer.district, errors, number)
@@ -430,7 +516,10 @@ class _RowReader:
             producer["subdistrict_id"] = subdistrict.code if subdistrict else None
         producer["district_id"] = district.code if district else None
         if "postcode" in index:
-            producer["postcode"] = cell(values, "postcode", cleaning.postcode, errors, number)
+            subdistrict_id = producer.get("subdistrict_id")
+            subdistrict = self.subdistricts.get(subdistrict_id)
+            producer["postcode"] = cell(values, "postcode", lambda v: _postcode(v, subdistrict), errors, number,
+                                        context=subdistrict_id)
         if "province" in index:
             cell(values, "province", self._province, errors, number)
         producer["registration_year"] = cell(values, "registration_year", cleaning.year_be, errors, number)
@@ -501,8 +590,19 @@ class _RowReader:
         return str(value)
 
 
-def _house_no(value):
-    return cleaning.optional_text(value, max_length=40)
+def _preview_entry(entry):
+    change, kind, row, code, name, producer, columns = entry
+    shown = {"row": row, "code": code, "name": name}
+    if kind == PRODUCT:
+        shown["producer"] = producer
+    if change == UPDATED:
+        shown["columns"] = columns
+    return shown
+
+
+def _postcode(value, subdistrict):
+    # Checked against the subdistrict; a blank one is filled once every row is read.
+    return "" if is_blank(value) else cleaning.postcode_in(value, subdistrict)
 
 
 def _optional_year(value):
@@ -519,6 +619,8 @@ class _Plan:
         self.report = reader.report
         self.headers = reader.headers
         self.present = reader.index.keys()
+        # The code of each record to update, by (PRODUCER or PRODUCT, primary key): for the list.
+        self.changed_codes = {}
 
     def compare(self, producers, products):
         report = self.report
@@ -532,19 +634,22 @@ class _Plan:
                 "code", "id", "version", "producer_id", *[f for f in PRODUCT_FIELDS if f != "standards"])}
 
         self.new_producers, self.changed_producers = [], []
+        # Without a postcode column, the one filled from the subdistrict is for new producers only.
+        kept = set() if "postcode" in self.present else {"postcode"}
         for code, (row, data) in producers.items():
             current = existing_producers.get(code)
             if current is None:
                 self.new_producers.append((code, data))
                 continue
             values = dict(zip(PRODUCER_FIELDS, current[3:]))
-            changes = {name: value for name, value in data.items() if values[name] != value}
+            changes = {name: value for name, value in data.items() if values[name] != value and name not in kept}
             if current[-1] is not None and changes.keys() & ERASED_FIELDS:
                 # Erased on the person's request: a later workbook must not bring the data back.
                 report.anonymised_kept_empty += 1
                 changes = {name: value for name, value in changes.items() if name not in ERASED_FIELDS}
             if changes:
                 self.changed_producers.append((current[1], current[2], values, changes))
+                self.changed_codes[PRODUCER, current[1]] = code
             else:
                 report.producers.unchanged += 1
         report.producers.created = len(self.new_producers)
@@ -569,12 +674,56 @@ class _Plan:
                 changes["producer_code"] = producer_code
             if changes:
                 self.changed_products.append((current[1], current[2], current[3], values, changes))
+                self.changed_codes[PRODUCT, current[1]] = code
             else:
                 report.products.unchanged += 1
         report.products.created = len(self.new_products)
         report.products.updated = len(self.changed_products)
         column_order = {header: COLUMNS.index(COLUMNS_BY_FIELD[name]) for name, header in self.headers.items()}
         report.errors.sort(key=lambda error: (error.row, column_order.get(error.column, len(COLUMNS))))
+        report.planned = {}
+        for (change, kind), entries in self._listings(producers, products):
+            if entries:
+                first = itertools.islice(entries, PREVIEW_LIMIT)
+                report.planned[f"{kind}s_{change}"] = [_preview_entry(entry) for entry in first]
+
+    def listing(self, producers, products):
+        """Every record created or updated (or that would be), from compare's producers and
+        products: new producers, updated producers, new products, updated products, each in the
+        workbook's order, as (CREATED or UPDATED, PRODUCER or PRODUCT, row, code, name,
+        producer code, changed columns)."""
+        for _kind, entries in self._listings(producers, products):
+            yield from entries
+
+    def _listings(self, producers, products):
+        headers, codes = self.headers, self.changed_codes
+
+        def columns(changes, fields):
+            return ", ".join(headers[fields.get(name, name)] for name in changes)
+
+        def updated_producers():
+            for pk, _version, _values, changes in self.changed_producers:
+                code = codes[PRODUCER, pk]
+                row, data = producers[code]
+                yield UPDATED, PRODUCER, row, code, data["name"], "", columns(changes, PRODUCER_FIELDS)
+
+        def updated_products():
+            for pk, _version, _producer_id, _values, changes in self.changed_products:
+                code = codes[PRODUCT, pk]
+                row, producer, data = products[code]
+                yield UPDATED, PRODUCT, row, code, data["name"], producer, columns(changes, PRODUCT_COLUMNS)
+
+        # Lists and dicts keep the workbook's order: a record comes where its first row is.
+        return [
+            ((CREATED, PRODUCER), self.new_producers and (
+                (CREATED, PRODUCER, producers[code][0], code, data["name"], "", "")
+                for code, data in self.new_producers)),
+            ((UPDATED, PRODUCER), self.changed_producers and updated_producers()),
+            ((CREATED, PRODUCT), self.new_products and (
+                (CREATED, PRODUCT, products[code][0], code, data["name"], producer, "")
+                for code, producer, data in self.new_products)),
+            ((UPDATED, PRODUCT), self.changed_products and updated_products()),
+        ]
 
     @property
     def has_writes(self):

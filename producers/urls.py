@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import history_views, import_views, pdpa_views, views
+from . import change_list_views, history_views, import_views, pdpa_views, views
 
 app_name = "producers"
 urlpatterns = [
@@ -28,4 +28,5 @@ urlpatterns = [
     path("registry/import/<int:pk>/confirm/", import_views.confirm, name="import_confirm"),
     path("registry/import/<int:pk>/discard/", import_views.discard, name="import_discard"),
     path("registry/import/<int:pk>/errors.xlsx", import_views.error_rows, name="import_errors"),
+    path("registry/import/<int:pk>/changes.xlsx", change_list_views.change_list, name="import_changes"),
 ]

@@ -50,6 +50,7 @@ CASES = [
     Case("producers:import_preview", scoped=True, kwargs=lambda w: {"pk": w["import_batch"].pk}, allowed=ADMINS),
     Case("producers:import_progress", scoped=True, kwargs=lambda w: {"pk": w["import_batch"].pk}, allowed=ADMINS),
     Case("producers:import_errors", scoped=True, kwargs=lambda w: {"pk": w["import_batch"].pk}, allowed=ADMINS),
+    Case("producers:import_changes", scoped=True, kwargs=lambda w: {"pk": w["import_batch"].pk}, allowed=ADMINS),
     Case("producers:import_confirm", scoped=True, kwargs=lambda w: {"pk": w["import_batch"].pk}, method="post", allowed=ADMINS,
          ok=302, not_allowed_methods=("get",)),
     Case("producers:import_discard", scoped=True, kwargs=lambda w: {"pk": w["import_batch"].pk}, method="post", allowed=ADMINS,

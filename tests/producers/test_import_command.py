@@ -44,6 +44,9 @@ def test_command_prints_the_report_as_one_json_object(tmp_path):
                     "message": "ระดับดาวต้องเป็น 1 ถึง 5 (หรือเว้นว่างหากยังไม่ได้รับการคัดสรร)"}],
         "ignored_columns": [], "rows": 2, "error_rows": 1, "file_name": "registry.xlsx", "format": "xlsx",
         "dry_run": False,
+        "planned": {"producers_created": [{"row": 5, "code": "P5013-001", "name": "กลุ่มร่มบ่อสร้าง"}],
+                    "products_created": [{"row": 5, "code": "OTOP-5013-0001", "name": "ร่มบ่อสร้าง ลายดอกไม้",
+                                          "producer": "P5013-001"}]},
     }
     assert out.count("\n") == 1
     assert (Producer.objects.count(), Product.objects.count()) == (1, 1)
@@ -70,8 +73,9 @@ def test_command_reimport_reports_everything_unchanged(tmp_path):
 
 
 def test_command_prints_a_thai_summary_without_json(tmp_path):
+    closing = [["รวม 2 รายการ"], ["ลงชื่อ ...... ผู้รายงาน"]]
     path = workbook(tmp_path, registry_sheet([product_row(), product_row(product_code="X2", classification="E")],
-                                             extra_columns={"หมายเหตุ": ""}))
+                                             extra_columns={"หมายเหตุ": ""}) + closing)
 
     status, out, err = command(path)
 
@@ -81,6 +85,7 @@ def test_command_prints_a_thai_summary_without_json(tmp_path):
         "ผู้ผลิต: เพิ่มใหม่ 1 ปรับปรุง 0 ไม่เปลี่ยนแปลง 0",
         "ผลิตภัณฑ์: เพิ่มใหม่ 1 ปรับปรุง 0 ไม่เปลี่ยนแปลง 0",
         "คอลัมน์ที่ถูกข้าม: หมายเหตุ (T)",
+        "ข้ามแถวท้ายตาราง (แถวรวม แถวลงชื่อ และบรรทัดที่ตามมา) 2 แถว ตั้งแต่แถวที่ 4",
         "แถวที่มีข้อผิดพลาด (ไม่ได้นำเข้า): 1",
         'แถวที่ 3 คอลัมน์ กลุ่มผลิตภัณฑ์ ("E"): ไม่รู้จักกลุ่มผลิตภัณฑ์ "E": ใช้ A, B, C หรือ D',
     ]

@@ -85,6 +85,9 @@ def test_import_report_has_the_issue_json_shape():
         "file_name": "",
         "format": "xlsx",
         "dry_run": False,
+        "planned": {"producers_created": [{"row": 5, "code": "P5013-001", "name": "กลุ่มร่มบ่อสร้าง"}],
+                    "products_created": [{"row": 5, "code": "OTOP-5013-0001", "name": "ร่มบ่อสร้าง ลายดอกไม้",
+                                          "producer": "P5013-001"}]},
     }
 
 
@@ -370,6 +373,166 @@ def test_import_refuses_a_product_code_held_in_another_province():
     assert Producer.objects.filter(province_id="50").count() == 0
 
 
+# --- Field data as district offices type it ------------------------------------------------------------
+
+PHONE_RULE = ("เบอร์มือถือมี 10 หลัก ขึ้นต้นด้วย 06, 08, 09…; เบอร์โทรศัพท์พื้นฐานมี 9 หลัก ขึ้นต้นด้วย 02–05, 07…; "
+              "เบอร์ต่อให้เขียนหลังคำว่า ต่อ เช่น 053-123-456 ต่อ 12")
+
+
+def test_import_reads_thai_digits_in_every_field_where_digits_mean_something():
+    row = product_row(producer_code="P๕๐๑๓-๐๐๑", phone="๐๘๑-๒๓๔-๕๖๗๘", house_no="๑๒/๑", village_no="หมู่ ๓",
+                      postcode="๕๐๑๓๐", registration_year="๒๕๖๐", product_code="OTOP-๕๐๑๓-๐๐๐๑", star_level="๓",
+                      star_year="๒๕๖๒")
+
+    report = run(registry_sheet([row]))
+
+    producer, product = Producer.objects.get(), Product.objects.get()
+    assert report.errors == []
+    assert (producer.code, producer.phone, producer.house_no, producer.village_no, producer.postcode,
+            producer.registration_year, product.code, product.star_level, product.star_year) == (
+        "P5013-001", "0812345678", "12/1", 3, "50130", 2560, "OTOP-5013-0001", 3, 2562)
+
+
+def test_import_takes_a_house_number_in_thai_and_arabic_digits_as_the_same():
+    rows = [product_row(product_code="A1", house_no="๑๒/๑"), product_row(product_code="A2", house_no="12/1")]
+
+    report = run(registry_sheet(rows))
+
+    assert (report.errors, report.products.created) == ([], 2)
+    assert Producer.objects.get().house_no == "12/1"
+
+
+def test_import_keeps_a_producer_with_the_same_code_typed_in_thai_digits_as_one():
+    rows = [product_row(product_code="A1"), product_row(producer_code="P๕๐๑๓-๐๐๑", product_code="A2")]
+
+    report = run(registry_sheet(rows))
+
+    assert (report.errors, report.producers.created, report.products.created) == ([], 1, 2)
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("abc", '"abc" ไม่ใช่หมายเลขโทรศัพท์: '),
+    ("081234567", '"081234567" มี 9 หลัก: '),
+    ("0812", '"0812" มี 4 หลัก: '),
+])
+def test_import_reports_a_phone_that_breaks_the_rule_on_its_cell(typed, message):
+    rows = [product_row(product_code="OK-1", producer_code="P1"),
+            product_row(product_code="X2", producer_code="P2", phone=typed)]
+
+    report = run(registry_sheet(rows))
+
+    assert errors(report) == [(3, "เบอร์โทรศัพท์", typed, message + PHONE_RULE)]
+    assert list(Producer.objects.values_list("code", flat=True)) == ["P1"]
+
+
+def test_import_stores_phones_in_one_form_and_keeps_an_extension():
+    rows = [product_row(producer_code="P1", product_code="A1", phone="053 123 456 ต่อ ๑๒"),
+            product_row(producer_code="P2", product_code="A2", phone="081.234.5678 / 02-123-4567")]
+
+    report = run(registry_sheet(rows))
+
+    assert report.errors == []
+    assert list(Producer.objects.values_list("phone", flat=True)) == ["053123456 ต่อ 12", "0812345678, 021234567"]
+
+
+def closing_rows(first):
+    """A district office's sheet ends: a total, a signature, the signer's name and position."""
+    return [["รวม 9 รายการ"], [None, "รวมทั้งสิ้น", None, None, None, None, None, None, None, None, None, None, 9],
+            [None, None, None, "ลงชื่อ ..................................... ผู้รายงาน"],
+            [None, None, None, "(นายสมชาย ใจดี)"], [None, None, None, "ตำแหน่ง พัฒนาการอำเภอสันกำแพง"]]
+
+
+def test_import_skips_closing_total_and_signature_rows_with_one_note():
+    rows = [product_row(product_code=f"A{n}") for n in range(3)]
+
+    report = run(registry_sheet(rows) + [[]] + closing_rows(first=6))
+
+    assert report.errors == []
+    assert (report.rows, report.products.created) == (3, 3)
+    assert report.as_dict()["closing_rows"] == {"first": 6, "count": 5}
+
+
+@pytest.mark.parametrize("total", ["รวม", "รวมทั้งสิ้น", "รวมทั้งหมด 12 รายการ", "รวม ๙ ราย", "ยอดรวม 3 กลุ่ม 9 ผลิตภัณฑ์",
+                                   "Total", "รวม: 9"])
+def test_import_recognises_the_ways_a_total_row_is_written(total):
+    report = run(registry_sheet([product_row()]) + [[total, None, None, 9, 9]])
+
+    assert (report.errors, report.rows) == ([], 1)
+    assert report.as_dict()["closing_rows"] == {"first": 3, "count": 1}
+
+
+def test_import_reads_a_data_row_after_a_subtotal_and_a_producer_named_ruam():
+    rows = [product_row(product_code="A1"), product_row(product_code="A2", producer_code="P2",
+                                                        producer_name="รวมใจพัฒนา")]
+    table = registry_sheet(rows)
+    table.insert(2, ["รวม 1 รายการ"])
+
+    report = run(table)
+
+    assert (report.errors, report.products.created) == ([], 2)
+    assert Producer.objects.get(code="P2").name == "รวมใจพัฒนา"
+    assert report.as_dict()["closing_rows"] == {"first": 3, "count": 1}
+
+
+def test_import_still_reports_a_broken_data_row_below_the_total():
+    table = registry_sheet([product_row()]) + [["รวม 1 รายการ"]]
+    table.append(list(registry_sheet([product_row(product_code="X9", star_level=7)])[1]))
+
+    report = run(table)
+
+    assert errors(report) == [(4, "ระดับดาว", "7", STAR_MESSAGE)]
+
+
+def test_import_fills_a_blank_postcode_from_the_subdistrict():
+    report = run(registry_sheet([product_row(district="แม่ริม", subdistrict="ริมใต้", postcode="")]))
+
+    assert report.errors == []
+    assert Producer.objects.get().postcode == "50180"
+
+
+def test_import_reports_a_postcode_that_contradicts_the_subdistrict():
+    rows = [product_row(product_code="OK-1", producer_code="P1"),
+            product_row(product_code="X2", producer_code="P2", postcode="50100")]
+
+    report = run(registry_sheet(rows))
+
+    assert errors(report) == [(3, "รหัสไปรษณีย์", "50100",
+                               "รหัสไปรษณีย์ 50100 ไม่ตรงกับตำบลต้นเปา อำเภอสันกำแพง ซึ่งใช้รหัส 50130")]
+
+
+def test_import_takes_either_postcode_of_a_subdistrict_with_two_and_a_later_blank_one_as_the_same():
+    # สันผีเสื้อ (500116) has two postcodes, 50290 and 50300.
+    rows = [product_row(product_code="A1", district="เมืองเชียงใหม่", subdistrict="สันผีเสื้อ", postcode="50300"),
+            product_row(product_code="A2", district="เมืองเชียงใหม่", subdistrict="สันผีเสื้อ", postcode="")]
+
+    report = run(registry_sheet(rows))
+
+    assert report.errors == []
+    assert Producer.objects.get().postcode == "50300"
+
+
+def test_import_fills_the_postcode_of_a_new_producer_when_the_column_is_missing():
+    headers = {column.field: column.header for column in COLUMNS if column.field != "postcode"}
+
+    report = run(registry_sheet([product_row(district="แม่ริม", subdistrict="ริมใต้")], headers=headers))
+
+    assert report.errors == []
+    assert Producer.objects.get().postcode == "50180"
+
+
+def test_import_drops_bidi_and_invisible_characters_from_names_and_codes():
+    # (A workbook cannot hold control characters other than tab and line breaks.)
+    row = product_row(producer_code="\u202eP5013-001\u202c", producer_name="กลุ่ม\u200fร่ม\u200bบ่อสร้าง",
+                      product_name="ร่ม\u2066บ่อสร้าง\u2069", contact_name="นาง\u202dสมศรี")
+
+    report = run(registry_sheet([row]))
+
+    producer, product = Producer.objects.get(), Product.objects.get()
+    assert report.errors == []
+    assert (producer.code, producer.name, producer.contact_name, product.name) == (
+        "P5013-001", "กลุ่มร่มบ่อสร้าง", "นางสมศรี", "ร่มบ่อสร้าง")
+
+
 # --- Re-importing -----------------------------------------------------------------------------------------
 
 def test_reimporting_the_same_file_changes_nothing_and_writes_nothing():
@@ -404,6 +567,63 @@ def test_reimporting_an_edited_file_updates_exactly_the_changed_rows():
     assert Producer.objects.get(code="P2").phone == "053123456"
     assert sorted(Product.objects.get(code="X2").standards.values_list("name", flat=True)) == ["มผช.", "อย."]
     assert Product.objects.get(code="X1").star_level == 4
+
+
+def test_import_lists_the_records_it_creates_and_updates_with_the_changed_columns(tmp_path):
+    rows = [product_row(product_code=f"X{n}") for n in range(3)] + [
+        product_row(producer_code="P2", producer_name="กลุ่มผ้าทอ", product_code="Y1")]
+    run(registry_sheet(rows))
+    rows[1]["star_level"] = 4
+    rows[2].update(standards="มผช., อย.", product_name="ร่มใหม่")
+    rows[3]["phone"] = "053-123456"
+    rows.append(product_row(producer_code="P3", producer_name="กลุ่มใหม่", product_code="Z1"))
+
+    report = run(registry_sheet(rows), dry_run=True, change_list=tmp_path / "changes.xlsx")
+
+    assert report.as_dict()["planned"] == {
+        "producers_created": [{"row": 6, "code": "P3", "name": "กลุ่มใหม่"}],
+        "producers_updated": [{"row": 5, "code": "P2", "name": "กลุ่มผ้าทอ", "columns": "เบอร์โทรศัพท์"}],
+        "products_created": [{"row": 6, "code": "Z1", "name": "ร่มบ่อสร้าง ลายดอกไม้", "producer": "P3"}],
+        "products_updated": [
+            {"row": 3, "code": "X1", "name": "ร่มบ่อสร้าง ลายดอกไม้", "producer": "P5013-001", "columns": "ระดับดาว"},
+            {"row": 4, "code": "X2", "name": "ร่มใหม่", "producer": "P5013-001",
+             "columns": "ชื่อผลิตภัณฑ์, มาตรฐานผลิตภัณฑ์"}],
+    }
+    sheet = load_workbook(tmp_path / "changes.xlsx").active
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["แถว", "ประเภทระเบียน", "การเปลี่ยนแปลง", "รหัส", "ชื่อ", "รหัสผู้ผลิต", "คอลัมน์ที่เปลี่ยน"],
+        [6, "ผู้ผลิต", "สร้างใหม่", "P3", "กลุ่มใหม่", None, None],
+        [5, "ผู้ผลิต", "แก้ไข", "P2", "กลุ่มผ้าทอ", None, "เบอร์โทรศัพท์"],
+        [6, "ผลิตภัณฑ์", "สร้างใหม่", "Z1", "ร่มบ่อสร้าง ลายดอกไม้", "P3", None],
+        [3, "ผลิตภัณฑ์", "แก้ไข", "X1", "ร่มบ่อสร้าง ลายดอกไม้", "P5013-001", "ระดับดาว"],
+        [4, "ผลิตภัณฑ์", "แก้ไข", "X2", "ร่มใหม่", "P5013-001", "ชื่อผลิตภัณฑ์, มาตรฐานผลิตภัณฑ์"],
+    ]
+
+
+def test_import_lists_the_first_50_of_each_kind_and_every_record_in_the_download(tmp_path):
+    rows = [product_row(producer_code=f"P{n:03d}", product_code=f"X{n:03d}", product_name=f"=สินค้า <{n}> & co")
+            for n in range(120)]
+
+    report = run(registry_sheet(rows), dry_run=True, change_list=tmp_path / "changes.xlsx")
+
+    planned = report.as_dict()["planned"]
+    assert {kind: len(entries) for kind, entries in planned.items()} == {"producers_created": 50,
+                                                                         "products_created": 50}
+    assert planned["products_created"][49] == {"row": 51, "code": "X049", "name": "=สินค้า <49> & co",
+                                               "producer": "P049"}
+    sheet = load_workbook(tmp_path / "changes.xlsx").active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert len(values) == 240
+    # Text, never a formula.
+    assert values[-1] == [121, "ผลิตภัณฑ์", "สร้างใหม่", "X119", "=สินค้า <119> & co", "P119", None]
+    assert sheet.cell(241, 5).data_type == "s"
+
+
+def test_import_lists_the_changes_it_made_in_the_same_way():
+    report = run(registry_sheet([product_row()]))
+
+    assert report.as_dict()["planned"]["products_created"] == [
+        {"row": 2, "code": "OTOP-5013-0001", "name": "ร่มบ่อสร้าง ลายดอกไม้", "producer": "P5013-001"}]
 
 
 def test_reimporting_keeps_products_missing_from_the_file():

@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from producers.import_batches import province_lock
-from producers.importing import ImportFailed, import_registry
+from producers.importing import ImportFailed, closing_note, import_registry
 from producers.models import Province
 from producers.workbooks import WorkbookRefused
 
@@ -69,6 +69,8 @@ class Command(BaseCommand):
                      "unchanged": counts.unchanged})
         if report.ignored_columns:
             write(_("Ignored columns: %(columns)s") % {"columns": ", ".join(report.ignored_columns)})
+        if report.closing_count:
+            write(closing_note(report.as_dict()["closing_rows"]))
         write(_("Rows with errors (not imported): %(count)d") % {"count": len(report.error_rows)})
         for error in report.errors:
             write(_("Row %(row)d, column %(column)s (\"%(value)s\"): %(message)s") % {
