@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # NUL in a query string → 400; pages and downloads are not cached (kbo_site/middleware.py).
+    "kbo_site.middleware.RequestHygieneMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Registry history rows (django-simple-history) record the signed-in user who made the change.

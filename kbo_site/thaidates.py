@@ -2,6 +2,11 @@
 
 One helper for pages, exports and PDFs: "11 มกราคม 2565", "วันอังคารที่ 11 มกราคม 2565",
 "เวลา 09.00 น.". Thai digits (๐–๙) are an option for official documents.
+
+A reader who switched to English reads the same dates in English, still in the Buddhist Era
+that every other year on the pages (fiscal years, registration years, "1/2565") is in:
+"11 January 2565 BE", "Tuesday 11 January 2565 BE", "11 Jan 2565 BE, 09:00"
+(language="en"; the template filters pass the reader's language). Documents stay Thai.
 """
 
 import datetime
@@ -20,6 +25,9 @@ THAI_MONTHS_SHORT = (
 )
 # Monday first, as datetime.weekday() counts.
 THAI_WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December")
+ENGLISH_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _TO_THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 _FROM_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -43,11 +51,24 @@ def _local(value):
     return value
 
 
-def format_date(value, *, weekday=False, short=False, digits="arabic"):
-    """11 มกราคม 2565; with weekday: วันอังคารที่ 11 มกราคม 2565."""
+def _english(language):
+    return (language or "th").startswith("en")
+
+
+def _english_date(value, *, weekday, short):
+    month = ENGLISH_MONTHS[value.month - 1]
+    text = f"{value.day} {month[:3] if short else month} {be_year(value.year)} BE"
+    return f"{ENGLISH_WEEKDAYS[value.weekday()]} {text}" if weekday else text
+
+
+def format_date(value, *, weekday=False, short=False, digits="arabic", language="th"):
+    """11 มกราคม 2565; with weekday: วันอังคารที่ 11 มกราคม 2565; in English (language="en"):
+    11 January 2565 BE, Tuesday 11 January 2565 BE."""
     if value in (None, ""):
         return ""
     value = _local(value)
+    if _english(language):
+        return _english_date(value, weekday=weekday, short=short)
     months = THAI_MONTHS_SHORT if short else THAI_MONTHS
     text = f"{value.day} {months[value.month - 1]} {be_year(value.year)}"
     if weekday:
@@ -55,26 +76,37 @@ def format_date(value, *, weekday=False, short=False, digits="arabic"):
     return thai_digits(text) if digits == "thai" else text
 
 
-def format_time(value, *, digits="arabic"):
-    """เวลา 09.00 น. is written by the caller; this gives 09.00."""
+def format_time(value, *, digits="arabic", language="th"):
+    """เวลา 09.00 น. is written by the caller; this gives 09.00 (in English: 09:00)."""
     if value in (None, ""):
         return ""
     value = _local(value)
+    if _english(language):
+        return f"{value.hour:02d}:{value.minute:02d}"
     text = f"{value.hour:02d}.{value.minute:02d}"
     return thai_digits(text) if digits == "thai" else text
 
 
-def format_datetime(value, *, short=True, digits="arabic"):
-    """11 ม.ค. 2565 09.00 น."""
+def format_datetime(value, *, short=True, digits="arabic", language="th"):
+    """11 ม.ค. 2565 09.00 น.; in English: 11 Jan 2565 BE, 09:00."""
     if value in (None, ""):
         return ""
+    if _english(language):
+        return f"{format_date(value, short=short, language=language)}, {format_time(value, language=language)}"
     return f"{format_date(value, short=short, digits=digits)} {format_time(value, digits=digits)} น."
 
 
-def format_date_range(start, end, *, digits="arabic"):
-    """18–19 มกราคม 2565, 28 กุมภาพันธ์ – 1 มีนาคม 2565, or a single date."""
+def format_date_range(start, end, *, digits="arabic", language="th"):
+    """18–19 มกราคม 2565, 28 กุมภาพันธ์ – 1 มีนาคม 2565, or a single date; in English:
+    18–19 January 2565 BE, 28 February – 1 March 2565 BE."""
     if not end or end == start:
-        return format_date(start, digits=digits)
+        return format_date(start, digits=digits, language=language)
+    if _english(language):
+        if start.year == end.year and start.month == end.month:
+            return f"{start.day}–{format_date(end, language=language)}"
+        if start.year == end.year:
+            return f"{start.day} {ENGLISH_MONTHS[start.month - 1]} – {format_date(end, language=language)}"
+        return f"{format_date(start, language=language)} – {format_date(end, language=language)}"
     if start.year == end.year and start.month == end.month:
         text = f"{start.day}–{end.day} {THAI_MONTHS[end.month - 1]} {be_year(end.year)}"
     elif start.year == end.year:

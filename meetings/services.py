@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kbo_site import uploads
+from kbo_site import i18n, uploads
 from selection.models import CommitteeRole
 
 from . import facts as meeting_facts
@@ -55,6 +55,8 @@ COMMITTEE_ROLE_TITLES = {
     CommitteeRole.MEMBER: gettext_lazy("Committee member"),
     CommitteeRole.SECRETARY: gettext_lazy("Committee member and secretary"),
 }
+# Copied onto each attendance row in Thai; a reader in English reads them in English.
+i18n.recorded_labels(*COMMITTEE_ROLE_TITLES.values())
 
 
 def _save(obj, by, **kwargs):

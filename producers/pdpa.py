@@ -20,11 +20,13 @@ def query_of(request):
     """The filter as the person sent it, without the page number or htmx noise."""
     params = request.GET.copy()
     params.pop("page", None)
-    return params.urlencode()[:1000]
+    return params.urlencode()
 
 
 def log_access(request, kind, *, producer=None, query="", reason=""):
-    """Record one sight of personal data by request.user."""
+    """Record one sight of personal data by request.user. The filter is kept to the column's
+    length: a query string of any length is still a page to show, not an error."""
+    query = query[:PersonalDataAccess._meta.get_field("query").max_length]
     return PersonalDataAccess.objects.create(
         user_id=request.user.pk, kind=kind, producer=producer, query=query,
         address=client_address(request), reason=reason)

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from kbo_site import i18n
 from producers.models import EARLIEST_YEAR_BE, Product, Province, Standard, home_province_code
 
 
@@ -230,6 +231,9 @@ class ScreeningResult(models.Model):
     rule = models.CharField(_("rule"), max_length=30, choices=ScreeningRule.choices)
     passed = models.BooleanField(_("passed"))
     reason = models.TextField(_("reason"))
+    # The same reason as its English source and values (kbo_site.i18n.message): `reason` is
+    # the Thai the minutes quote, `reason_text` what a reader reads in their language.
+    reason_message = models.JSONField(default=dict, blank=True, editable=False)
     # An officer's override, only with a written reason.
     override_passed = models.BooleanField(_("overridden to"), null=True, blank=True)
     override_reason = models.TextField(_("override reason"), blank=True)
@@ -255,6 +259,12 @@ class ScreeningResult(models.Model):
     def effective_passed(self):
         return self.passed if self.override_passed is None else self.override_passed
 
+    @property
+    def reason_text(self):
+        """The reason in the reader's language; as recorded for results screened before
+        reasons were kept as messages."""
+        return i18n.render(self.reason_message) if self.reason_message else self.reason
+
 
 class ScoreSheet(models.Model):
     """A member's scoring in a round: when they pressed "submit my scores"."""
@@ -265,6 +275,8 @@ class ScoreSheet(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        verbose_name = _("score sheet")
+        verbose_name_plural = _("score sheets")
         constraints = [models.UniqueConstraint(fields=["round", "member"], name="score_sheet_once_per_member")]
 
     def __str__(self):
@@ -312,6 +324,8 @@ class ScoreComment(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        verbose_name = _("score comment")
+        verbose_name_plural = _("score comments")
         constraints = [models.UniqueConstraint(fields=["submission", "member"], name="comment_once_per_member")]
 
     def __str__(self):
@@ -328,12 +342,15 @@ class ConflictType(models.TextChoices):
 class Conflict(models.Model):
     """A declared conflict of interest: the member recuses from this submission."""
 
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="conflicts")
-    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="conflicts")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="conflicts",
+                                   verbose_name=_("submission"))
+    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="conflicts",
+                               verbose_name=_("committee member"))
     conflict_type = models.CharField(_("type"), max_length=20, choices=ConflictType.choices)
     note = models.TextField(_("note"), blank=True)
-    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    declared_at = models.DateTimeField(auto_now_add=True)
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("declared by"))
+    declared_at = models.DateTimeField(_("declared at"), auto_now_add=True)
 
     class Meta:
         ordering = ["pk"]
@@ -357,17 +374,22 @@ class DecisionKind(models.TextChoices):
 class ChairDecision(models.Model):
     """A move across the cut, or the chair's decision of an exact tie, always with a reason."""
 
-    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="decisions")
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="decisions")
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="decisions",
+                              verbose_name=_("round"))
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="decisions",
+                                   verbose_name=_("submission"))
     kind = models.CharField(_("decision"), max_length=20, choices=DecisionKind.choices)
     reason = models.TextField(_("reason"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
     # Withdrawn decisions stay for the record.
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         ordering = ["decided_at", "pk"]
+        verbose_name = _("chair's decision")
+        verbose_name_plural = _("chair's decisions")
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="decision_needs_reason"),
             models.CheckConstraint(condition=Q(kind__in=DecisionKind.values), name="decision_kind_valid"),
@@ -380,15 +402,19 @@ class ChairDecision(models.Model):
 class Approval(models.Model):
     """The approved list, frozen: the ranking and the scores as they were approved."""
 
-    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="approvals")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    approved_at = models.DateTimeField(auto_now_add=True)
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="approvals",
+                              verbose_name=_("round"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), auto_now_add=True)
     snapshot = models.JSONField()
     # Set when the chair reopens the round; the snapshot stays to compare against.
-    superseded_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-approved_at", "-pk"]
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
         get_latest_by = "approved_at"
 
     def __str__(self):
@@ -396,15 +422,18 @@ class Approval(models.Model):
 
 
 class RoundTransition(models.Model):
-    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField(max_length=20, choices=RoundState.choices)
-    to_state = models.CharField(max_length=20, choices=RoundState.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="transitions",
+                              verbose_name=_("round"))
+    from_state = models.CharField(_("from state"), max_length=20, choices=RoundState.choices)
+    to_state = models.CharField(_("to state"), max_length=20, choices=RoundState.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("round state change")
+        verbose_name_plural = _("round state changes")
 
     def __str__(self):
         return f"{self.round}: {self.from_state} → {self.to_state}"
@@ -432,23 +461,26 @@ class AuditAction(models.TextChoices):
 class AuditEntry(models.Model):
     """Who did what, when, from what to what, and why; the round history page lists them."""
 
-    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="audit")
-    submission = models.ForeignKey(Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    action = models.CharField(max_length=30, choices=AuditAction.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="audit", verbose_name=_("round"))
+    submission = models.ForeignKey(Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                   verbose_name=_("submission"))
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     # Whose scores, sheet or conflict the entry is about (it may be recorded by an officer on
     # the member's behalf): the history shows a member's entries to others only as the
     # visibility rules say (rules.visible_history).
     member = models.ForeignKey("CommitteeMember", on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    detail = models.TextField(blank=True)
-    from_value = models.TextField(blank=True)
-    to_value = models.TextField(blank=True)
-    reason = models.TextField(blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    detail = models.TextField(_("detail"), blank=True)
+    from_value = models.TextField(_("value before"), blank=True)
+    to_value = models.TextField(_("value after"), blank=True)
+    reason = models.TextField(_("reason"), blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         indexes = [
             # Round history page: a round's entries, newest first.
             models.Index(fields=["round", "-at"], name="audit_round_at_idx"),

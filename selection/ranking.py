@@ -28,6 +28,8 @@ from django.db.models.functions import Cast
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kbo_site.i18n import reader_language
+
 from .models import ChairDecision, CommitteeMember, Conflict, DecidingRanking, DecisionKind, Score
 
 SELECTED = "selected"
@@ -131,6 +133,11 @@ class Ranking:
     cut_ties: list  # CutLine where the two rows share the deciding score
 
     @property
+    def reader_tie_break_rule(self):
+        """tie_break_rule (Thai, for the record and the exports) in the reader's language."""
+        return tie_break_text(self.round, self.criteria, language=reader_language())
+
+    @property
     def selected(self):
         return [r for r in self.rows if r.status == SELECTED]
 
@@ -232,13 +239,14 @@ def _calibrate(totals):
     return calibrated, grand_mean, grand_stdev, spreads
 
 
-def tie_break_text(round, criteria=None):
-    """The tie-break rule as stated on the round, e.g. for the results and the minutes."""
+def tie_break_text(round, criteria=None, *, language="th"):
+    """The tie-break rule as stated on the round, for the minutes (in Thai) or for a reader's
+    page (language=the reader's)."""
     criterion = None
     if round.tie_break_criterion_id:
         criterion = next((c for c in (criteria or []) if c.pk == round.tie_break_criterion_id), None)
         criterion = criterion or round.tie_break_criterion
-    with translation.override("th"):
+    with translation.override(language):
         steps = []
         if round.tie_break_median:
             steps.append(_("the higher median"))

@@ -1,15 +1,19 @@
 """Eligibility screening: the round's rules, run on every submission, each with a Thai reason.
 
-`check_submission(round, submission, context)` returns [(rule, passed, reason)] for the rules
-switched on in the round. The reasons are always written in Thai (they go into the minutes),
-whatever language the officer's screen is in; their source strings are English for gettext.
+`check_submission(round, submission, context)` returns [(rule, passed, reason, message)] for
+the rules switched on in the round. The reason is always written in Thai (it goes into the
+minutes), whatever language the officer's screen is in; the message (kbo_site.i18n.message)
+keeps the same reason as its English source and values, so that a reader in English reads
+it in English.
 """
 
 from collections import defaultdict
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from kbo_site.i18n import message, render
 from producers.models import Classification, ProducerType
 
 from .models import ScreeningRule
@@ -32,13 +36,14 @@ def enabled_rules(round):
     return rules
 
 
-def rule_texts(round, required_standards=None):
-    """The rules switched on, as sentences for the screening page and the minutes."""
+def rule_texts(round, required_standards=None, *, language=REASON_LANGUAGE):
+    """The rules switched on, as sentences for the minutes (in Thai) or for a reader's page
+    (language=the reader's)."""
     if required_standards is None:
         required_standards = [s.name for s in round.required_standards.all()]
     province = _province_name(round)
     texts = []
-    with translation.override(REASON_LANGUAGE):
+    with translation.override(language):
         if round.rule_producer_type:
             texts.append(_("The producer is a %(type)s") % {"type": ProducerType.COMMUNITY_GROUP.label})
         if round.rule_registration:
@@ -61,18 +66,21 @@ def _province_name(round):
 
 def _stars(product):
     if product.star_level is None:
-        return _("no star level")
+        return message(gettext_noop("no star level"))
     if product.star_year:
-        return _("%(level)s stars (OPC %(year)s)") % {"level": product.star_level, "year": product.star_year}
-    return _("%(level)s stars") % {"level": product.star_level}
+        return message(gettext_noop("%(level)s stars (OPC %(year)s)"), level=product.star_level,
+                       year=product.star_year)
+    return message(gettext_noop("%(level)s stars"), level=product.star_level)
 
 
+# Each check returns (passed, message); check_submission writes the message in Thai.
 def check_producer_type(round, product, context):
     actual = ProducerType(product.producer.producer_type).label
     required = ProducerType.COMMUNITY_GROUP.label
     if product.producer.producer_type == ProducerType.COMMUNITY_GROUP:
-        return True, _("The producer type is %(actual)s") % {"actual": actual}
-    return False, _("The producer type is %(actual)s, not %(required)s") % {"actual": actual, "required": required}
+        return True, message(gettext_noop("The producer type is %(actual)s"), actual=actual)
+    return False, message(gettext_noop("The producer type is %(actual)s, not %(required)s"), actual=actual,
+                          required=required)
 
 
 def check_registration(round, product, context):
@@ -80,23 +88,24 @@ def check_registration(round, product, context):
     year = producer.registration_year
     span = {"start": round.registration_year_from, "end": round.registration_year_to}
     if producer.province_id != context["province_code"]:
-        return False, _("The producer registered in %(actual)s, not in %(province)s") % {
-            "actual": producer.province.name_th, "province": context["province_name"]}
+        return False, message(gettext_noop("The producer registered in %(actual)s, not in %(province)s"),
+                              actual=producer.province.name_th, province=context["province_name"])
     if not round.registration_year_from <= year <= round.registration_year_to:
-        return False, _("The producer registered in %(year)s, outside %(start)s–%(end)s") % {"year": year, **span}
-    return True, _("The producer registered in %(province)s in %(year)s, within %(start)s–%(end)s") % {
-        "province": context["province_name"], "year": year, **span}
+        return False, message(gettext_noop("The producer registered in %(year)s, outside %(start)s–%(end)s"),
+                              year=year, **span)
+    return True, message(gettext_noop("The producer registered in %(province)s in %(year)s, within %(start)s–%(end)s"),
+                         province=context["province_name"], year=year, **span)
 
 
 def check_classification(round, product, context):
     group = product.classification
     stars = product.star_level
     if group == Classification.D:
-        return True, _("The product is in group D (adapting to develop)")
+        return True, message(gettext_noop("The product is in group D (adapting to develop)"))
     if stars is not None and 1 <= stars <= round.max_star_level:
-        return True, _("The product has %(stars)s") % {"stars": _stars(product)}
-    return False, _("The product is in group %(group)s with %(stars)s, not group D or 1–%(max)s stars") % {
-        "group": group, "stars": _stars(product), "max": round.max_star_level}
+        return True, message(gettext_noop("The product has %(stars)s"), stars=_stars(product))
+    return False, message(gettext_noop("The product is in group %(group)s with %(stars)s, not group D or 1–%(max)s stars"),
+                          group=group, stars=_stars(product), max=round.max_star_level)
 
 
 def check_standards(round, product, context):
@@ -104,17 +113,18 @@ def check_standards(round, product, context):
     held = {s.name for s in product.standards.all()}
     missing = [name for name in required if name not in held]
     if missing:
-        return False, _("The product lacks the required standards: %(missing)s") % {"missing": ", ".join(missing)}
-    return True, _("The product holds the required standards: %(standards)s") % {
-        "standards": ", ".join(required) or "-"}
+        return False, message(gettext_noop("The product lacks the required standards: %(missing)s"),
+                              missing=", ".join(missing))
+    return True, message(gettext_noop("The product holds the required standards: %(standards)s"),
+                         standards=", ".join(required) or "-")
 
 
 def check_one_per_producer(round, product, context):
     first = context["first_by_producer"][product.producer_id]
     if first.pk == context["submission"].pk:
-        return True, _("The first product submitted by this producer")
-    return False, _("The producer already submitted another product: %(code)s %(name)s") % {
-        "code": first.product.code, "name": first.product.name}
+        return True, message(gettext_noop("The first product submitted by this producer"))
+    return False, message(gettext_noop("The producer already submitted another product: %(code)s %(name)s"),
+                          code=first.product.code, name=first.product.name)
 
 
 CHECKS = {
@@ -143,11 +153,11 @@ def build_context(round, submissions):
 
 
 def check_submission(round, submission, context):
-    """[(rule, passed, reason)] for every rule the round has switched on."""
+    """[(rule, passed, Thai reason, message)] for every rule the round has switched on."""
     context = {**context, "submission": submission}
     outcomes = []
-    with translation.override(REASON_LANGUAGE):
-        for rule in enabled_rules(round):
-            passed, reason = CHECKS[rule](round, submission.product, context)
-            outcomes.append((rule, passed, str(reason)))
+    for rule in enabled_rules(round):
+        passed, reason = CHECKS[rule](round, submission.product, context)
+        with translation.override(REASON_LANGUAGE):
+            outcomes.append((rule, passed, render(reason), reason))
     return outcomes

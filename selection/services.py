@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kbo_site import i18n
 from producers.models import Product
 
 from . import ranking as ranking_module
@@ -257,21 +258,22 @@ def screen_round(round, *, by):
         for submission in submissions:
             outcomes = screening.check_submission(round, submission, context)
             effective = []
-            for rule, passed, reason in outcomes:
+            for rule, passed, reason, message in outcomes:
                 result = existing.get((submission.pk, rule))
                 if result is None:
                     result = ScreeningResult(submission=submission, rule=rule, passed=passed, reason=reason,
-                                             checked_at=now)
+                                             reason_message=message, checked_at=now)
                     to_create.append(result)
                 else:
-                    result.passed, result.reason, result.checked_at = passed, reason, now
+                    result.passed, result.reason, result.reason_message, result.checked_at = (
+                        passed, reason, message, now)
                     to_update.append(result)
                 seen.add((submission.pk, rule))
                 effective.append(result.effective_passed)
             submission.eligible = all(effective)
             submission.screened_at = now
         ScreeningResult.objects.bulk_create(to_create)
-        ScreeningResult.objects.bulk_update(to_update, ["passed", "reason", "checked_at"])
+        ScreeningResult.objects.bulk_update(to_update, ["passed", "reason", "reason_message", "checked_at"])
         stale = [r.pk for key, r in existing.items() if key not in seen or key[1] not in enabled]
         ScreeningResult.objects.filter(pk__in=stale).delete()
         Submission.objects.bulk_update(submissions, ["eligible", "screened_at"])
@@ -308,6 +310,9 @@ def override_result(result, *, passed, reason, by):
 
 def _pass_label(passed):
     return gettext_lazy("passed") if passed else gettext_lazy("failed")
+
+
+i18n.recorded_labels(_pass_label(True), _pass_label(False))
 
 
 # Scoring --------------------------------------------------------------------------------
@@ -599,6 +604,10 @@ def _status_label(status):
         ranking_module.RESERVE: gettext_lazy("reserve"),
         ranking_module.NOT_SELECTED: gettext_lazy("not selected"),
     }[status]
+
+
+i18n.recorded_labels(*(_status_label(status) for status in (ranking_module.SELECTED, ranking_module.RESERVE,
+                                                             ranking_module.NOT_SELECTED)))
 
 
 def approve(round, *, by):

@@ -14,6 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kbo_site.i18n import reader_language
 from kbo_site.roles import Roles, role_required
 from producers.models import Product
 
@@ -84,8 +85,8 @@ def round_detail(request, pk):
         "member": member,
         "counts": counts,
         "criteria": round.criteria.all(),
-        "rule_texts": screening.rule_texts(round),
-        "tie_break_rule": tie_break_text(round),
+        "rule_texts": screening.rule_texts(round, language=reader_language()),
+        "tie_break_rule": tie_break_text(round, language=reader_language()),
         "states": STATE_ORDER,
         "state_index": round.state_index(),
         "scoring_members": scoring_members,
@@ -254,7 +255,7 @@ def screening_summary(request, pk):
                                          unscreened=Count("pk", filter=Q(screened_at__isnull=True)))
     return render(request, "selection/screening_summary.html", {
         "round": round, "submissions": listed, "counts": counts, "show": show,
-        "rule_texts": screening.rule_texts(round),
+        "rule_texts": screening.rule_texts(round, language=reader_language()),
         "can_override": rules.can_manage_rounds(request.user) and round.state == RoundState.SCREENING,
     })
 

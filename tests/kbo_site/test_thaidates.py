@@ -3,6 +3,7 @@ import zoneinfo
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from kbo_site import thaidates
 
@@ -67,3 +68,40 @@ def test_parse_time_reads_thai_forms(text):
 def test_parse_date_refuses_text():
     with pytest.raises(ValueError):
         thaidates.parse_date("พรุ่งนี้")
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    ({}, "11 January 2565 BE"),
+    ({"weekday": True}, "Tuesday 11 January 2565 BE"),
+    ({"short": True}, "11 Jan 2565 BE"),
+])
+def test_format_date_in_english_keeps_the_be_year(kwargs, expected):
+    assert thaidates.format_date(MEETING_DAY, language="en", **kwargs) == expected
+
+
+def test_format_datetime_in_english():
+    utc = datetime.datetime(2022, 1, 11, 2, 0, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    assert thaidates.format_datetime(utc, language="en") == "11 Jan 2565 BE, 09:00"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (datetime.date(2022, 1, 18), datetime.date(2022, 1, 19), "18–19 January 2565 BE"),
+        (datetime.date(2022, 1, 1), datetime.date(2022, 3, 31), "1 January – 31 March 2565 BE"),
+        (datetime.date(2021, 12, 1), datetime.date(2022, 1, 5), "1 December 2564 BE – 5 January 2565 BE"),
+    ],
+)
+def test_format_date_range_in_english(start, end, expected):
+    assert thaidates.format_date_range(start, end, language="en") == expected
+
+
+def test_be_date_filters_follow_the_readers_language():
+    template = Template('{{ d|be_date:"weekday" }}|{{ t|be_time }}')
+    context = Context({"d": MEETING_DAY, "t": datetime.time(9, 0)})
+    with translation.override("en"):
+        english = template.render(context)
+    with translation.override("th"):
+        thai = template.render(context)
+
+    assert (english, thai) == ("Tuesday 11 January 2565 BE|09:00", "วันอังคารที่ 11 มกราคม 2565|09.00")
