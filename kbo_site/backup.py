@@ -1,13 +1,21 @@
-"""Portable backups: the whole database as Django JSON plus the uploaded files, in one .tar.gz.
+"""Backups: the database as it was at one moment, plus the uploaded files, in one tar archive.
 
-The archive holds
-  manifest.json  format, version, when, the row count of every model, the sha256 of every file;
-  data.json      dumpdata of every app with natural foreign keys (content types and permissions by
-                 name, so a backup from SQLite loads into PostgreSQL and back);
-  media/...      every file under MEDIA_ROOT (import workbooks, meeting attachments).
+Two forms, both read by `restore`:
+  pg_dump (PostgreSQL's default)  database.dump: `pg_dump --format=custom` of one exported
+                 snapshot; restored by pg_restore through psql in one transaction. Fast at
+                 national scale and exact (schema, indexes, sequences).
+  json (SQLite's backup, and `backup --json` anywhere)  data.json: every model's rows as Django
+                 JSON with natural foreign keys, so a backup of SQLite loads into PostgreSQL and
+                 back. Read in one transaction (REPEATABLE READ on PostgreSQL).
+Beside the data part:
+  media/...      every file under MEDIA_ROOT (import workbooks, meeting attachments);
+  manifest.json  last: form, version, when, the applied migrations, the row count of every model
+                 (and, for a dump, of every table) counted inside the same snapshot as the data,
+                 and the sha256 of every other member.
 
-Primary keys are kept, so links between rows and the ids in URLs survive a restore.
-Content types and permissions are not saved: migrate makes them on the target.
+Never saved: live sessions (a key from a backup logs its holder in), the login throttle's
+attempt records, and the task queue's rows (`resume_imports` queues unfinished imports again).
+The archive is written readable by its owner only; it holds personal data (README.md).
 """
 
 import datetime
@@ -15,29 +23,44 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
+import subprocess
 import tarfile
 import tempfile
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 FORMAT = "kbo-backup"
-VERSION = 1
-# Rows these models hold come from migrate itself (content types, permissions) or from the data
-# migrations (geography, role groups); a freshly migrated database has them and is still "empty".
+VERSION = 2  # 1: the JSON form before pg_dump; still read
+JSON_FORM, DUMP_FORM = "json", "pg_dump"
+DATA_MEMBER = {JSON_FORM: "data.json", DUMP_FORM: "database.dump"}
+MANIFEST = "manifest.json"
+
+# Apps whose rows no backup holds: live session keys, django-axes' login attempts and lock-outs,
+# and the task queue (transient; the batches it served are resumed from their own state).
+NOT_BACKED_UP_APPS = {"sessions", "axes", "django_tasks_database"}
+# The JSON form leaves out what migrate makes itself; a dump holds them with their ids.
 NOT_SAVED = {"contenttypes.contenttype", "auth.permission"}
-MADE_BY_MIGRATE = NOT_SAVED | {"auth.group", "producers.province", "producers.district",
-                               "producers.subdistrict", "sessions.session"}
+# Rows a freshly migrated database has (data migrations); such a database is still "empty".
+MADE_BY_MIGRATE = NOT_SAVED | {"auth.group", "producers.province", "producers.district", "producers.subdistrict"}
+# PostgreSQL names as Django makes them; anything else in a manifest is refused, not quoted.
+SQL_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}\Z")
 
 
 class BackupError(Exception):
@@ -48,12 +71,161 @@ def _label(model):
     return model._meta.label_lower
 
 
+def _tables_of(models):
+    return [model._meta.db_table for model in models if model._meta.managed and not model._meta.proxy]
+
+
+def _all_models():
+    return [model for model in apps.get_models(include_auto_created=True)
+            if model._meta.managed and not model._meta.proxy]
+
+
+def left_out_models():
+    return [model for model in _all_models() if model._meta.app_label in NOT_BACKED_UP_APPS]
+
+
+def counted_models(form):
+    """The models whose rows a backup of `form` holds (link tables of many-to-many fields too)."""
+    return [model for model in _all_models() if model._meta.app_label not in NOT_BACKED_UP_APPS
+            and (form == DUMP_FORM or _label(model) not in NOT_SAVED)]
+
+
 def saved_models():
-    return [model for model in apps.get_models() if _label(model) not in NOT_SAVED]
+    """The JSON form's models; their many-to-many links travel inside their rows."""
+    return [model for model in counted_models(JSON_FORM) if not model._meta.auto_created]
 
 
-def row_counts():
-    return {_label(model): model._default_manager.count() for model in saved_models()}
+def _existing(models):
+    tables = set(connection.introspection.table_names())
+    return [model for model in models if model._meta.db_table in tables]
+
+
+def row_counts(models):
+    return {_label(model): model._base_manager.count() for model in _existing(models)}
+
+
+def user_rows():
+    """Rows a freshly migrated database does not have, by model (tables that exist only)."""
+    models = [model for model in counted_models(DUMP_FORM) if _label(model) not in MADE_BY_MIGRATE]
+    return {label: count for label, count in row_counts(models).items() if count}
+
+
+def applied_migrations():
+    return sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations())
+
+
+def known_migrations():
+    return {f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations}
+
+
+def _program_version():
+    """The commit the program runs from, when it is a git checkout (as README's install makes it)."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=settings.BASE_DIR, capture_output=True, text=True,
+                              timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (done.stdout.strip() or None) if done.returncode == 0 else None
+
+
+@contextmanager
+def _consistent_read():
+    """One read transaction: every query inside sees the database as at the first one, whatever
+    other connections commit meanwhile. Inside a caller's transaction, that transaction's view."""
+    if connection.in_atomic_block:
+        yield
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+        return
+    # SQLite: a deferred BEGIN; the settings' BEGIN IMMEDIATE would hold the write lock for the
+    # whole backup, and writers would fail once their busy timeout runs out.
+    mode = getattr(connection, "transaction_mode", None)
+    connection.ensure_connection()
+    connection.transaction_mode = "DEFERRED"
+    try:
+        with transaction.atomic():
+            connection.transaction_mode = mode
+            yield
+    finally:
+        connection.transaction_mode = mode
+
+
+# --- PostgreSQL's own tools ---------------------------------------------------------------------------
+
+def _pg_environment():
+    """libpq's environment for pg_dump, pg_restore and psql: the connection of settings.DATABASES
+    (as this process uses it), the password in PGPASSWORD, never on a command line."""
+    params = connection.settings_dict
+    env = dict(os.environ)
+    for variable, value in (("PGHOST", params.get("HOST")), ("PGPORT", params.get("PORT")),
+                            ("PGUSER", params.get("USER")), ("PGPASSWORD", params.get("PASSWORD")),
+                            ("PGDATABASE", params.get("NAME"))):
+        if value:
+            env[variable] = str(value)
+    options = params.get("OPTIONS") or {}
+    for option, variable in (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT"), ("sslcert", "PGSSLCERT"),
+                             ("sslkey", "PGSSLKEY"), ("connect_timeout", "PGCONNECT_TIMEOUT"),
+                             ("options", "PGOPTIONS")):
+        if options.get(option):
+            env[variable] = str(options[option])
+    return env
+
+
+def _pg_tool(name, *, at_least):
+    """The path of pg_dump/pg_restore/psql, checked to be of major version `at_least` or later."""
+    path = shutil.which(name)
+    version = None
+    if path:
+        done = subprocess.run([path, "--version"], capture_output=True, text=True)
+        match = re.search(r"\) (\d+)", done.stdout)
+        version = int(match.group(1)) if match else None
+    if version is None or version < at_least:
+        raise BackupError(_("%(tool)s of PostgreSQL %(major)s or later is needed and was not found (install Debian's "
+                            "postgresql-client-%(major)s); nothing was done.") % {"tool": name, "major": at_least})
+    return path, version
+
+
+def _server_major():
+    return connection.pg_version // 10000
+
+
+def _tail(text, limit=600):
+    text = " ".join(text.split())
+    return text if len(text) <= limit else "…" + text[-limit:]
+
+
+def _dump_postgresql(work):
+    """pg_dump of one exported snapshot, the row counts read in that same snapshot."""
+    if connection.in_atomic_block:
+        raise RuntimeError("a pg_dump backup reads committed data: call it outside a transaction")
+    pg_dump, version = _pg_tool("pg_dump", at_least=_server_major())
+    dump = Path(work) / DATA_MEMBER[DUMP_FORM]
+    left_out = sorted(set(_tables_of(left_out_models())))
+    with _consistent_read():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_export_snapshot(), current_schema()")
+            snapshot, schema = cursor.fetchone()
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema])
+            tables = {}
+            for (table,) in cursor.fetchall():
+                if table not in left_out:
+                    cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(schema)}."
+                                   f"{connection.ops.quote_name(table)}")
+                    tables[table] = cursor.fetchone()[0]
+        counts = row_counts(counted_models(DUMP_FORM))
+        migrations = applied_migrations()
+        command = [pg_dump, "--format=custom", "--no-password", f"--snapshot={snapshot}", f"--file={dump}"]
+        command += [f"--exclude-table-data={schema}.{table}" for table in left_out]
+        done = subprocess.run(command, env=_pg_environment(), stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True)
+    if done.returncode:
+        raise BackupError(_("pg_dump failed, so nothing was backed up: %(error)s") % {"error": _tail(done.stderr)})
+    return dump, {"counts": counts, "tables": tables, "schema": schema, "left_out_tables": left_out,
+                  "migrations": migrations, "pg_dump_version": version, "server_version": _server_major()}
 
 
 class ExactJSONEncoder(DjangoJSONEncoder):
@@ -72,16 +244,43 @@ def _all_objects():
     for model in wanted:
         by_app.setdefault(apps.get_app_config(model._meta.app_label), []).append(model)
     for model in serializers.sort_dependencies(by_app.items(), allow_cycles=True):
-        if model in wanted and not model._meta.proxy:
-            yield from model._default_manager.order_by(model._meta.pk.name).iterator(chunk_size=2000)
+        if model in wanted:
+            yield from model._base_manager.order_by(model._meta.pk.name).iterator(chunk_size=2000)
 
 
-def _sha256_file(path):
-    digest = hashlib.sha256()
+def _dump_json(work):
+    data_path = Path(work) / DATA_MEMBER[JSON_FORM]
+    with _consistent_read():
+        counts = row_counts(counted_models(JSON_FORM))
+        migrations = applied_migrations()
+        with open(data_path, "w", encoding="utf-8") as out:
+            serializers.serialize("json", _all_objects(), stream=out, use_natural_foreign_keys=True,
+                                  cls=ExactJSONEncoder)
+    return data_path, {"counts": counts, "migrations": migrations}
+
+
+# --- The archive ----------------------------------------------------------------------------------------
+
+class _Hashing:
+    """A file read through while its sha256 is taken, so the digest is of the bytes archived."""
+
+    def __init__(self, handle):
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def read(self, size=-1):
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data
+
+
+def _add(archive, path, name):
     with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        info = archive.gettarinfo(arcname=name, fileobj=handle)
+        info.uid = info.gid = 0
+        info.uname = info.gname = ""
+        reader = _Hashing(handle)
+        archive.addfile(info, reader)
+    return reader.digest.hexdigest()
 
 
 def _media_files():
@@ -91,32 +290,41 @@ def _media_files():
     return sorted(path for path in root.rglob("*") if path.is_file())
 
 
-def backup(target):
-    """Write the archive to `target` (a path); returns the manifest."""
+def backup(target, *, form=None):
+    """Write the archive to `target` (a path; gzip-compressed when it ends in .gz or .tgz), readable
+    by its owner only. `form`: DUMP_FORM (PostgreSQL's default) or JSON_FORM. Returns the manifest."""
+    form = form or (DUMP_FORM if connection.vendor == "postgresql" else JSON_FORM)
+    if form == DUMP_FORM and connection.vendor != "postgresql":
+        raise BackupError(_("pg_dump backs up PostgreSQL only; use backup --json."))
     target = Path(target)
     root = Path(settings.MEDIA_ROOT)
-    with tempfile.TemporaryDirectory() as work:
-        data_path = Path(work) / "data.json"
-        # One read transaction: the rows and the counts describe the same moment.
-        with transaction.atomic():
-            with open(data_path, "w", encoding="utf-8") as out:
-                serializers.serialize("json", _all_objects(), stream=out, use_natural_foreign_keys=True,
-                                      cls=ExactJSONEncoder)
-            counts = row_counts()
-        files = {path.relative_to(root).as_posix(): _sha256_file(path) for path in _media_files()}
-        manifest = {"format": FORMAT, "version": VERSION, "created_at": timezone.now().isoformat(),
-                    "database_vendor": connection.vendor, "counts": counts,
-                    "data_sha256": _sha256_file(data_path), "files": files}
+    compressed = target.name.endswith((".gz", ".tgz"))
+    # Beside the target, not in /tmp: the dump may be large, and the directory is the archive's own.
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".kbo-backup-") as work:
+        data_path, facts = _dump_postgresql(work) if form == DUMP_FORM else _dump_json(work)
         partial = target.with_name(target.name + ".part")
-        with tarfile.open(partial, "w:gz") as archive:
-            payload = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-            info = tarfile.TarInfo("manifest.json")
-            info.size = len(payload)
-            archive.addfile(info, io.BytesIO(payload))
-            archive.add(data_path, arcname="data.json")
-            for name in files:
-                archive.add(root / name, arcname=f"media/{name}")
-        os.replace(partial, target)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        try:
+            with os.fdopen(descriptor, "wb") as raw, \
+                    tarfile.open(fileobj=raw, mode="w:gz" if compressed else "w",
+                                 **({"compresslevel": 6} if compressed else {})) as archive:
+                parts = {data_path.name: _add(archive, data_path, data_path.name)}
+                files = {}
+                for path in _media_files():
+                    name = path.relative_to(root).as_posix()
+                    files[name] = _add(archive, path, f"media/{name}")
+                manifest = {"format": FORMAT, "version": VERSION, "form": form,
+                            "created_at": timezone.now().isoformat(), "database_vendor": connection.vendor,
+                            "program": _program_version(), **facts, "parts": parts, "files": files}
+                payload = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+                info = tarfile.TarInfo(MANIFEST)
+                info.size, info.mode, info.mtime = len(payload), 0o600, int(timezone.now().timestamp())
+                archive.addfile(info, io.BytesIO(payload))
+            os.replace(partial, target)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     return manifest
 
 
@@ -125,64 +333,114 @@ def _corrupt(detail=""):
     return BackupError(f"{message} {detail}".strip())
 
 
+def _safe_media_name(name):
+    """A plain relative name under media/: an archive must not write outside its folders."""
+    parts = name.split("/")
+    return (len(parts) >= 2 and parts[0] == "media" and "\\" not in name and "\x00" not in name
+            and all(part not in ("", ".", "..") for part in parts))
+
+
+def _is_count_table(value):
+    return isinstance(value, dict) and all(isinstance(key, str) and type(count) is int and count >= 0
+                                           for key, count in value.items())
+
+
+def _check_manifest(manifest):
+    """The manifest's shape, its version, and its form; returns the members it names with their sha256."""
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise _corrupt()
+    if manifest.get("version") not in (1, VERSION):
+        raise BackupError(_("This backup was made by another version of the program (format %(version)s); "
+                            "nothing was restored.") % {"version": manifest.get("version")})
+    if manifest["version"] == 1:  # the JSON form, before pg_dump: the data's digest stood alone
+        manifest.update(form=JSON_FORM, parts={DATA_MEMBER[JSON_FORM]: manifest.get("data_sha256")})
+    form, parts, files = manifest.get("form"), manifest.get("parts"), manifest.get("files")
+    if (form not in DATA_MEMBER or not isinstance(parts, dict) or set(parts) != {DATA_MEMBER[form]}
+            or not isinstance(files, dict) or not _is_count_table(manifest.get("counts"))
+            or not isinstance(manifest.get("migrations", []), list)):
+        raise _corrupt()
+    if not all(isinstance(name, str) for name in manifest.get("migrations", [])):
+        raise _corrupt()
+    if form == DUMP_FORM and not (_is_count_table(manifest.get("tables"))
+                                  and all(SQL_NAME.match(name) for name in [manifest.get("schema") or "",
+                                                                             *manifest["tables"]])):
+        raise _corrupt()
+    for name in files:
+        if not isinstance(name, str) or not _safe_media_name(f"media/{name}"):
+            raise _corrupt(str(name))
+    return {**parts, **{f"media/{name}": digest for name, digest in files.items()}}
+
+
 def _read_archive(source, work):
-    """Unpack and check every member against the manifest before anything is written."""
+    """Unpack every member into `work`, then check each against the manifest, before anything is
+    written where it counts. Returns the manifest."""
     try:
-        archive = tarfile.open(source, "r:gz")
-    except (OSError, tarfile.TarError, EOFError) as error:
+        archive = tarfile.open(source, "r:*")
+    except (OSError, tarfile.TarError, EOFError, zlib.error) as error:
         raise _corrupt(str(error)) from None
+    manifest, digests = None, {}
     with archive:
         try:
-            member = archive.extractfile("manifest.json")
-            manifest = json.loads(member.read())
-        except (KeyError, AttributeError, ValueError, OSError, tarfile.TarError, EOFError):
-            raise _corrupt() from None
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise _corrupt()
-        if manifest.get("version") != VERSION:
-            raise BackupError(_("This backup was made by another version of the program (format %(version)s); "
-                                "nothing was restored.") % {"version": manifest.get("version")})
-        files = manifest.get("files")
-        if not isinstance(files, dict) or not isinstance(manifest.get("counts"), dict):
-            raise _corrupt()
-        # Only plain relative names: an archive must not write outside MEDIA_ROOT.
-        for name in files:
-            parts = Path(name).parts
-            if not parts or Path(name).is_absolute() or ".." in parts or "\\" in name:
-                raise _corrupt(name)
-        expected = {"data.json": manifest.get("data_sha256")}
-        expected.update({f"media/{name}": digest for name, digest in manifest.get("files", {}).items()})
-        seen = set()
-        try:
             for member in archive:
-                if member.name == "manifest.json":
-                    continue
                 name = member.name
-                if name not in expected or not member.isfile():
+                if not member.isfile() or name in digests or (
+                        name != MANIFEST and name not in DATA_MEMBER.values() and not _safe_media_name(name)):
                     raise _corrupt(name)
-                destination = Path(work) / name
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                with archive.extractfile(member) as handle, open(destination, "wb") as out:
-                    shutil.copyfileobj(handle, out)
-                if _sha256_file(destination) != expected[name]:
-                    raise _corrupt(name)
-                seen.add(name)
+                with archive.extractfile(member) as handle:
+                    if name == MANIFEST:
+                        try:
+                            manifest = json.loads(handle.read())
+                        except ValueError:
+                            raise _corrupt() from None
+                        continue
+                    destination = Path(work) / name
+                    destination.parent.mkdir(parents=True, exist_ok=True)
+                    reader = _Hashing(handle)
+                    with open(destination, "xb") as out:
+                        shutil.copyfileobj(reader, out, 1 << 20)
+                    digests[name] = reader.digest.hexdigest()
         except (OSError, tarfile.TarError, EOFError, zlib.error) as error:
             raise _corrupt(str(error)) from None
-        if seen != set(expected):
-            raise _corrupt(", ".join(sorted(set(expected) - seen)))
+    expected = _check_manifest(manifest)
+    if set(digests) != set(expected):
+        raise _corrupt(", ".join(sorted(set(expected) ^ set(digests))))
+    wrong = sorted(name for name, digest in expected.items() if digests[name] != digest)
+    if wrong:
+        raise _corrupt(", ".join(wrong))
     return manifest
 
 
-def user_rows():
-    """Rows a freshly migrated database does not have, by model."""
-    return {label: count for label, count in row_counts().items() if count and label not in MADE_BY_MIGRATE}
+def _newer_migrations(manifest):
+    unknown = sorted(set(manifest.get("migrations", [])) - known_migrations())
+    if unknown:
+        raise BackupError(_("This backup was made by a newer version of the program (migrations this program does "
+                            "not know: %(names)s); nothing was restored. Update the program first, then restore.")
+                          % {"names": ", ".join(unknown)})
+
+
+# --- Restore --------------------------------------------------------------------------------------------
+
+def _refuse_data_unless(force):
+    present = user_rows()
+    if present and not force:
+        raise BackupError(_("The database already holds data (%(count)s rows, e.g. %(example)s); "
+                            "nothing was restored. Restore into an empty database, or add --force "
+                            "to replace everything in it.")
+                          % {"count": sum(present.values()), "example": next(iter(present))})
+
+
+def _copy_files(manifest, work):
+    root = Path(settings.MEDIA_ROOT)
+    for name in manifest["files"]:
+        destination = root / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(Path(work) / "media" / name, destination)
 
 
 def _empty_tables():
-    models = [model for model in apps.get_models(include_auto_created=True) if _label(model) not in NOT_SAVED]
-    tables = [model._meta.db_table for model in models if model._meta.managed and not model._meta.proxy]
-    tables = [table for table in dict.fromkeys(tables) if table in connection.introspection.table_names()]
+    """Every table the JSON form fills, and the left-out ones (a restore signs everyone out)."""
+    models = [model for model in _all_models() if _label(model) not in NOT_SAVED]
+    tables = list(dict.fromkeys(_tables_of(_existing(models))))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # TRUNCATE refuses tables with deferred checks pending in this transaction: run them now,
@@ -194,30 +452,142 @@ def _empty_tables():
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+def _restore_json(manifest, work, force):
+    """loaddata in one transaction, the counts checked and the files copied before it commits."""
+    backup_migrations = manifest.get("migrations")
+    if backup_migrations is not None:
+        here = applied_migrations()
+        missing, extra = sorted(set(backup_migrations) - set(here)), sorted(set(here) - set(backup_migrations))
+        if missing or extra:
+            detail = "; ".join(
+                [_("this database lacks: %(names)s") % {"names": ", ".join(missing)}] * bool(missing)
+                + [_("this database has migrations the backup has not: %(names)s") % {"names": ", ".join(extra)}]
+                * bool(extra))
+            raise BackupError(_("This backup was made from a database of another version (%(detail)s); nothing "
+                                "was restored. Migrate an empty database with the version of the program that made "
+                                "the backup, then restore.") % {"detail": detail})
+    with transaction.atomic():
+        _refuse_data_unless(force)
+        if force:
+            _empty_tables()
+        call_command("loaddata", str(Path(work) / DATA_MEMBER[JSON_FORM]), verbosity=0)
+        # A backup of format 1 still held sessions and login attempts: they do not come back.
+        for model in left_out_models():
+            model._base_manager.all().delete()
+        saved = {_label(model) for model in counted_models(JSON_FORM)}
+        counts = row_counts([model for model in _all_models() if _label(model) in manifest["counts"]])
+        wrong = sorted(label for label, count in manifest["counts"].items()
+                       if label in saved and counts.get(label) != count)
+        if wrong:
+            raise BackupError(_("After loading, the row counts differ from the backup's (%(tables)s); "
+                                "nothing was restored.") % {"tables": ", ".join(wrong)})
+        # Files last, still inside the transaction: a failed copy rolls the rows back.
+        _copy_files(manifest, work)
+
+
+def _drop_everything_sql(schema):
+    """Every table and sequence of the schema, whatever version made them: the dump brings its own."""
+    return f"""
+DO $kbo$ DECLARE t record; BEGIN
+  FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = '{schema}' LOOP
+    EXECUTE format('DROP TABLE IF EXISTS %I.%I CASCADE', '{schema}', t.tablename);
+  END LOOP;
+  FOR t IN SELECT sequencename FROM pg_sequences WHERE schemaname = '{schema}' LOOP
+    EXECUTE format('DROP SEQUENCE IF EXISTS %I.%I CASCADE', '{schema}', t.sequencename);
+  END LOOP;
+END $kbo$;
+"""
+
+
+COUNTS_DIFFER = "kbo-restore-counts-differ:"
+
+
+def _check_counts_sql(schema, tables):
+    """Raise, and so roll the whole restore back, unless every table holds the backup's count."""
+    checks = "\n".join(
+        f"  SELECT count(*) INTO n FROM \"{schema}\".\"{table}\"; "
+        f"IF n <> {count} THEN wrong := wrong || ' {table}'; END IF;" for table, count in sorted(tables.items()))
+    return f"""
+DO $kbo$ DECLARE wrong text := ''; n bigint; BEGIN
+{checks}
+  IF wrong <> '' THEN RAISE EXCEPTION '{COUNTS_DIFFER}%', wrong; END IF;
+END $kbo$;
+"""
+
+
+def _restore_dump(manifest, work, force):
+    """pg_restore's script through psql in one transaction: the old tables dropped, the dump's
+    created and loaded, every table's count checked, statistics taken, then COMMIT. Any error
+    on the way, and the database is as it was."""
+    if connection.vendor != "postgresql":
+        raise BackupError(_("This backup is a PostgreSQL dump (pg_dump): it restores into a PostgreSQL database "
+                            "only; nothing was restored. To move to SQLite, back up with backup --json."))
+    if connection.in_atomic_block:
+        raise RuntimeError("a pg_dump restore replaces the tables from another connection: call it outside a "
+                           "transaction")
+    pg_restore, _version = _pg_tool("pg_restore", at_least=manifest.get("pg_dump_version") or _server_major())
+    psql, _version = _pg_tool("psql", at_least=0)
+    _refuse_data_unless(force)
+    _copy_files(manifest, work)  # under their stored names; rows that name them come with the commit
+    connection.close()  # holds no lock the restore would wait for
+    schema = manifest["schema"]
+    prelude = ("SET client_min_messages = warning;\nBEGIN;\nSET LOCAL maintenance_work_mem = '256MB';\n"
+               + _drop_everything_sql(schema)).encode()
+    epilogue = (_check_counts_sql(schema, manifest["tables"]) + "ANALYZE;\nCOMMIT;\n").encode()
+    env = {**_pg_environment(), "PGAPPNAME": "kbo-restore"}
+    with tempfile.TemporaryFile() as reader_errors, tempfile.TemporaryFile() as loader_output:
+        loader = subprocess.Popen([psql, "--no-psqlrc", "--quiet", "--no-password", "--set=ON_ERROR_STOP=1",
+                                   "--file=-"], stdin=subprocess.PIPE, stdout=loader_output,
+                                  stderr=subprocess.STDOUT, env=env)
+        reader = subprocess.Popen([pg_restore, "--no-owner", "--no-privileges", "--no-comments", "--file=-",
+                                   str(Path(work) / DATA_MEMBER[DUMP_FORM])], stdout=subprocess.PIPE,
+                                  stderr=reader_errors, env=env)
+        try:
+            loader.stdin.write(prelude)
+            shutil.copyfileobj(reader.stdout, loader.stdin, 1 << 20)
+            # COMMIT only after a whole script: a pg_restore that stopped part-way commits nothing.
+            if reader.wait() == 0:
+                loader.stdin.write(epilogue)
+        except BrokenPipeError:
+            pass  # psql stopped at an error; its output says which
+        finally:
+            reader.stdout.close()
+            try:
+                loader.stdin.close()
+            except BrokenPipeError:
+                pass
+            reader.wait()
+            loader.wait()
+        reader_errors.seek(0)
+        loader_output.seek(0)
+        errors = reader_errors.read().decode("utf-8", "replace")
+        output = loader_output.read().decode("utf-8", "replace")
+    ContentType.objects.clear_cache()
+    if COUNTS_DIFFER in output:
+        wrong = output.split(COUNTS_DIFFER, 1)[1].splitlines()[0].split()
+        raise BackupError(_("After loading, the row counts differ from the backup's (%(tables)s); "
+                            "nothing was restored.") % {"tables": ", ".join(wrong)})
+    if reader.returncode or loader.returncode:
+        raise BackupError(_("The database refused the restore (%(error)s); nothing was restored.")
+                          % {"error": _tail(errors + " " + output)})
+
+
 def restore(source, *, force=False):
-    """Load the archive at `source`: all of it in one transaction, or nothing. Returns the manifest."""
-    root = Path(settings.MEDIA_ROOT)
-    with tempfile.TemporaryDirectory() as work:
+    """Load the archive at `source`, all of it or nothing, after checking every member against the
+    manifest. Returns the manifest and the migrations of this program the backup predates (run
+    `migrate` for them)."""
+    with tempfile.TemporaryDirectory(prefix="kbo-restore-") as work:
         manifest = _read_archive(source, work)
-        with transaction.atomic():
-            present = user_rows()
-            if present and not force:
-                raise BackupError(_("The database already holds data (%(count)s rows, e.g. %(example)s); "
-                                    "nothing was restored. Restore into an empty database, or add --force "
-                                    "to replace everything in it.")
-                                  % {"count": sum(present.values()), "example": next(iter(present))})
-            if force:
-                _empty_tables()
-            call_command("loaddata", str(Path(work) / "data.json"), verbosity=0)
-            counts = row_counts()
-            wrong = {label: (counts.get(label), n) for label, n in manifest["counts"].items()
-                     if counts.get(label) != n}
-            if wrong:
-                raise BackupError(_("After loading, the row counts differ from the backup's (%(tables)s); "
-                                    "nothing was restored.") % {"tables": ", ".join(sorted(wrong))})
-            # Files last, still inside the transaction: a failed copy rolls the rows back.
-            for name in manifest["files"]:
-                destination = root / name
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(Path(work) / "media" / name, destination)
-    return manifest
+        _newer_migrations(manifest)
+        if manifest["form"] == DUMP_FORM:
+            _restore_dump(manifest, work, force)
+        else:
+            _restore_json(manifest, work, force)
+    return manifest, pending_migrations()
+
+
+def pending_migrations():
+    """This program's migrations the database has not had (after restoring an older backup)."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]

@@ -7,8 +7,8 @@ from kbo_site.backup import BackupError, restore
 
 
 class Command(BaseCommand):
-    help = ("Restore a backup made by manage.py backup into a migrated, empty database "
-            "(--force replaces what is there); see README.md.")
+    help = ("Restore a backup made by manage.py backup into an empty database (--force replaces what is "
+            "there); see README.md.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the archive written by manage.py backup")
@@ -16,10 +16,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, force, **options):
         try:
-            manifest = restore(file, force=force)
+            manifest, pending = restore(file, force=force)
         except BackupError as error:
             raise CommandError(str(error)) from None
         except FileNotFoundError:
             raise CommandError(_("File not found: %(file)s") % {"file": file}) from None
         self.stdout.write(_("Restored %(rows)s rows and %(files)s files from %(file)s")
                           % {"rows": sum(manifest["counts"].values()), "files": len(manifest["files"]), "file": file})
+        if pending:
+            self.stdout.write(_("The backup is older than this program: run manage.py migrate now "
+                                "(%(count)s migrations to apply).") % {"count": len(pending)})
