@@ -1,5 +1,6 @@
 """Registry forms. Every value is cleaned by `producers.cleaning`, the same functions the
-workbook import uses, so "หมู่ 3", 2022 or "อ.แม่ริม" mean the same typed or imported."""
+workbook import uses, so "หมู่ 3", 2022, "๑๒/๑" or "อ.แม่ริม" mean the same typed or imported.
+Every text input is normalised first (kbo_site.text: no control or bidi characters, NFC)."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kbo_site.forms import VersionedForm
 from kbo_site.roles import NATIONAL, province_code
+from kbo_site.text import NormalisedInputMixin
 
 from . import cleaning
 from .models import Classification, Producer, ProducerType, Product, ProductType, Province, Subdistrict
@@ -53,7 +55,7 @@ def subdistrict_choices(province, district_code=None):
     return BLANK + list(groups.items())
 
 
-class ProducerForm(VersionedForm):
+class ProducerForm(NormalisedInputMixin, VersionedForm):
     code = forms.CharField(label=label(Producer, "code"), max_length=100)
     name = forms.CharField(label=label(Producer, "name"), max_length=300)
     producer_type = select(label(Producer, "producer_type"), BLANK + ProducerType.choices)
@@ -75,7 +77,7 @@ class ProducerForm(VersionedForm):
             kwargs["initial"] = {
                 "code": instance.code, "name": instance.name, "producer_type": instance.producer_type,
                 "registration_year": instance.registration_year, "contact_name": instance.contact_name,
-                "phone": instance.phone, "house_no": instance.house_no,
+                "phone": cleaning.format_phone(instance.phone), "house_no": instance.house_no,
                 "village_no": instance.village_no or "", "district": instance.district_id,
                 "subdistrict": instance.subdistrict_id or "", "postcode": instance.postcode,
                 "version": instance.version,
@@ -161,7 +163,7 @@ class ProducerForm(VersionedForm):
         return cleaning.phone(self.cleaned_data["phone"])
 
     def clean_house_no(self):
-        return cleaning.optional_text(self.cleaned_data["house_no"], max_length=40)
+        return cleaning.house_no(self.cleaned_data["house_no"])
 
     def clean_village_no(self):
         return cleaning.village_no(self.cleaned_data["village_no"])
@@ -183,13 +185,15 @@ class ProducerForm(VersionedForm):
                 data["subdistrict"] = self.gazetteer.subdistrict(typed, district)
             except ValidationError as error:
                 self.add_error("subdistrict", error)
-        subdistrict = data.get("subdistrict")
-        if "postcode" in data and not data["postcode"] and subdistrict is not None and subdistrict.postcode_list:
-            data["postcode"] = subdistrict.postcode_list[0]
+        if "postcode" in data:
+            try:
+                data["postcode"] = cleaning.postcode_in(data["postcode"], data.get("subdistrict"))
+            except ValidationError as error:
+                self.add_error("postcode", error)
         return data
 
 
-class ProductForm(VersionedForm):
+class ProductForm(NormalisedInputMixin, VersionedForm):
     producer = forms.CharField(label=label(Product, "producer"), max_length=100,
                                help_text=_("The producer's code, e.g. the one on the producer's page."))
     code = forms.CharField(label=label(Product, "code"), max_length=100)

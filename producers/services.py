@@ -14,6 +14,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kbo_site.roles import in_scope
+
 from .models import Producer, Product, Standard
 
 
@@ -151,22 +153,37 @@ def update_producer(producer, data, *, version, by):
     return current, True
 
 
+def _code_taken(existing, data, by):
+    """The message for a product code already used: the product is named only within the
+    province of the product being created; elsewhere, the province only to a user who may see
+    it, or else that it is another province."""
+    province = existing.producer.province
+    if province.pk == data["producer"].province_id:
+        return _("The product code %(code)s is already used by %(name)s.") % {"code": data["code"],
+                                                                             "name": existing.name}
+    if in_scope(by, province.pk):
+        return _("The product code %(code)s is already used in %(province)s province.") % {
+            "code": data["code"], "province": province.name_th}
+    return _("The product code %(code)s is already used in another province.") % {"code": data["code"]}
+
+
 def create_product(data, *, by):
     """Create a product from cleaned form data (standards as a tuple of names); returns
     (product, created).
 
     Side effects: inserts the product (version 1), any standard not yet known, its standards
     and an admin log row. A second submit of the same data returns the existing product with
-    created=False; a code used by a different product raises RegistryError on "code".
+    created=False; a code used by a different product raises RegistryError on "code", which
+    names that product only if it is of the same province (product codes are unique in the
+    whole registry, and another province's products are not the user's to read).
     """
     with transaction.atomic():
-        existing = Product.objects.filter(code=data["code"]).first()
+        existing = Product.objects.select_related("producer__province").filter(code=data["code"]).first()
         if existing is not None:
             same = not _differences(existing, data, PRODUCT_FIELDS)
             if same and _standard_names(existing) == tuple(data["standards"]):
                 return existing, False
-            raise RegistryError(_("The product code %(code)s is already used by %(name)s.")
-                                % {"code": data["code"], "name": existing.name}, field="code")
+            raise RegistryError(_code_taken(existing, data, by), field="code")
         product = Product(**{name: data[name] for name in PRODUCT_FIELDS})
         try:
             with transaction.atomic():

@@ -191,3 +191,76 @@ def test_producer_form_of_a_national_user_asks_for_the_province():
     form = ProducerForm(producer_data(district="5001"), user=user)
 
     assert set(form.errors) == {"province", "district"}
+
+
+# --- Field data as district offices type it (the import's cleaners) ----------------------------
+
+PHONE_RULE = ("เบอร์มือถือมี 10 หลัก ขึ้นต้นด้วย 06, 08, 09…; เบอร์โทรศัพท์พื้นฐานมี 9 หลัก ขึ้นต้นด้วย 02–05, 07…; "
+              "เบอร์ต่อให้เขียนหลังคำว่า ต่อ เช่น 053-123-456 ต่อ 12")
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("abc", '"abc" ไม่ใช่หมายเลขโทรศัพท์: '),
+    ("081234567", '"081234567" มี 9 หลัก: '),
+    ("0531", '"0531" มี 4 หลัก: '),
+])
+def test_producer_form_refuses_a_phone_that_breaks_the_rule_naming_it(typed, message, officer):
+    form = ProducerForm(producer_data(phone=typed), user=officer)
+
+    assert form.errors["phone"] == [message + PHONE_RULE]
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("053-123-456 ต่อ ๑๒", "053123456 ต่อ 12"),
+                                               ("๐๘๑ ๒๓๔ ๕๖๗๘", "0812345678"),
+                                               ("02 123 4567, 081-234-5678", "021234567, 0812345678")])
+def test_producer_form_stores_phones_in_the_imports_one_form(typed, stored, officer):
+    form = ProducerForm(producer_data(phone=typed), user=officer)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["phone"] == stored
+
+
+def test_producer_form_shows_a_stored_phone_grouped_when_editing(officer):
+    producer = ProducerFactory(phone="053123456 ต่อ 12")
+
+    form = ProducerForm(instance=producer, user=officer)
+
+    assert form.initial["phone"] == "053-123-456 ต่อ 12"
+
+
+def test_producer_form_reads_thai_digits_in_codes_house_numbers_and_postcodes(officer):
+    form = ProducerForm(producer_data(code="P-๕๐๑", house_no="๑๒/๑", district="5007", subdistrict="500701",
+                                      postcode="๕๐๑๘๐"), user=officer)
+
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["code"], form.cleaned_data["house_no"], form.cleaned_data["postcode"]) == (
+        "P-501", "12/1", "50180")
+
+
+def test_producer_form_refuses_a_postcode_that_contradicts_the_subdistrict(officer):
+    form = ProducerForm(producer_data(district="5007", subdistrict="500701", postcode="50100"), user=officer)
+
+    assert form.errors["postcode"] == ["รหัสไปรษณีย์ 50100 ไม่ตรงกับตำบลริมใต้ อำเภอแม่ริม ซึ่งใช้รหัส 50180"]
+
+
+def test_producer_form_drops_control_and_bidi_characters_from_every_text_field(officer):
+    form = ProducerForm(producer_data(code="\u202eP-1\u202c", name="กลุ่ม\u200fแม่\x00บ้าน\u2066",
+                                      contact_name="นาง\u202dสมศรี\x1b", house_no="12\u200e/1"), user=officer)
+
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["code"], form.cleaned_data["name"], form.cleaned_data["contact_name"],
+            form.cleaned_data["house_no"]) == ("P-1", "กลุ่มแม่บ้าน", "นางสมศรี", "12/1")
+    # Shown again as stored, should the form come back with an error.
+    assert form["name"].value() == "กลุ่มแม่บ้าน"
+
+
+def test_product_form_drops_control_and_bidi_characters_and_reads_thai_digits(officer):
+    ProducerFactory(code="P-1")
+
+    form = ProductForm(product_data(producer="P-๑", code="OTOP-๐๑\u200b", name="น\u0e4d\u0e32พริก\u202eหนุ่ม",
+                                    star_level="๓", star_year="๒๕๖๒"), user=officer)
+
+    assert form.is_valid(), form.errors
+    assert (form.cleaned_data["producer"].code, form.cleaned_data["code"], form.cleaned_data["name"],
+            form.cleaned_data["star_level"], form.cleaned_data["star_year"]) == ("P-1", "OTOP-01", "น\u0e33พริกหนุ่ม", 3,
+                                                                                2562)

@@ -1,6 +1,8 @@
 """The registry pages: lists, filters, search, sorting, paging, personal data, the producer
 page, and saving through the forms (version check, double submits)."""
 
+from html import unescape
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.urls import reverse
@@ -216,6 +218,7 @@ def test_product_list_hides_personal_data_from_viewers(viewer_client):
 
     assert "นางสมศรี" not in html
     assert "0812345678" not in html
+    assert "081-234-5678" not in html
     assert "แก้ไข</a>" not in html
 
 
@@ -225,7 +228,7 @@ def test_product_list_shows_personal_data_and_edit_buttons_to_officers(officer_c
     html = officer_client.get(PRODUCT_LIST).content.decode()
 
     assert "นางสมศรี ใจดี" in html
-    assert "0812345678" in html
+    assert "081-234-5678" in html
     assert reverse("producers:product_edit", args=[product.pk]) in html
 
 
@@ -403,3 +406,116 @@ def test_subdistrict_options_lists_only_that_districts_subdistricts(officer_clie
     html = response.content.decode()
     assert '<option value="500701">ริมใต้</option>' in html
     assert "500101" not in html
+
+
+# Phones as people read them; what the forms say about field data
+
+PHONE_RULE = ("เบอร์มือถือมี 10 หลัก ขึ้นต้นด้วย 06, 08, 09…; เบอร์โทรศัพท์พื้นฐานมี 9 หลัก ขึ้นต้นด้วย 02–05, 07…; "
+              "เบอร์ต่อให้เขียนหลังคำว่า ต่อ เช่น 053-123-456 ต่อ 12")
+
+
+def test_producer_page_shows_phones_grouped_with_a_link_to_call_each(officer_client):
+    producer = ProducerFactory(phone="0812345678, 053123456 ต่อ 12")
+
+    html = officer_client.get(reverse("producers:producer_detail", args=[producer.pk])).content.decode()
+
+    assert ('<a href="tel:0812345678">081-234-5678</a>, '
+            '<a href="tel:053123456,12">053-123-456 ต่อ 12</a>') in html
+
+
+def test_producer_page_shows_a_phone_stored_before_the_rule_as_it_is(officer_client):
+    producer = ProducerFactory(phone="โทร <b>ผู้ใหญ่บ้าน</b>")
+
+    html = officer_client.get(reverse("producers:producer_detail", args=[producer.pk])).content.decode()
+
+    assert "โทร &lt;b&gt;ผู้ใหญ่บ้าน&lt;/b&gt;" in html
+    assert "tel:" not in html
+
+
+def test_registry_lists_show_phones_grouped(officer_client):
+    ProductFactory(producer=ProducerFactory(phone="021234567"))
+
+    product_html = officer_client.get(PRODUCT_LIST).content.decode()
+    producer_html = officer_client.get(PRODUCER_LIST).content.decode()
+
+    assert '<div class="small text-nowrap">02-123-4567</div>' in product_html
+    assert '<div class="small text-nowrap">02-123-4567</div>' in producer_html
+
+
+def test_producer_edit_with_letters_for_a_phone_says_the_rule_and_saves_nothing(officer_client):
+    producer = ProducerFactory(phone="0812345678")
+
+    response = officer_client.post(reverse("producers:producer_edit", args=[producer.pk]),
+                                   producer_post(producer, phone="abc"))
+
+    producer.refresh_from_db()
+    assert response.status_code == 200
+    assert f'"abc" ไม่ใช่หมายเลขโทรศัพท์: {PHONE_RULE}' in unescape(response.content.decode())
+    assert (producer.phone, producer.version) == ("0812345678", 1)
+
+
+def test_producer_edit_with_a_postcode_of_another_subdistrict_says_so(officer_client):
+    producer = ProducerFactory(district=District.objects.get(code="5007"), subdistrict_id="500701")
+
+    response = officer_client.post(reverse("producers:producer_edit", args=[producer.pk]),
+                                   producer_post(producer, postcode="50100"))
+
+    assert "รหัสไปรษณีย์ 50100 ไม่ตรงกับตำบลริมใต้ อำเภอแม่ริม ซึ่งใช้รหัส 50180" in response.content.decode()
+    producer.refresh_from_db()
+    assert producer.postcode == "50180"
+
+
+def test_producer_edit_saves_thai_digits_as_arabic_and_drops_bidi_characters(officer_client):
+    producer = ProducerFactory()
+
+    officer_client.post(reverse("producers:producer_edit", args=[producer.pk]),
+                        producer_post(producer, house_no="๑๒/๑", name="\u202eกลุ่ม\u202c ทอผ้า", phone="๐๕๓ ๑๒๓ ๔๕๖"))
+
+    producer.refresh_from_db()
+    assert (producer.house_no, producer.name, producer.phone) == ("12/1", "กลุ่ม ทอผ้า", "053123456")
+
+
+# A product code taken in another province (issue 10, item 11)
+
+def test_product_create_with_a_code_taken_in_another_province_names_no_product_of_it(officer_client):
+    lamphun = ProducerFactory(province_id="51", district=District.objects.get(code="5101"), subdistrict=None)
+    ProductFactory(producer=lamphun, code="OTOP-SHARED", name="ลำไยอบแห้งลับเฉพาะ")
+    ProducerFactory(code="P-77")
+    data = {"producer": "P-77", "code": "OTOP-SHARED", "name": "น้ำพริกหนุ่ม", "product_type": "อาหาร",
+            "classification": "D", "star_level": "", "star_year": "", "standards": ""}
+
+    response = officer_client.post(reverse("producers:product_create"), data)
+
+    html = response.content.decode()
+    assert response.context["form"].errors["code"] == ["รหัสผลิตภัณฑ์ OTOP-SHARED ถูกใช้แล้วในจังหวัดอื่น"]
+    assert "ลำไยอบแห้งลับเฉพาะ" not in html
+    assert "ลำพูน" not in html
+    assert Product.objects.filter(code="OTOP-SHARED").count() == 1
+
+
+def test_product_create_by_a_national_officer_names_the_province_that_holds_the_code(client_for):
+    from tests.factories import UserFactory
+
+    lamphun = ProducerFactory(province_id="51", district=District.objects.get(code="5101"), subdistrict=None)
+    ProductFactory(producer=lamphun, code="OTOP-SHARED", name="ลำไยอบแห้งลับเฉพาะ")
+    ProducerFactory(code="P-77")
+    client = client_for(None)
+    client.force_login(UserFactory(username="national-officer", groups=["officer"], province="national"))
+    data = {"province": "50", "producer": "P-77", "code": "OTOP-SHARED", "name": "น้ำพริกหนุ่ม",
+            "product_type": "อาหาร", "classification": "D", "star_level": "", "star_year": "", "standards": ""}
+
+    response = client.post(reverse("producers:product_create"), data)
+
+    assert response.context["form"].errors["code"] == ["รหัสผลิตภัณฑ์ OTOP-SHARED ถูกใช้แล้วในจังหวัดลำพูน"]
+    assert "ลำไยอบแห้งลับเฉพาะ" not in response.content.decode()
+
+
+def test_product_create_with_a_code_taken_in_the_same_province_names_the_product(officer_client):
+    ProductFactory(code="OTOP-MINE", name="ผ้าซิ่นของกลุ่มเรา")
+    ProducerFactory(code="P-77")
+    data = {"producer": "P-77", "code": "OTOP-MINE", "name": "น้ำพริกหนุ่ม", "product_type": "อาหาร",
+            "classification": "D", "star_level": "", "star_year": "", "standards": ""}
+
+    response = officer_client.post(reverse("producers:product_create"), data)
+
+    assert response.context["form"].errors["code"] == ["รหัสผลิตภัณฑ์ OTOP-MINE ถูกใช้แล้วโดย ผ้าซิ่นของกลุ่มเรา"]
