@@ -86,6 +86,8 @@ def dashboard_data(*, province=None, national=False):
     classification, stars), and the place names. Python adds the groups up.
 
     The place chart is by district within a province, by province for the whole country.
+    `empty` says the registry shown has no producer yet (the page then shows a hint to import,
+    with the province's name, one more query, instead of the charts).
     `national` says whether the list links must carry the province (only a national user's
     lists have a province filter).
     """
@@ -154,5 +156,10 @@ def dashboard_data(*, province=None, national=False):
             *[Bar(f"{level} ★", by_star.get(level, 0), product_list(star=level)) for level in range(1, 6)],
         ]),
     }
+    # An empty registry (a province before its first import) gets a hint, not rows of zero bars.
+    empty = producer_count == 0
+    province_name = ""
+    if empty and province is not None:
+        province_name = Province.objects.filter(code=province).values_list("name_th", flat=True).first() or ""
     return {"producer_count": producer_count, "product_count": product_count, "charts": charts,
-            "bar_max": f"{BAR_MAX_PERCENT}%"}
+            "bar_max": f"{BAR_MAX_PERCENT}%", "empty": empty, "empty_province_name": province_name}

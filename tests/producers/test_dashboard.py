@@ -1,11 +1,12 @@
 """The dashboard: headline counts and the SVG bar charts."""
 
+import lxml.html
 import pytest
 from django.urls import reverse
 
 from producers.dashboard import dashboard_data
 from producers.models import Classification, District, ProducerType, ProductType
-from tests.factories import ProducerFactory, ProductFactory
+from tests.factories import ProducerFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +89,58 @@ def test_dashboard_query_count_does_not_grow_with_the_data(size, viewer_client, 
         response = viewer_client.get(DASHBOARD)
 
     assert response.context["product_count"] == size
+
+
+def _hint(html):
+    """The empty-registry hint's text and its links, as a reader sees them."""
+    document = lxml.html.fromstring(html)
+    hints = document.xpath("//main//*[@data-testid='empty-registry']")
+    if not hints:
+        return None
+    links = [(" ".join(a.text_content().split()), a.get("href")) for a in hints[0].xpath(".//a")]
+    return " ".join(hints[0].text_content().split()), links
+
+
+def test_dashboard_of_an_empty_province_tells_its_admin_to_import(client):
+    ProductFactory()  # Chiang Mai has a registry; Lamphun has none yet
+    client.force_login(UserFactory(username="lamphun-admin", groups=["admin"], province="51"))
+
+    html = client.get(DASHBOARD).content.decode()
+
+    assert _hint(html) == (
+        "ยังไม่มีผู้ผลิตในทะเบียนของจังหวัดลำพูน นำเข้าไฟล์ Excel ทะเบียนผู้ผลิตที่ได้รับจากสำนักงานพัฒนาชุมชนอำเภอ "
+        "แผนภูมิจะแสดงหลังการนำเข้าครั้งแรก นำเข้าไฟล์ Excel ดาวน์โหลดแบบฟอร์ม (.xlsx)",
+        [("นำเข้าไฟล์ Excel", reverse("producers:import_upload")),
+         ("ดาวน์โหลดแบบฟอร์ม (.xlsx)", reverse("producers:import_template"))])
+    assert html.count("<svg") == 0
+
+
+@pytest.mark.parametrize("role", ["officer", "viewer"])
+def test_dashboard_of_an_empty_province_tells_others_to_ask_the_admin(client, role):
+    client.force_login(UserFactory(username=f"lamphun-{role}", groups=[role], province="51"))
+
+    html = client.get(DASHBOARD).content.decode()
+
+    assert _hint(html) == (
+        "ยังไม่มีผู้ผลิตในทะเบียนของจังหวัดลำพูน ทะเบียนจะมีข้อมูลเมื่อผู้ดูแลระบบของจังหวัดนำเข้าไฟล์ Excel "
+        "ทะเบียนผู้ผลิต กรุณาติดต่อผู้ดูแลระบบของจังหวัดให้นำเข้าทะเบียน", [])
+    assert html.count("<svg") == 0
+
+
+def test_dashboard_of_a_national_user_choosing_an_empty_province_shows_the_hint(client):
+    ProductFactory()
+    client.force_login(UserFactory(username="national-officer", groups=["officer"], province="national"))
+
+    empty = client.get(DASHBOARD, {"province": "51"}).content.decode()
+    full = client.get(DASHBOARD, {"province": "50"}).content.decode()
+
+    assert _hint(empty)[0].startswith("ยังไม่มีผู้ผลิตในทะเบียนของจังหวัดลำพูน ")
+    assert (_hint(full), full.count("<svg")) == (None, 6)
+
+
+def test_dashboard_with_a_registry_shows_no_hint(viewer_client):
+    ProductFactory()
+
+    html = viewer_client.get(DASHBOARD).content.decode()
+
+    assert _hint(html) is None
