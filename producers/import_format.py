@@ -65,7 +65,9 @@ for _column in COLUMNS:
 
 
 def template_workbook(province):
-    """The blank import workbook for `province`, with drop-down lists for the typed columns."""
+    """The blank import workbook for `province`, with drop-down lists for the typed columns and
+    a help sheet. All in Thai, whatever the reader's language: the headers and the official
+    names the district offices write are Thai."""
     with translation.override("th"):
         lists = {
             "ประเภทผู้ผลิต": [str(choice.label) for choice in ProducerType],
@@ -75,14 +77,24 @@ def template_workbook(province):
             "อำเภอ": list(District.objects.filter(province=province).order_by("code")
                           .values_list("name_th", flat=True)),
         }
-    notes = [(_("Column"), _("What to write"))] + [
-        (column.header,
-         f"{column.alias} · {_('required') if column.required else _('optional')} · {_column_help(column)}")
-        for column in COLUMNS]
+        notes = _help_rows()
     return write_template([column.header for column in COLUMNS], lists, notes=notes,
                           text_columns={"รหัสผู้ผลิต", "เบอร์โทรศัพท์", "รหัสไปรษณีย์", "รหัสผลิตภัณฑ์", "บ้านเลขที่"},
                           widths={"ชื่อผู้ผลิต": 36, "ชื่อผลิตภัณฑ์": 36, "ประเภทผู้ผลิต": 30,
                                   "ประเภทผลิตภัณฑ์": 26, "มาตรฐานผลิตภัณฑ์": 22})
+
+
+def _help_rows():
+    rows = [(_("Column"), _("What to write"))]
+    for column in COLUMNS:
+        needed = _("required column") if column.required else _("optional column")
+        english = _("English header also accepted: %(alias)s") % {"alias": column.alias}
+        rows.append((column.header, f"{needed} · {_column_help(column)} · {english}"))
+    rows.append((None, _("Thai digits (๐–๙) are read as digits in every column of numbers, codes, years, house "
+                         "numbers and phones.")))
+    rows.append((None, _("Rows below the table such as a total (\"รวม 9 รายการ\") or the reporter's signature are "
+                         "skipped, not read as data.")))
+    return rows
 
 
 def _column_help(column):
@@ -91,10 +103,12 @@ def _column_help(column):
         "producer_name": _("The group's or business's name."),
         "contact_name": _("Personal data: shown only to officers and administrators."),
         "house_no": _("As written, e.g. 12/1."),
-        "postcode": _("5 digits."),
+        "postcode": _("5 digits, one the subdistrict uses; left empty, the subdistrict's is taken."),
         "product_name": _("The product's name."),
         "producer_type": _("One of the three official types, or the codes 1–3; \"SMEs\" is accepted."),
-        "phone": _("Digits; a number that lost its leading zero gets it back."),
+        "phone": _("A mobile number has 10 digits (06, 08, 09…), a landline 9 (02–05, 07…), with or without dashes "
+                   "or spaces; an extension follows ต่อ, e.g. 053-123-456 ต่อ 12; several numbers are separated "
+                   "by commas. A number that lost its leading zero gets it back."),
         "village_no": _("3, \"หมู่ 3\" or \"ม.3\"."),
         "subdistrict": _("A subdistrict of the district; \"ต.\" may stand before it."),
         "district": _("A district of the province; \"อ.\" or \"อำเภอ\" may stand before it."),
