@@ -18,17 +18,43 @@ from docx.shared import Cm, Pt
 
 from kbo_site import thaidates
 
+from . import thai
+from .pdf import people_columns
+
 FONT = "TH SarabunPSK"
 BODY_PT = 16
-TABLE_PT = 14
+LINE_SPACING = 1.3
 INDENT_CM = 2.5
 SUB_INDENT_CM = 1.25
 
 
 def render(doc, fmt):
     """Bytes of the document `doc` (from meetings.record.build) as "docx" or "odt"."""
+    columns = people_columns(doc) if doc["kind"] == "minutes" else None
+    doc = _joined(doc)
     blocks = list(blocks_of(doc))
+    if columns:
+        for block in blocks:
+            if block["type"] == "people":
+                block["widths"] = (columns["n"], columns["name"], columns["position"], columns["role"])
     return {"docx": _docx, "odt": _odt}[fmt](doc, blocks)
+
+
+def _joined(value):
+    """The document's texts for a word processor: no unit marks, a unit's spaces non-breaking."""
+    if isinstance(value, str):
+        return thai.joined(value)
+    if isinstance(value, dict):
+        return {key: _joined(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_joined(item) for item in value)
+    return value
+
+
+def _sizes(doc):
+    """(body, table) font sizes in pt from the document settings."""
+    body = int(doc["settings"].get("font_size") or BODY_PT)
+    return body, body - 2
 
 
 # ---------------------------------------------------------------- the document as blocks
@@ -46,14 +72,18 @@ def _item_blocks(doc, item):
     labels, top = doc["labels"], item["is_top"]
     yield _p(f"{item['heading']}  {item['title']}", bold=True, indent=0 if top else SUB_INDENT_CM,
              space_before=8 if top else 4)
+    if item["empty"]:
+        yield _p(labels["nothing"], first=INDENT_CM)
     for text in item["body"]:
         yield _p(text, first=INDENT_CM)
     if item["previous"]:
         yield _p(item["previous"], first=INDENT_CM)
-    for text in item["fact_lines"]:
-        yield _p(text, first=INDENT_CM)
-    for n, text in enumerate(item["fact_bullets"], start=1):
-        yield _p(f"{_number(doc, n)}. {text}", indent=INDENT_CM + 0.9, first=-0.9)
+    for block in item["facts"]:
+        if "ol" in block:
+            for n, text in enumerate(block["ol"], start=1):
+                yield _p(f"{_number(doc, n)}. {text}", indent=INDENT_CM + 0.9, first=-0.9)
+        else:
+            yield _p(block["p"], first=INDENT_CM)
     for a in item["activities"]:
         yield _p(f"{a['label']} {a['title']}", bold=True, indent=INDENT_CM)
         for text in a["description"]:
@@ -150,13 +180,13 @@ def _font(run_or_style, size_pt, bold=None):
         rpr.append(OxmlElement("w:bCs"))
 
 
-def _docx_page_number(section, thai_digits):
+def _docx_page_number(section, thai_digits, size):
     section.different_first_page_header_footer = True
     paragraph = section.header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(paragraph.add_run("- "), BODY_PT)
+    _font(paragraph.add_run("- "), size)
     run = paragraph.add_run()
-    _font(run, BODY_PT)
+    _font(run, size)
     for kind, text in (("begin", None), (None, " PAGE \\* ThaiArabic " if thai_digits else " PAGE "),
                        ("separate", None), (None, "๒" if thai_digits else "2"), ("end", None)):
         if kind:
@@ -170,7 +200,7 @@ def _docx_page_number(section, thai_digits):
             element = OxmlElement("w:t")
             element.text = text
         run._r.append(element)
-    _font(paragraph.add_run(" -"), BODY_PT)
+    _font(paragraph.add_run(" -"), size)
 
 
 def _docx_repeat_header(row):
@@ -193,18 +223,26 @@ def _docx_cell(cell, text, size, bold=False):
     _font(paragraph.add_run(text), size, bold)
 
 
+def _line_multiple(settings):
+    """Sarabun at CSS line-height 1.3 sets its lines as far apart as TH SarabunPSK at a word
+    processor's single spacing (its own line is about 1.3 em): the setting scales from there."""
+    return float(settings.get("line_spacing") or LINE_SPACING) / LINE_SPACING
+
+
 def _docx(doc, blocks):
     settings = doc["settings"]
+    body_pt, table_pt = _sizes(doc)
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(float(settings["margin_top"])), Cm(float(settings["margin_bottom"]))
     section.left_margin, section.right_margin = Cm(float(settings["margin_left"])), Cm(float(settings["margin_right"]))
     normal = document.styles["Normal"]
-    _font(normal, BODY_PT)
+    _font(normal, body_pt)
     normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = _line_multiple(settings)
     if settings["page_numbers"]:
-        _docx_page_number(section, settings["thai_digits"])
+        _docx_page_number(section, settings["thai_digits"], body_pt)
     width = 21 - float(settings["margin_left"]) - float(settings["margin_right"])
     for block in blocks:
         kind = block["type"]
@@ -221,24 +259,25 @@ def _docx(doc, blocks):
                 fmt.space_before = Pt(block["space_before"])
             if block["label"]:
                 label = paragraph.add_run(block["label"])
-                _font(label, BODY_PT, True)
+                _font(label, body_pt, True)
                 label.font.underline = True
                 if block["text"]:
-                    _font(paragraph.add_run("  "), BODY_PT)
+                    _font(paragraph.add_run("  "), body_pt)
             if block["text"]:
-                _font(paragraph.add_run(block["text"]), BODY_PT, block["bold"] or None)
+                _font(paragraph.add_run(block["text"]), body_pt, block["bold"] or None)
         elif kind == "rule":
             paragraph = document.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(paragraph.add_run("_" * 30), BODY_PT)
+            _font(paragraph.add_run("_" * 30), body_pt)
         elif kind == "people":
             table = document.add_table(rows=0, cols=4)
             table.autofit = False
+            widths = block.get("widths") or (1.2, width * 0.32, width * 0.4, width * 0.28 - 1.2)
             for cells in block["rows"]:
                 row = table.add_row()
-                for cell, text, cm in zip(row.cells, cells, (1.2, width * 0.32, width * 0.4, width * 0.28 - 1.2)):
+                for cell, text, cm in zip(row.cells, cells, widths):
                     cell.width = Cm(cm)
-                    _docx_cell(cell, text, BODY_PT)
+                    _docx_cell(cell, text, body_pt)
         elif kind == "page_break":
             document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         elif kind == "table":
@@ -247,12 +286,12 @@ def _docx(doc, blocks):
             table.alignment = WD_TABLE_ALIGNMENT.CENTER
             _docx_repeat_header(table.rows[0])
             for cell, label in zip(table.rows[0].cells, block["columns"]):
-                _docx_cell(cell, label, TABLE_PT, bold=True)
+                _docx_cell(cell, label, table_pt, bold=True)
             for cells in block["rows"]:
                 row = table.add_row()
                 _docx_keep_row(row)
                 for cell, text in zip(row.cells, cells):
-                    _docx_cell(cell, str(text), TABLE_PT)
+                    _docx_cell(cell, str(text), table_pt)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -260,10 +299,11 @@ def _docx(doc, blocks):
 
 # ---------------------------------------------------------------- .odt
 
-def _odt_styles(settings):
+def _odt_styles(settings, size):
     family = f"&apos;{FONT}&apos;"
     font = (f'fo:font-family="{family}" style:font-family-complex="{family}" style:font-family-asian="{family}" '
-            f'fo:font-size="{BODY_PT}pt" style:font-size-complex="{BODY_PT}pt" style:font-size-asian="{BODY_PT}pt"')
+            f'fo:font-size="{size}pt" style:font-size-complex="{size}pt" style:font-size-asian="{size}pt"')
+    spacing = f'fo:line-height="{round(_line_multiple(settings) * 100)}%"'
     number = 'style:num-format="๑"' if settings["thai_digits"] else 'style:num-format="1"'
     header = (f'<style:header><text:p text:style-name="KboCenter">- <text:page-number text:select-page="current" '
               f'{number}>2</text:page-number> -</text:p></style:header>') if settings["page_numbers"] else ""
@@ -272,7 +312,7 @@ def _odt_styles(settings):
     return {
         "styles": [
             f'<style:style style:name="KboText" style:family="paragraph"><style:paragraph-properties '
-            f'fo:margin-top="0cm" fo:margin-bottom="0cm"/><style:text-properties {font}/></style:style>',
+            f'fo:margin-top="0cm" fo:margin-bottom="0cm" {spacing}/><style:text-properties {font}/></style:style>',
             '<style:style style:name="KboCenter" style:family="paragraph" style:parent-style-name="KboText">'
             '<style:paragraph-properties fo:text-align="center"/></style:style>',
         ],
@@ -309,8 +349,16 @@ def _odt_para_style(document, cache, block, first_page=False):
     return cache[key]
 
 
-def _odt_table(document, body, name, columns, rows, *, grid, size):
+def _odt_table(document, body, name, columns, rows, *, grid, size, widths=None):
     table = odfdo.Table(name, width=len(columns), height=0)
+    if widths:
+        for n, (column, cm) in enumerate(zip(table.get_columns(), widths)):
+            style = f"{name}Col{n}"
+            document.insert_style(f'<style:style style:name="{style}" style:family="table-column">'
+                                  f'<style:table-column-properties style:column-width="{cm}cm"/></style:style>',
+                                  automatic=True)
+            column.style = style
+            table.set_column(n, column)
     cell_style = "KboGridCell" if grid else "KboPlainCell"
     if grid:
         header = odfdo.Row()
@@ -333,16 +381,17 @@ def _odt_table(document, body, name, columns, rows, *, grid, size):
 
 def _odt(doc, blocks):
     settings = doc["settings"]
+    body_pt, table_pt = _sizes(doc)
     document = odfdo.Document("text")
     body = document.body
     body.clear()
-    parts = _odt_styles(settings)
+    parts = _odt_styles(settings, body_pt)
     for xml in parts["styles"]:
         document.insert_style(xml)
     document.insert_style(parts["page_layout"], automatic=True)
     for xml in parts["masters"]:
         document.insert_style(xml)
-    small = f'fo:font-size="{TABLE_PT}pt" style:font-size-complex="{TABLE_PT}pt"'
+    small = f'fo:font-size="{table_pt}pt" style:font-size-complex="{table_pt}pt"'
     for xml in (
         f'<style:style style:name="KboTableText" style:family="paragraph" style:parent-style-name="KboText">'
         f'<style:text-properties {small}/></style:style>',
@@ -384,10 +433,10 @@ def _odt(doc, blocks):
                 break_next = False
             if kind == "people":
                 _odt_table(document, body, f"People{tables}", ["", "", "", ""], block["rows"], grid=False,
-                           size=BODY_PT)
+                           size=body_pt, widths=block.get("widths"))
             else:
                 _odt_table(document, body, f"Table{tables}", block["columns"], block["rows"], grid=True,
-                           size=TABLE_PT)
+                           size=table_pt)
     document.insert_style('<style:style style:name="KboLabel" style:family="text"><style:text-properties '
                           'fo:font-weight="bold" style:font-weight-complex="bold" style:text-underline-style="solid" '
                           'style:text-underline-width="auto" style:text-underline-color="font-color"/></style:style>',

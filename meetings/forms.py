@@ -11,6 +11,9 @@ from kbo_site.thaidates import parse_date, parse_time
 from selection.models import CommitteeMember, SelectionRound
 
 from .models import (
+    MAX_DISCUSSION,
+    MAX_REASON,
+    MAX_RESOLUTION,
     Activity,
     AgendaItem,
     AttendanceStatus,
@@ -156,6 +159,8 @@ class ItemForm(forms.ModelForm):
         model = AgendaItem
         fields = ("kind", "title", "body", "facts", "previous_meeting")
         widgets = {"title": forms.Textarea(attrs={"rows": 2}), "body": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"body": _("Printed in the agenda and the minutes: write what is put to the meeting. What the "
+                                "chair announced and what was said go into the discussion, in the minutes only.")}
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,8 +186,11 @@ class ItemForm(forms.ModelForm):
 
 
 class ResolutionForm(VersionedForm):
-    discussion = forms.CharField(label=_("discussion"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    resolution = forms.CharField(label=_("resolution"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    discussion = forms.CharField(label=_("discussion"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
+                                 max_length=MAX_DISCUSSION,
+                                 help_text=_("What the chair announced and what was said; in the minutes only."))
+    resolution = forms.CharField(label=_("resolution"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
+                                 max_length=MAX_RESOLUTION)
     votes_for = forms.IntegerField(label=_("in favour"), min_value=0, required=False)
     votes_against = forms.IntegerField(label=_("against"), min_value=0, required=False)
     votes_abstain = forms.IntegerField(label=_("abstentions"), min_value=0, required=False)
@@ -233,14 +241,23 @@ class OpenForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=MAX_REASON)
 
 
 class DocumentSettingsForm(forms.ModelForm):
+    """A committee's house style for its agenda and minutes, and the signers its meetings start with."""
+
     class Meta:
         model = DocumentSettings
-        fields = ("margin_top_cm", "margin_bottom_cm", "margin_left_cm", "margin_right_cm", "page_numbers",
-                  "thai_digits")
+        fields = ("font_size_pt", "line_spacing", "margin_top_cm", "margin_bottom_cm", "margin_left_cm",
+                  "margin_right_cm", "page_numbers", "thai_digits", "item_heading", "sub_item_numbering",
+                  "recorder_name", "recorder_position", "checker_name", "checker_position")
+        help_texts = {
+            "font_size_pt": _("Official documents use 16 pt."),
+            "recorder_name": _("Leave empty for the committee's secretary. Each meeting's own signers are edited "
+                               "with its details."),
+            "checker_name": _("Leave empty for the committee's chair."),
+        }
 
     def clean(self):
         data = super().clean()
@@ -248,5 +265,11 @@ class DocumentSettingsForm(forms.ModelForm):
             value = data.get(name)
             if value is not None and not 1 <= value <= 5:
                 self.add_error(name, _("A margin is between 1 and 5 cm."))
+        size = data.get("font_size_pt")
+        if size is not None and not 12 <= size <= 20:
+            self.add_error("font_size_pt", _("The font size is between 12 and 20 pt."))
+        spacing = data.get("line_spacing")
+        if spacing is not None and not 1 <= spacing <= 2:
+            self.add_error("line_spacing", _("The line spacing is between 1 and 2 times the font size."))
         return data
 

@@ -9,8 +9,11 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -32,6 +35,25 @@ MINUTING_STATES = (MeetingState.IN_PROGRESS,)
 # The facts shown are frozen, and the record is read-only.
 CLOSED_STATES = (MeetingState.CLOSED, MeetingState.MINUTES_APPROVED)
 
+# The longest texts a meeting takes (characters). An item's text of 10,000 characters is about
+# five pages at 16 pt; anything longer belongs in an attached file. Forms, services and the
+# database all hold these limits, so a long paste is refused with a message, not rendered for
+# half a minute.
+MAX_BODY = 10_000
+MAX_DISCUSSION = 10_000
+MAX_RESOLUTION = 5_000
+MAX_DESCRIPTION = 3_000
+MAX_REASON = 1_000
+
+
+def _at_most(field, limit, name):
+    return models.CheckConstraint(condition=LessThanOrEqual(Length(field), limit), name=name)
+
+
+class SubItemNumbering(models.TextChoices):
+    DECIMAL = "decimal", _("4.1, 4.2 (item number, then sub-item)")
+    PLAIN = "plain", _("1., 2. (sub-item number only)")
+
 
 class DocumentSettings(models.Model):
     """A committee's house style for its official documents; defaults when a committee has none."""
@@ -46,6 +68,19 @@ class DocumentSettings(models.Model):
                                           default=Decimal("2.0"))
     page_numbers = models.BooleanField(_('page numbers "- 2 -" from the second page'), default=True)
     thai_digits = models.BooleanField(_("Thai digits for numbers and dates"), default=True)
+    # 16 pt Sarabun sets a Thai line as wide as 16 pt TH SarabunPSK, the official size.
+    font_size_pt = models.PositiveSmallIntegerField(_("font size (pt)"), default=16)
+    line_spacing = models.DecimalField(_("line spacing (times the font size)"), max_digits=3, decimal_places=2,
+                                       default=Decimal("1.30"))
+    item_heading = models.CharField(_("agenda item heading"), max_length=50, blank=True,
+                                    help_text=_('Leave empty for "ระเบียบวาระที่"; e.g. "วาระที่".'))
+    sub_item_numbering = models.CharField(_("sub-item numbers"), max_length=10, choices=SubItemNumbering.choices,
+                                          default=SubItemNumbering.DECIMAL)
+    # The signers a new meeting starts with; empty: the committee's secretary and chair.
+    recorder_name = models.CharField(_("minutes recorded by"), max_length=255, blank=True)
+    recorder_position = models.CharField(_("recorder's position"), max_length=255, blank=True)
+    checker_name = models.CharField(_("minutes checked by"), max_length=255, blank=True)
+    checker_position = models.CharField(_("checker's position"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("document settings")
@@ -56,6 +91,12 @@ class DocumentSettings(models.Model):
                             margin_bottom_cm__lte=5, margin_left_cm__gte=1, margin_left_cm__lte=5,
                             margin_right_cm__gte=1, margin_right_cm__lte=5),
                 name="document_settings_margins_1_5_cm"),
+            models.CheckConstraint(condition=Q(font_size_pt__gte=12, font_size_pt__lte=20),
+                                   name="document_settings_font_12_20_pt"),
+            models.CheckConstraint(condition=Q(line_spacing__gte=1, line_spacing__lte=2),
+                                   name="document_settings_line_spacing_1_2"),
+            models.CheckConstraint(condition=Q(sub_item_numbering__in=SubItemNumbering.values),
+                                   name="document_settings_sub_numbering_valid"),
         ]
 
     def __str__(self):
@@ -157,7 +198,7 @@ class MeetingEvent(models.Model):
     from_state = models.CharField(max_length=20, choices=MeetingState.choices, blank=True)
     to_state = models.CharField(max_length=20, choices=MeetingState.choices, blank=True)
     detail = models.TextField(blank=True)
-    reason = models.TextField(blank=True)
+    reason = models.TextField(blank=True, max_length=MAX_REASON, validators=[MaxLengthValidator(MAX_REASON)])
 
     class Meta:
         ordering = ["meeting", "-at", "-pk"]
@@ -167,6 +208,7 @@ class MeetingEvent(models.Model):
             # Meeting page history: a meeting's events, newest first.
             models.Index(fields=["meeting", "-at"], name="meeting_event_at_idx"),
         ]
+        constraints = [_at_most("reason", MAX_REASON, "meeting_event_reason_length")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
@@ -270,13 +312,15 @@ class AgendaItem(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     kind = models.CharField(_("kind"), max_length=20, choices=ItemKind.choices, default=ItemKind.INFORMATION)
     title = models.CharField(_("title"), max_length=500)
-    body = models.TextField(_("text"), blank=True)
+    body = models.TextField(_("text"), blank=True, max_length=MAX_BODY, validators=[MaxLengthValidator(MAX_BODY)])
     # RoundFacts values, in the order the item shows them.
     facts = models.JSONField(_("shows from the selection round"), default=list, blank=True)
     previous_meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                          verbose_name=_("previous meeting"))
-    discussion = models.TextField(_("discussion"), blank=True)
-    resolution = models.TextField(_("resolution"), blank=True)
+    discussion = models.TextField(_("discussion"), blank=True, max_length=MAX_DISCUSSION,
+                                  validators=[MaxLengthValidator(MAX_DISCUSSION)])
+    resolution = models.TextField(_("resolution"), blank=True, max_length=MAX_RESOLUTION,
+                                  validators=[MaxLengthValidator(MAX_RESOLUTION)])
     votes_for = models.PositiveSmallIntegerField(_("in favour"), null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField(_("against"), null=True, blank=True)
     votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
@@ -296,6 +340,9 @@ class AgendaItem(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=ItemKind.values), name="agenda_item_kind_valid"),
             models.CheckConstraint(condition=~Q(title=""), name="agenda_item_has_title"),
+            _at_most("body", MAX_BODY, "agenda_item_body_length"),
+            _at_most("discussion", MAX_DISCUSSION, "agenda_item_discussion_length"),
+            _at_most("resolution", MAX_RESOLUTION, "agenda_item_resolution_length"),
         ]
 
     def __str__(self):
@@ -352,7 +399,8 @@ class Activity(models.Model):
                               related_name="activities")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("activity"), max_length=500)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_DESCRIPTION,
+                                   validators=[MaxLengthValidator(MAX_DESCRIPTION)])
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("until"), null=True, blank=True)
     # A range of whole months is written as months ("มกราคม – มีนาคม 2565").
@@ -371,6 +419,7 @@ class Activity(models.Model):
                                    name="activity_end_needs_start"),
             models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                                    name="activity_dates_ordered"),
+            _at_most("description", MAX_DESCRIPTION, "activity_description_length"),
         ]
 
     def __str__(self):

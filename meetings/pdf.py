@@ -2,7 +2,9 @@
 
 Sarabun comes from the fontpkg-sarabun package by file:// URL (no network). Pango breaks
 Thai lines with libthai's dictionary, so lines end at word boundaries and never split a
-consonant from its vowel or tone mark (tests/meetings/test_pdf.py checks it).
+consonant from its vowel or tone mark (tests/meetings/test_pdf.py checks it); meetings/thai.py
+narrows those places further, and keeps names, places and codes whole. The attendance tables
+size their name column to the longest name (`people_columns`).
 """
 
 import functools
@@ -16,7 +18,7 @@ from django.utils import translation
 from fontTools.ttLib import TTFont
 from weasyprint.text.fonts import FontConfiguration
 
-from . import record
+from . import record, thai
 
 # Glyph names like "uni0E4D0E49": Sarabun's nikhahit-with-tone ligature, used for น้ำ.
 _THAI_GLYPH_NAME = re.compile(r"^uni((?:0E[0-7][0-9A-F])+)(?:\..*)?$")
@@ -72,11 +74,126 @@ def render_html(html):
     return document.write_pdf()
 
 
+@functools.lru_cache(maxsize=2)
+def _advances(style):
+    """{code point: advance width in em} of a Sarabun style."""
+    font = TTFont(settings.SARABUN_DIR / f"Sarabun-{style}.ttf", lazy=True)
+    metrics, em = font["hmtx"], font["head"].unitsPerEm
+    return {code: metrics[glyph][0] / em for code, glyph in font.getBestCmap().items()}
+
+
+def text_width_cm(text, size_pt, bold=False):
+    """The width of one line of `text` in Sarabun, in cm (marks have no advance; a character
+    Sarabun lacks counts as a wide one)."""
+    advances = _advances("Bold" if bold else "Regular")
+    ems = sum(advances.get(ord(char), 0.8) for char in thai.plain(text))
+    return ems * size_pt * 2.54 / 72
+
+
+# Padding of a people table's cell (4 pt on the right) and a little air, in cm.
+_CELL_SLACK_CM = 0.25
+NUMBER_COLUMN_CM = 1.0
+
+
+def people_columns(doc):
+    """Widths (cm) of the attendance tables' columns, the same for the three tables so they align.
+
+    The name column is as wide as the longest name, so no name wraps. The committee role
+    ("ประธานกรรมการ") gets its longest text, but at most 40% of what the names leave unless its
+    longest word needs more; the position takes the rest and wraps within its column.
+    """
+    s = doc["settings"]
+    size = float(s.get("font_size") or 16)
+    text = 21 - float(s["margin_left"]) - float(s["margin_right"])
+    rows = [*doc.get("present", []), *doc.get("absent", []), *doc.get("guests", [])]
+    name = max((text_width_cm(r["name"], size) for r in rows), default=3) + _CELL_SLACK_CM
+    # A name longer than half the line (it should not happen) wraps at its spaces rather than
+    # pushing the positions off the page.
+    name = min(name, (text - NUMBER_COLUMN_CM) * 0.5)
+    rest = text - NUMBER_COLUMN_CM - name
+    roles = [r.get("role", "") for r in rows if r.get("role")]
+    longest = max((text_width_cm(role, size) for role in roles), default=0) + _CELL_SLACK_CM
+    longest_word = max((text_width_cm(word, size) for role in roles for word in _words(role)), default=0)
+    role = min(longest, max(rest * 0.4, longest_word + _CELL_SLACK_CM))
+    position = rest - role
+    return {"n": NUMBER_COLUMN_CM, "name": round(name, 2), "position": round(position, 2), "role": round(role, 2)}
+
+
+def _words(text):
+    """The words of a Thai phrase where a line may end (meetings/thai.py's agreed breaks)."""
+    text = thai.plain(text)
+    words = []
+    for part in text.split():
+        cuts = [0, *sorted(thai.agreed_breaks(part)), len(part)] if thai.is_thai(part) else [0, len(part)]
+        words += [part[a:b] for a, b in zip(cuts, cuts[1:])]
+    return words
+
+
+# The fixed columns of the attachments' tables (base.css), in cm; "product" and "half" share the rest.
+GRID_COLUMNS_CM = {"num": 1.4, "code": 3.3, "score": 1.9, "result": 2.3}
+# A table cell's padding (4 pt each side) and the deepest indent of body text (a list item
+# under an item, an activity's details), in cm.
+_GRID_PADDING_CM = 0.3
+_DEEPEST_INDENT_CM = 3.5
+
+
+def _grid_widths(columns, text):
+    fixed = sum(GRID_COLUMNS_CM.get(css, 0) for _label, css in columns)
+    shared = [css for _label, css in columns if css not in GRID_COLUMNS_CM]
+    rest = (text - fixed) / max(len(shared), 1)
+    return [GRID_COLUMNS_CM.get(css, rest) for _label, css in columns]
+
+
+def _fit(value, limit_cm, size_pt, bold=False):
+    """`value` with the units wider than `limit_cm` unmarked: a unit that cannot fit on one line
+    of its column may wrap, rather than run over the column's edge."""
+    if isinstance(value, str):
+        def keep_if_it_fits(match):
+            return match.group(0) if text_width_cm(match.group(1), size_pt, bold) <= limit_cm else match.group(1)
+
+        return thai.UNIT_PATTERN.sub(keep_if_it_fits, value)
+    if isinstance(value, dict):
+        return {key: _fit(item, limit_cm, size_pt, bold) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_fit(item, limit_cm, size_pt, bold) for item in value)
+    return value
+
+
+def fit_units(doc, columns=None):
+    """The document with each unit kept whole only where it fits its column."""
+    s = doc.get("settings") or {}
+    size = float(s.get("font_size") or 16)
+    text = 21 - float(s.get("margin_left", 3)) - float(s.get("margin_right", 2))
+    doc = dict(doc)
+    attachments = []
+    for table in doc.get("attachments") or []:
+        widths = _grid_widths(table["columns"], text)
+        rows = [[_fit(cell, width - _GRID_PADDING_CM, size - 2) for cell, width in zip(row, widths)]
+                for row in table["rows"]]
+        attachments.append({**table, "rows": rows,
+                            "cells": [list(zip([c[1] for c in table["columns"]], row)) for row in rows]})
+    doc["attachments"] = attachments
+    if columns:
+        for key in ("present", "absent", "guests"):
+            doc[key] = [{**row, "name": _fit(row["name"], columns["name"], size),
+                         "position": _fit(row["position"], columns["position"] + (columns["role"] if key == "guests"
+                                                                                  else 0) - 0.2, size),
+                         "role": _fit(row.get("role", ""), columns["role"], size),
+                         "reason": _fit(row.get("reason", ""), columns["role"], size)}
+                        for row in doc.get(key) or []]
+    doc["title_lines"] = _fit(doc.get("title_lines") or [], text, size, bold=True)
+    return _fit(doc, text - _DEEPEST_INDENT_CM, size)
+
+
 def render_document(doc):
     """PDF bytes for a document built by meetings.record.build."""
+    columns = people_columns(doc) if doc["kind"] == "minutes" else None
+    doc = fit_units(doc, columns)
     with translation.override("th"):
-        html = render_to_string(f"meetings/pdf/{doc['kind']}.html", {"doc": doc, "font_faces": font_face_css()})
-    return render_html(html)
+        html = render_to_string(f"meetings/pdf/{doc['kind']}.html", {
+            "doc": doc, "font_faces": font_face_css(), "columns": columns})
+    # A unit marker the templates did not consume must never reach the page.
+    return render_html(html.replace(thai.UNIT_OPEN, "").replace(thai.UNIT_CLOSE, ""))
 
 
 def render_agenda(meeting):
@@ -95,6 +212,6 @@ def render_floor():
         "sample": "คณะกรรมการเครือข่ายองค์ความรู้ได้ดำเนินการคัดเลือกผลิตภัณฑ์สินค้า OTOP "
                   "ซึ่งมีผลิตภัณฑ์ส่งเข้าร่วมการคัดเลือกทั้งหมด ๔๒ ผลิตภัณฑ์",
         "settings": {"margin_top": 2.5, "margin_bottom": 2, "margin_left": 3, "margin_right": 2,
-                     "page_numbers": True, "thai_digits": True},
+                     "page_numbers": True, "thai_digits": True, "font_size": 16, "line_spacing": 1.3},
     }
     return render_document(doc)

@@ -4,6 +4,11 @@
 Thai digits when the committee wants them). meetings/pdf.py renders it through an HTML
 template and WeasyPrint; meetings/documents.py writes the same data as .docx and .odt, so
 the three formats never disagree. The number of queries is fixed whatever the number of rows.
+
+Every string of the result is cleaned (meetings.thai.clean: whatever a user typed prints) and
+carries the document's unbreakable units marked: the people of the meeting, the producers,
+product codes and places of its round, the province's districts and subdistricts, and the
+grades of a civil servant's position ("ชำนาญการ"). No template has to know which words those are.
 """
 
 import datetime
@@ -15,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kbo_site import thaidates
 
+from . import thai
 from .facts import facts_for
 from .models import (
     ATTENDING,
@@ -23,9 +29,17 @@ from .models import (
     DocumentSettings,
     ItemKind,
     RoundFacts,
+    SubItemNumbering,
 )
 
 AGENDA, MINUTES = "agenda", "minutes"
+# The grades of a Thai civil servant's position, never split ("ชำนาญ|การ").
+POSITION_WORDS = ("ปฏิบัติการ", "ชำนาญการ", "ชำนาญการพิเศษ", "เชี่ยวชาญ", "ทรงคุณวุฒิ", "ปฏิบัติงาน", "ชำนาญงาน",
+                  "อาวุโส", "ทักษะพิเศษ")
+# How a place is written before its name: อำเภอแม่แตง, อ.แม่แตง.
+PLACE_PREFIXES = {"province": ("จังหวัด", "จ."), "district": ("อำเภอ", "อ."), "subdistrict": ("ตำบล", "ต.")}
+# Keys of the built document that hold no text a reader sees.
+_NOT_TEXT = {"kind", "settings", "key", "columns", "resolved_by", "status"}
 
 
 @dataclass
@@ -129,6 +143,7 @@ class _Builder:
     def __init__(self, meeting, kind):
         self.meeting = meeting
         self.kind = kind
+        self.minutes = kind == MINUTES
         self.settings = DocumentSettings.for_committee(meeting.committee)
         self.w = Writer(self.settings.thai_digits)
         self.facts = facts_for(meeting)
@@ -161,13 +176,16 @@ class _Builder:
     def selected_table(self):
         approved = self.facts.get("approved_list") or {}
         rows = approved.get("selected") or []
-        title = _("Products selected (%(count)s)") % {"count": self.w.n(len(rows))}
+        # The agenda proposes the list; the minutes record what the meeting selected.
+        title = (_("Products selected (%(count)s)") if self.minutes
+                 else _("Products proposed for selection (%(count)s)")) % {"count": self.w.n(len(rows))}
         return _table("selected", title, self._product_columns(), self._product_rows(rows))
 
     def reserves_table(self):
         approved = self.facts.get("approved_list") or {}
         rows = approved.get("reserves") or []
-        title = _("Reserve products (%(count)s)") % {"count": self.w.n(len(rows))}
+        title = (_("Reserve products (%(count)s)") if self.minutes
+                 else _("Proposed reserve products (%(count)s)")) % {"count": self.w.n(len(rows))}
         return _table("reserves", title, self._product_columns(), self._product_rows(rows))
 
     def ineligible_table(self):
@@ -193,45 +211,39 @@ class _Builder:
 
     # -- what an item says about its facts --------------------------------------------
     def item_facts(self, item):
-        """(paragraphs, list items, activities) an item shows from the round or the plan."""
-        lines, bullets, activities = [], [], []
+        """(blocks, activities) an item shows from the round or the plan. A block is
+        {"p": paragraph} or {"ol": [list items]}, in the order the item shows them."""
+        blocks, activities = [], []
         for kind in item.facts:
-            self._facts_of_kind(kind, lines, bullets, activities)
-        return lines, bullets, activities
+            self._facts_of_kind(kind, blocks, activities)
+        return blocks, activities
 
-    def _facts_of_kind(self, kind, lines, bullets, activities):
+    def _facts_of_kind(self, kind, blocks, activities):
         w = self.w
         if kind == RoundFacts.REGISTRY_SUMMARY and self.facts.get("registry_summary"):
             s = self.facts["registry_summary"]
-            lines.append(_("Community producers and OTOP entrepreneurs registered in %(year_from)s–%(year_to)s, "
-                           "%(province)s: %(producers)s producers, %(products)s products.") % {
+            blocks.append({"p": _("Community producers and OTOP entrepreneurs registered in %(year_from)s–%(year_to)s, "
+                                  "%(province)s: %(producers)s producers, %(products)s products.") % {
                 "year_from": w.t(s.get("year_from")), "year_to": w.t(s.get("year_to")),
                 "province": s.get("province", ""), "producers": w.n(s.get("producers")),
-                "products": w.n(s.get("products"))})
+                "products": w.n(s.get("products"))}})
         elif kind == RoundFacts.ELIGIBILITY_RULES and self.facts.get("eligibility_rules") is not None:
-            for rule in self.facts["eligibility_rules"]:
-                bullets.append(w.t(rule.get("text") or rule.get("label", "") if isinstance(rule, dict) else rule))
+            rules = [w.t(rule.get("text") or rule.get("label", "") if isinstance(rule, dict) else rule)
+                     for rule in self.facts["eligibility_rules"]]
+            if rules:
+                blocks.append({"ol": rules})
         elif kind == RoundFacts.SCREENING_SUMMARY and self.facts.get("screening_summary"):
             s = self.facts["screening_summary"]
             number = self._attach(self.ineligible_table())
-            lines.append(_("%(submitted)s products were submitted; %(failed)s did not meet the eligibility criteria "
-                           "(attachment %(number)s).") % {"submitted": w.n(s.get("submitted")),
-                                                          "failed": w.n(s.get("failed")), "number": number})
+            blocks.append({"p": _("%(submitted)s products were submitted; %(failed)s did not meet the eligibility "
+                                  "criteria (attachment %(number)s).") % {
+                "submitted": w.n(s.get("submitted")), "failed": w.n(s.get("failed")), "number": number}})
         elif kind == RoundFacts.RANKING and self.facts.get("ranking"):
             number = self._attach(self.ranking_table())
-            lines.append(_("The committee's scores rank %(count)s eligible products (attachment %(number)s).") % {
-                "count": w.n(len(self.facts["ranking"].get("rows") or [])), "number": number})
+            blocks.append({"p": _("The committee's scores rank %(count)s eligible products (attachment %(number)s).")
+                           % {"count": w.n(len(self.facts["ranking"].get("rows") or [])), "number": number}})
         elif kind == RoundFacts.APPROVED_LIST and self.facts.get("approved_list") is not None:
-            approved = self.facts["approved_list"]
-            selected, reserves = self._attach(self.selected_table()), None
-            if approved.get("reserves"):
-                reserves = self._attach(self.reserves_table())
-            text = _("%(count)s products are selected (attachment %(number)s)") % {
-                "count": w.n(len(approved.get("selected") or [])), "number": selected}
-            if reserves:
-                text += _(", with %(count)s reserves (attachment %(number)s)") % {
-                    "count": w.n(len(approved["reserves"])), "number": reserves}
-            lines.append(text)
+            self._selection(blocks)
         elif kind == RoundFacts.ACTIVITY_PLAN:
             for n, a in enumerate(self.facts.get("activity_plan") or [], start=1):
                 when = w.date_range(a.get("start_date"), a.get("end_date"), a.get("whole_months"))
@@ -240,6 +252,73 @@ class _Builder:
                     "title": w.t(a["title"]), "description": [w.t(p) for p in paragraphs(a.get("description"))],
                     "when": when, "venue": w.t(a.get("venue")), "responsible": w.t(a.get("responsible")),
                 })
+
+    def _selection(self, blocks):
+        """The selection item: the list (and reserves) as attachments; in the minutes also every
+        tie at a cut line and how it was broken, every move the chair made, with the reasons,
+        and the reserves in order."""
+        w, approved = self.w, self.facts["approved_list"]
+        selected, reserves = self._attach(self.selected_table()), None
+        if approved.get("reserves"):
+            reserves = self._attach(self.reserves_table())
+        count = w.n(len(approved.get("selected") or []))
+        text = (_("%(count)s products are selected (attachment %(number)s)") if self.minutes
+                else _("%(count)s products are proposed for selection (attachment %(number)s)")) % {
+            "count": count, "number": selected}
+        if reserves:
+            text += _(", with %(count)s reserves (attachment %(number)s)") % {
+                "count": w.n(len(approved["reserves"])), "number": reserves}
+        blocks.append({"p": text})
+        if not self.minutes:
+            return
+        decisions = self.facts.get("selection_decisions") or {}
+        for tie in decisions.get("ties") or []:
+            blocks.extend({"p": line} for line in self._tie_lines(tie))
+        for move in decisions.get("moves") or []:
+            message = (_("The chair moved %(product)s into the selected list. Reason: %(reason)s") if move["kind"] ==
+                       "move_in" else _("The chair moved %(product)s out of the selected list. Reason: %(reason)s"))
+            blocks.append({"p": message % {"product": self._product_inline(move), "reason": w.t(move["reason"])}})
+        if approved.get("reserves"):
+            blocks.append({"p": _("The reserves, in order:")})
+            blocks.append({"ol": [self._product_inline(row) for row in approved["reserves"]]})
+
+    def _product_inline(self, row):
+        """5021610025-01 ผ้าซิ่นตีนจก (กลุ่มผ้าทอ…, อำเภอแม่แจ่ม)"""
+        producer = row.get("producer_name", "")
+        if row.get("district"):
+            producer = _("%(producer)s, %(district)s district") % {"producer": producer, "district": row["district"]}
+        name = " ".join(filter(None, (row.get("product_code", ""), self.w.t(row.get("product_name", "")))))
+        return f"{name} ({self.w.t(producer)})" if producer else name
+
+    def _tie_lines(self, tie):
+        w = self.w
+        rows = tie.get("rows") or []
+        where = (_("the selected list") if tie.get("position") == "selected" else _("the reserve list"))
+        lines = [_("At the cut line of %(list)s, %(count)s products had the same score, %(score)s: %(products)s.") % {
+            "list": where, "count": w.n(len(rows)), "score": w.score(tie.get("score")),
+            "products": "; ".join(self._product_inline(row) for row in rows)}]
+        step = tie.get("resolved_by")
+        if step == "median":
+            lines.append(_("The tie was broken by the rule stated in advance, the higher median: %(values)s.") % {
+                "values": "; ".join(f"{row.get('product_code', '')} {w.score(row.get('median'))}" for row in rows)})
+        elif step == "criterion":
+            lines.append(_("The tie was broken by the rule stated in advance, the higher mean score on "
+                           "“%(criterion)s”: %(values)s.") % {
+                "criterion": tie.get("criterion", ""),
+                "values": "; ".join(f"{row.get('product_code', '')} {w.score(row.get('criterion_mean'))}"
+                                    for row in rows)})
+        elif step == "chair":
+            for row in rows:
+                if row.get("chair_reason"):
+                    lines.append(_("The chair decided the tie and placed %(product)s first. Reason: %(reason)s") % {
+                        "product": self._product_inline(row), "reason": w.t(row["chair_reason"])})
+        else:
+            lines.append(_("The tie is not decided yet: the chair decides it, with a reason, before the list is "
+                           "approved."))
+        if step != "unresolved":
+            lines.append(_("Result: %(outcomes)s.") % {"outcomes": "; ".join(
+                f"{row.get('product_code', '')} {_status_label(row.get('status'))}" for row in rows)})
+        return lines
 
     def recusals(self, item):
         if not item.notes_recusals:
@@ -257,14 +336,22 @@ class _Builder:
             "for": self.w.n(item.votes_for or 0), "against": self.w.n(item.votes_against or 0),
             "abstain": self.w.n(item.votes_abstain or 0)}
 
+    def heading(self, node):
+        number, s = self.w.t(node.number), self.settings
+        if not node.is_top:
+            if s.sub_item_numbering == SubItemNumbering.PLAIN:
+                return self.w.t(node.number.split(".", 1)[1] + ".")
+            return number
+        if s.item_heading.strip():
+            return f"{s.item_heading.strip()} {number}"
+        return _("Agenda item %(number)s") % {"number": number}
+
     def item(self, node):
         item, w = node.item, self.w
-        lines, bullets, activities = self.item_facts(item)
-        number = w.t(node.number)
-        heading = (_("Agenda item %(number)s") % {"number": number}) if node.is_top else number
+        facts, activities = self.item_facts(item)
         out = {
-            "number": number, "heading": heading, "title": w.t(item.title), "is_top": node.is_top,
-            "body": [w.t(p) for p in paragraphs(item.body)], "fact_lines": lines, "fact_bullets": bullets,
+            "number": w.t(node.number), "heading": self.heading(node), "title": w.t(item.title),
+            "is_top": node.is_top, "body": [w.t(p) for p in paragraphs(item.body)], "facts": facts,
             "activities": activities, "attachments": [w.t(a.title) for a in item.attachments.all()],
             "previous": "", "discussion": [], "resolution": [], "votes": "", "recusals": [], "without_quorum": False,
             "children": [self.item(child) for child in node.children],
@@ -273,19 +360,32 @@ class _Builder:
             previous = item.previous_meeting
             out["previous"] = _("Minutes of meeting %(label)s, held on %(date)s") % {
                 "label": w.t(previous.label), "date": w.date(previous.date, weekday=True)}
-        if self.kind == MINUTES:
+        if self.minutes:
             out["discussion"] = [w.t(p) for p in paragraphs(item.discussion)]
             out["resolution"] = [w.t(p) for p in paragraphs(item.resolution)]
             out["votes"] = self.votes(item)
             out["recusals"] = self.recusals(item)
             out["without_quorum"] = item.without_quorum
+        # An item with nothing under its heading says so ("- ไม่มี -"), as an official record does.
+        out["empty"] = not any(out[key] for key in ("body", "facts", "activities", "attachments", "previous",
+                                                    "discussion", "resolution", "votes", "recusals", "children"))
         return out
 
     # -- people ------------------------------------------------------------------------
+    def attendance(self):
+        if not hasattr(self, "_attendance"):
+            self._attendance = list(self.meeting.attendance.all())
+        return self._attendance
+
+    def guests(self):
+        if not hasattr(self, "_guests"):
+            self._guests = list(self.meeting.guests.all())
+        return self._guests
+
     def people(self):
         w = self.w
         present, absent = [], []
-        rows = list(self.meeting.attendance.all())
+        rows = self.attendance()
         self.member_count = len(rows)
         for row in rows:
             if row.status in ATTENDING:
@@ -296,20 +396,63 @@ class _Builder:
                             "name": row.position or row.name})))
                 else:
                     name, position = row.name, row.position
-                present.append({"n": w.t(len(present) + 1), "name": w.t(name), "position": w.t(position),
+                present.append({"n": w.t(len(present) + 1), "name": thai.unit(w.t(name)), "position": w.t(position),
                                 "role": row.committee_role})
             elif row.status in NOT_ATTENDING:
-                absent.append({"n": w.t(len(absent) + 1), "name": w.t(row.name), "position": w.t(row.position),
-                               "role": row.committee_role, "reason": w.t(row.reason)})
-        guests = [{"n": w.t(i), "name": w.t(g.name), "position": w.t(g.position)}
-                  for i, g in enumerate(self.meeting.guests.all(), start=1)]
+                absent.append({"n": w.t(len(absent) + 1), "name": thai.unit(w.t(row.name)),
+                               "position": w.t(row.position), "role": row.committee_role, "reason": w.t(row.reason)})
+        guests = [{"n": w.t(i), "name": thai.unit(w.t(g.name)), "position": w.t(g.position)}
+                  for i, g in enumerate(self.guests(), start=1)]
         return present, absent, guests
+
+    # -- the units no line may split -----------------------------------------------------
+    def units(self):
+        """Every name, place and code of this document that a line must not split."""
+        from producers.models import District, Province, Subdistrict
+
+        meeting = self.meeting
+        people = {meeting.recorder_name, meeting.checker_name}
+        for row in self.attendance():
+            people |= {row.name, row.stand_in_name}
+        people |= {g.name for g in self.guests()}
+        people |= {r.get("member", "") for r in self.facts.get("recusals") or []}
+        producers, codes, districts = set(), set(), set()
+        for row in self._fact_rows():
+            producers.add(row.get("producer_name", ""))
+            codes.add(row.get("product_code", ""))
+            districts.add(row.get("district", ""))
+        province = meeting.committee.province_id
+        districts |= set(District.objects.filter(province_id=province).values_list("name_th", flat=True))
+        subdistricts = set(Subdistrict.objects.filter(district__province_id=province)
+                           .values_list("name_th", flat=True))
+        provinces = set(Province.objects.values_list("name_th", flat=True))
+        places = set()
+        for kind, names in (("district", districts), ("subdistrict", subdistricts), ("province", provinces)):
+            for name in filter(None, names):
+                places.add(name)
+                places |= {prefix + name for prefix in PLACE_PREFIXES[kind]}
+        phrases = {p for p in people | producers | codes | places | set(POSITION_WORDS) if p}
+        if self.settings.thai_digits:
+            phrases |= {thaidates.thai_digits(p) for p in phrases}
+        return thai.Units(phrases)
+
+    def _fact_rows(self):
+        facts = self.facts
+        yield from (facts.get("screening_summary") or {}).get("failures") or []
+        yield from (facts.get("ranking") or {}).get("rows") or []
+        approved = facts.get("approved_list") or {}
+        yield from approved.get("selected") or []
+        yield from approved.get("reserves") or []
+        decisions = facts.get("selection_decisions") or {}
+        for tie in decisions.get("ties") or []:
+            yield from tie.get("rows") or []
+        yield from decisions.get("moves") or []
 
     def build(self):
         meeting, w, s = self.meeting, self.w, self.settings
         items = list(meeting.items.select_related("previous_meeting").prefetch_related("attachments"))
         tree = [self.item(node) for node in agenda_tree(items)]
-        if self.kind == MINUTES and meeting.round_id:
+        if self.minutes and meeting.round_id:
             # Form 11 ends with the selection itself, whatever the items showed.
             if self.facts.get("approved_list") is not None:
                 self._attach(self.selected_table())
@@ -317,7 +460,7 @@ class _Builder:
                     self._attach(self.reserves_table())
             if (self.facts.get("screening_summary") or {}).get("failures"):
                 self._attach(self.ineligible_table())
-        minutes = self.kind == MINUTES
+        minutes = self.minutes
         committee, label = meeting.committee.name, w.t(meeting.label)
         date, time, venue = w.date(meeting.date, weekday=True), w.time(meeting.start_time), w.t(meeting.venue)
         doc = {
@@ -343,11 +486,13 @@ class _Builder:
                 "recusals": _("Members who did not take part because of a conflict of interest:"),
                 "no_quorum": _("Note: recorded when the meeting had no quorum."), "when": _("When:"),
                 "where": _("Where:"), "responsible": _("Responsible:"), "signed": _("(signed)"), "none": _("None."),
+                "nothing": _("- None -"),
             },
             "settings": {
                 "margin_top": s.margin_top_cm, "margin_bottom": s.margin_bottom_cm,
                 "margin_left": s.margin_left_cm, "margin_right": s.margin_right_cm,
                 "page_numbers": s.page_numbers, "thai_digits": s.thai_digits,
+                "font_size": s.font_size_pt, "line_spacing": s.line_spacing,
             },
         }
         if minutes:
@@ -362,13 +507,27 @@ class _Builder:
                 "closed_line": (_("The meeting closed at %(time)s.") % {"time": w.time(meeting.closed_time)}
                                 if meeting.closed_time else ""),
                 "signatures": [
-                    {"role": _("Minutes recorded by"), "name": w.t(meeting.recorder_name),
+                    {"role": _("Minutes recorded by"), "name": thai.unit(w.t(meeting.recorder_name)),
                      "position": w.t(meeting.recorder_position)},
-                    {"role": _("Minutes checked by"), "name": w.t(meeting.checker_name),
+                    {"role": _("Minutes checked by"), "name": thai.unit(w.t(meeting.checker_name)),
                      "position": w.t(meeting.checker_position)},
                 ],
             })
+        doc = _finish(doc, self.units())
+        for table in doc["attachments"]:
+            table["cells"] = [list(zip([c[1] for c in table["columns"]], row)) for row in table["rows"]]
         return doc
+
+
+def _finish(value, units):
+    """Every text of the document cleaned (whatever a user typed prints) and its units marked."""
+    if isinstance(value, str):
+        return units.mark(thai.clean_marked(value))
+    if isinstance(value, dict):
+        return {key: item if key in _NOT_TEXT else _finish(item, units) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_finish(item, units) for item in value)
+    return value
 
 
 def _status_label(status):
@@ -380,8 +539,8 @@ def item_preview(meeting, item):
     """What an item shows from the round, for the page where its resolution is recorded."""
     with translation.override("th"):
         builder = _Builder(meeting, MINUTES)
-        lines, bullets, activities = builder.item_facts(item)
-        return {"lines": lines, "bullets": bullets, "activities": activities, "recusals": builder.recusals(item),
+        blocks, activities = builder.item_facts(item)
+        return {"blocks": blocks, "activities": activities, "recusals": builder.recusals(item),
                 "tables": builder.attachments}
 
 

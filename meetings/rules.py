@@ -1,5 +1,7 @@
 """Who may do what with a meeting, decided here and nowhere else.
 
+- Officers and admins create meetings of their province's committees; a committee's secretary
+  creates its committee's meetings.
 - Officers, admins and the committee's secretary edit the record.
 - The chair approves the minutes and may reopen a closed meeting.
 - The committee's members (chair and secretary included) read everything of their committee.
@@ -32,9 +34,26 @@ def is_staff_editor(user):
     return is_admin(user) or is_officer(user)
 
 
+def secretary_of(user):
+    """The ids of the committees whose secretary `user` is."""
+    return [pk for pk, role in committee_roles(user).items() if role == CommitteeRole.SECRETARY]
+
+
 def can_create_meetings(user):
-    """Officers create meetings; the committee's secretary then edits them."""
-    return is_staff_editor(user)
+    """Officers and admins create meetings, and so does a committee's secretary (of that committee)."""
+    return is_staff_editor(user) or bool(secretary_of(user))
+
+
+def committees_for_meetings(user):
+    """The committees `user` may create meetings for: their province's (every province's for
+    national users) for officers and admins, and those they are the secretary of."""
+    from selection.models import Committee
+    from selection.rules import committees_for
+
+    mine = Committee.objects.filter(pk__in=secretary_of(user))
+    if is_staff_editor(user):
+        return (committees_for(user) | mine).distinct()
+    return mine
 
 
 def can_edit(user, meeting):

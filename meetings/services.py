@@ -14,9 +14,15 @@ from kbo_site import i18n, uploads
 from selection.models import CommitteeRole
 
 from . import facts as meeting_facts
+from . import thai
 from .models import (
     ATTENDING,
     EDITABLE_STATES,
+    MAX_BODY,
+    MAX_DESCRIPTION,
+    MAX_DISCUSSION,
+    MAX_REASON,
+    MAX_RESOLUTION,
     Activity,
     AgendaItem,
     Attendance,
@@ -93,6 +99,22 @@ def _check_version(obj, version):
                              "reload the page to see theirs, then make your change again."))
 
 
+def _text(value, field, limit, label):
+    """A multi-line text as it is stored: cleaned (meetings.thai.clean), trimmed, and refused
+    with a message when longer than `limit` characters."""
+    text = thai.clean(value or "").strip()
+    if len(text) > limit:
+        raise MeetingError(_("%(label)s is too long: %(length)s characters, at most %(limit)s. Shorten it, or "
+                             "attach the full text as a file.") % {
+            "label": label, "length": f"{len(text):,}", "limit": f"{limit:,}"}, field=field)
+    return text
+
+
+def _line(value):
+    """A one-line text (a name, a position) as it is stored: cleaned, one space between words."""
+    return thai.clean_line(value or "")
+
+
 def next_number(committee, year_be):
     """ครั้งที่ N counts the committee's meetings within the BE year."""
     last = Meeting.objects.filter(committee=committee, year_be=year_be).aggregate(n=Max("number"))["n"]
@@ -122,14 +144,16 @@ def create_meeting(committee, *, by, date, start_time, venue, number=None, year_
     members = list(committee.members.select_related("user").order_by("order", "pk"))
     chair = chair or next((m for m in members if m.role == CommitteeRole.CHAIR), None)
     secretary = secretary or next((m for m in members if m.role == CommitteeRole.SECRETARY), None)
+    document = DocumentSettings.for_committee(committee)
     with translation.override("th"):
         meeting = Meeting.objects.create(
-            committee=committee, number=number, year_be=year_be, date=date, start_time=start_time, venue=venue,
-            round=round, chair=chair, secretary=secretary, created_by=by,
-            recorder_name=secretary.full_name if secretary else "",
-            recorder_position=secretary.position if secretary else "",
-            checker_name=chair.full_name if chair else "",
-            checker_position=chair.position if chair else "",
+            committee=committee, number=number, year_be=year_be, date=date, start_time=start_time,
+            venue=_line(venue), round=round, chair=chair, secretary=secretary, created_by=by,
+            # The committee's document settings name the signers; else its secretary and chair.
+            recorder_name=document.recorder_name or (secretary.full_name if secretary else ""),
+            recorder_position=document.recorder_position or (secretary.position if secretary else ""),
+            checker_name=document.checker_name or (chair.full_name if chair else ""),
+            checker_position=document.checker_position or (chair.position if chair else ""),
         )
         Attendance.objects.bulk_create([
             Attendance(meeting=meeting, member=m, name=m.full_name, position=m.position,
@@ -148,6 +172,7 @@ def create_meeting(committee, *, by, date, start_time, venue, number=None, year_
 MEETING_FIELDS = ("number", "year_be", "date", "start_time", "venue", "round", "chair", "secretary",
                   "opened_time", "closed_time", "recorder_name", "recorder_position", "checker_name",
                   "checker_position")
+TEXT_FIELDS = ("venue", "recorder_name", "recorder_position", "checker_name", "checker_position")
 
 
 @transaction.atomic
@@ -164,6 +189,7 @@ def update_meeting(meeting, data, *, by, version=None):
             committee=meeting.committee_id, year_be=year_be, number=number).exists():
         raise MeetingError(_("Meeting %(label)s of this committee already exists: choose another number.")
                            % {"label": f"{number}/{year_be}"}, field="number")
+    data = {name: _line(value) if name in TEXT_FIELDS else value for name, value in data.items()}
     changed = [name for name in MEETING_FIELDS if name in data and getattr(meeting, name) != data[name]]
     for name in changed:
         setattr(meeting, name, data[name])
@@ -213,9 +239,9 @@ def mark_attendance(meeting, rows, *, by):
         status = values.get("status", row.status)
         if status not in AttendanceStatus.values:
             raise MeetingError(_("Choose an attendance for %(name)s.") % {"name": row.name})
-        stand_in_name = (values.get("stand_in_name") or "").strip()
-        stand_in_position = (values.get("stand_in_position") or "").strip()
-        reason = (values.get("reason") or "").strip()
+        stand_in_name = _line(values.get("stand_in_name"))
+        stand_in_position = _line(values.get("stand_in_position"))
+        reason = _line(values.get("reason"))
         if status == AttendanceStatus.STAND_IN and not stand_in_name:
             raise MeetingError(_("Write the name of the person standing in for %(name)s.") % {"name": row.name})
         if status != AttendanceStatus.STAND_IN:
@@ -237,14 +263,14 @@ def add_guest(meeting, *, by, name, position=""):
     of the same name is recognised and adds nothing."""
     meeting = _locked(meeting)
     _require_editable(meeting)
-    name = name.strip()
+    name, position = _line(name), _line(position)
     if not name:
         raise MeetingError(_("Write the attendee's name."), field="name")
-    existing = meeting.guests.filter(name=name, position=position.strip()).first()
+    existing = meeting.guests.filter(name=name, position=position).first()
     if existing:
         return existing
     order = (meeting.guests.aggregate(n=Max("order"))["n"] or 0) + 1
-    guest = Guest.objects.create(meeting=meeting, name=name, position=position.strip(), order=order)
+    guest = Guest.objects.create(meeting=meeting, name=name, position=position, order=order)
     _log(meeting, by, MeetingAction.GUESTS, detail=_("Added %(name)s") % {"name": name})
     return guest
 
@@ -274,9 +300,13 @@ ITEM_FIELDS = ("kind", "title", "body", "facts", "previous_meeting")
 
 
 def _clean_item(meeting, data):
-    title = (data.get("title") or "").strip()
+    title = _line(data.get("title"))
     if not title:
         raise MeetingError(_("Write the item's title."), field="title")
+    if len(title) > AgendaItem._meta.get_field("title").max_length:
+        raise MeetingError(_("The title is too long: at most %(limit)s characters.") % {
+            "limit": AgendaItem._meta.get_field("title").max_length}, field="title")
+    body = _text(data.get("body"), "body", MAX_BODY, _("The item's text"))
     previous = data.get("previous_meeting")
     if previous is not None:
         if previous.pk == meeting.pk or previous.committee_id != meeting.committee_id:
@@ -287,7 +317,7 @@ def _clean_item(meeting, data):
     if not meeting.round_id and any(kind != RoundFacts.ACTIVITY_PLAN for kind in facts):
         raise MeetingError(_("This meeting is not linked to a selection round: link it first, or show nothing "
                              "from the round."), field="facts")
-    return {**data, "title": title, "facts": facts}
+    return {**data, "title": title, "body": body, "facts": facts}
 
 
 @transaction.atomic
@@ -395,7 +425,8 @@ def record_resolution(item, *, by, discussion="", resolution="", votes_for=None,
         raise MeetingError(_("The votes add up to %(votes)d, but only %(attending)d members attend: check the "
                              "count or the attendance.") % {"votes": sum(v or 0 for v in votes),
                                                             "attending": q.attending})
-    item.discussion, item.resolution = discussion.strip(), resolution.strip()
+    item.discussion = _text(discussion, "discussion", MAX_DISCUSSION, _("The discussion"))
+    item.resolution = _text(resolution, "resolution", MAX_RESOLUTION, _("The resolution"))
     item.votes_for, item.votes_against, item.votes_abstain = votes
     item.without_quorum = bool(item.resolution) and not q.met
     item.resolution_by, item.resolution_at = by, timezone.now()
@@ -518,7 +549,7 @@ def reopen_meeting(meeting, *, by, reason):
     if meeting.state == MeetingState.MINUTES_APPROVED:
         raise MeetingError(_("These minutes are approved and final: they cannot be reopened."))
     _require_state(meeting, (MeetingState.CLOSED,), _("Only a closed meeting can be reopened."))
-    reason = (reason or "").strip()
+    reason = _text(reason, "reason", MAX_REASON, _("The reason"))
     if not reason:
         raise MeetingError(_("Write why the meeting is reopened; the reason is kept in its history."),
                            field="reason")
@@ -573,7 +604,13 @@ ACTIVITY_FIELDS = ("title", "description", "start_date", "end_date", "whole_mont
 
 
 def _clean_activity(data):
-    if not (data.get("title") or "").strip():
+    data = dict(data)
+    for name in ("title", "venue", "responsible"):
+        if name in data:
+            data[name] = _line(data[name])
+    if "description" in data:
+        data["description"] = _text(data["description"], "description", MAX_DESCRIPTION, _("The description"))
+    if not data.get("title"):
         raise MeetingError(_("Write the activity."), field="title")
     start, end = data.get("start_date"), data.get("end_date")
     if end and not start:
@@ -611,7 +648,9 @@ def remove_activity(activity, *, by):
 
 @transaction.atomic
 def save_document_settings(committee, *, by, **data):
-    """Save a committee's document settings (margins, page numbers, digits)."""
+    """Save a committee's document settings: margins, font size and line spacing, numbering,
+    digits, and the signers new meetings start with. Meetings already created keep their
+    signers (each meeting's own are edited with its details)."""
     settings, _created = DocumentSettings.objects.select_for_update().get_or_create(committee=committee)
     for name, value in data.items():
         setattr(settings, name, value)

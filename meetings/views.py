@@ -1,13 +1,14 @@
 """Meeting pages. Thin views: meetings/rules.py decides access, meetings/services.py does the
 work, a MeetingError becomes a message. Documents are built by meetings/pdf.py and
-meetings/documents.py and only streamed here."""
+meetings/documents.py, stored once per change by meetings/document_store.py, and only
+streamed here."""
 
 import datetime
 import logging
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +17,8 @@ from django.views.decorators.http import require_POST
 
 from kbo_site.roles import role_required
 from selection.models import Committee
-from selection.rules import committees_for
 
-from . import documents, pdf, record, rules, services
+from . import document_store, record, rules, services
 from .forms import (
     ActivityForm,
     AttachmentForm,
@@ -60,12 +60,9 @@ def meeting_list(request):
 
 @role_required(rules.can_create_meetings)
 def meeting_create(request):
-    committees = committees_for(request.user)
+    committees = rules.committees_for_meetings(request.user)
     form = MeetingForm(request.POST or None, initial={"start_time": datetime.time(9, 0)})
     form.fields["committee"].queryset = committees
-    # Only the rounds of the committees the user may create meetings for (never another
-    # province's round names).
-    form.fields["round"].queryset = form.fields["round"].queryset.filter(committee__in=committees)
     if committees.count() == 1:
         form.fields["committee"].initial = committees.first()
     if request.method == "POST" and form.is_valid():
@@ -408,9 +405,9 @@ def document(request, pk, which, fmt):
     meeting = get_meeting_for(request.user, pk, MINUTES if which == record.MINUTES else READ)
     if which == record.AGENDA and not rules.can_read(request.user, meeting):
         raise PermissionDenied
-    doc = record.build(meeting, which)
     try:
-        content = pdf.render_document(doc) if fmt == "pdf" else documents.render(doc, fmt)
+        # Rendered once per change of what the document shows, then served from the stored file.
+        handle = document_store.document_file(meeting, which, fmt)
     except Exception:
         # Rendering only reads; nothing was changed. Say so instead of answering 500.
         logger.exception("Rendering %s of meeting %s as %s failed", which, meeting.pk, fmt)
@@ -418,10 +415,8 @@ def document(request, pk, which, fmt):
                                   "please try again, or tell the administrator if it happens again.")
                        % {"format": fmt.upper()})
         return redirect("meetings:detail", pk=meeting.pk)
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     name = f"{which}-{meeting.number}-{meeting.year_be}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return FileResponse(handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt])
 
 
 def document_settings(request, committee_pk):

@@ -11,7 +11,7 @@ from tests.meetings.conftest import in_progress, mark_all_present, round_with_pr
 
 def registry_line(meeting):
     doc = record.build(Meeting.objects.get(pk=meeting.pk), record.MINUTES)
-    return doc["items"][-1]["fact_lines"]
+    return doc["items"][-1]["facts"]
 
 
 def linked_meeting(meeting, officer, committee_members):

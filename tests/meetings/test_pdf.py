@@ -1,10 +1,13 @@
 """The PDF documents: form-11 parts in order, Sarabun embedded, Thai line breaks between words,
 page numbers, long tables, and a fixed number of queries."""
 
+import datetime
 import io
 import re
+import subprocess
 import unicodedata
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
@@ -59,7 +62,7 @@ def test_minutes_pdf_has_the_form_11_parts_in_order(minuted):
         "มติที่ประชุม ที่ประชุมเห็นชอบหลักเกณฑ์", "(เห็นชอบ ๘ เสียง ไม่เห็นชอบ ๐ เสียง งดออกเสียง ๐ เสียง)",
         "๔.๒ รายชื่อผู้ผลิตที่เข้าร่วมโครงการ",
         "มีผลิตภัณฑ์ส่งเข้าร่วมการคัดเลือกทั้งหมด จำนวน ๕ ผลิตภัณฑ์ ไม่ผ่านคุณสมบัติการคัดเลือก ๑ ผลิตภัณฑ์",
-        "กรรมการที่ไม่ร่วมพิจารณาเนื่องจากมีส่วนได้ส่วนเสีย", "ไม่ร่วมพิจารณาผลิตภัณฑ์ OTOP50E0000",
+        "กรรมการที่ไม่ร่วมพิจารณาเนื่องจากมีส่วนได้ส่วนเสีย", "ไม่ร่วมพิจารณาผลิตภัณฑ์", "OTOP50E0000",
         "มติที่ประชุม ที่ประชุมเห็นชอบรายชื่อ", "งดออกเสียง ๑ เสียง",
         "ระเบียบวาระที่ ๕ เรื่องอื่น ๆ",
         "เลิกประชุมเวลา ๑๒.๐๐ น.",
@@ -175,9 +178,10 @@ def test_typeset_escapes_html():
     assert thai.typeset("A & B <b>") == "A &amp; B &lt;b&gt;"
 
 
-def test_keep_words_keeps_each_part_of_a_name_whole():
-    assert thai.keep_words("นายวรญาณ บุญณราช") == (
-        '<span class="nobr">นายวรญาณ</span> <span class="nobr">บุญณราช</span>')
+def test_typeset_keeps_a_marked_name_whole_with_its_brackets():
+    html = thai.typeset(f"ประธาน ({thai.unit('นายวรญาณ บุญณราช')}) กล่าว")
+
+    assert '<span class="nobr">(นายวรญาณ บุญณราช)</span>' in html
 
 
 def test_minutes_render_query_count_is_fixed(meeting, officer, committee_members, django_assert_num_queries):
@@ -195,3 +199,143 @@ def test_minutes_render_query_count_is_fixed(meeting, officer, committee_members
     with django_assert_num_queries(len(few)):
         pdf.render_minutes(Meeting.objects.get(pk=meeting.pk))
     assert squeezed("สิ่งที่ส่งมาด้วย ๔") in squeezed("".join(pages_text(doc)))
+
+
+# -- names, places, codes and titles are never split across lines ----------------------------
+
+# (first name, last name, position, role), as in the report of meeting 1/2565.
+REAL_MEMBERS = (
+    ("นายวรญาณ", "บุญณราช", "รองผู้ว่าราชการจังหวัดเชียงใหม่", "chair"),
+    ("นางลัดดา", "พรหมเมือง", "ผู้อำนวยการกลุ่มงานส่งเสริมการพัฒนาชุมชน", "member"),
+    ("ผศ.ดร.กนกวรรณ", "ศรีวงศ์ษา", "ผู้แทนคณะอุตสาหกรรมเกษตร มหาวิทยาลัยเชียงใหม่", "member"),
+    ("นายประสิทธิ์", "คำแสน", "เกษตรจังหวัดเชียงใหม่", "member"),
+    ("นางจิราพร", "อินทร์ปัญญา", "ผู้อำนวยการศูนย์ส่งเสริมอุตสาหกรรมภาคที่ 1", "member"),
+    ("นายเจริญ", "สีวาโย", "พัฒนาการจังหวัดเชียงใหม่", "secretary"),
+)
+STAND_IN = "นางสาวพิมพ์ชนก ใจมา"
+GUEST = "นายธนพล อินทร์แก้ว"
+
+
+def pdf_lines(data, tmp_path):
+    """The PDF's text lines in reading order (pdftotext: a table cell's lines stay together)."""
+    path = tmp_path / "document.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [normal(line) for line in text.splitlines()]
+
+
+def split_across_lines(lines, phrase):
+    """How many times `phrase` is printed broken over two lines."""
+    target = squeezed(phrase)
+    whole = sum(squeezed(line).count(target) for line in lines)
+    return squeezed("".join(lines)).count(target) - whole
+
+
+@pytest.fixture
+def real_names_meeting(officer):
+    from tests.factories import CommitteeFactory, CommitteeMemberFactory, UserFactory
+
+    committee = CommitteeFactory()
+    for order, (first, last, position, role) in enumerate(REAL_MEMBERS):
+        CommitteeMemberFactory(committee=committee, user=UserFactory(first_name=first, last_name=last),
+                               position=position, role=role, order=order)
+    meeting = services.create_meeting(committee, by=officer, date=datetime.date(2022, 1, 11),
+                                      start_time=datetime.time(9, 0), venue="ห้องประชุม อำเภอแม่แตง")
+    services.add_guest(meeting, by=officer, name=GUEST, position="นักวิชาการพัฒนาชุมชนชำนาญการ")
+    services.send_agenda(meeting, by=officer)
+    services.start_meeting(meeting, by=officer, opened_time=datetime.time(9, 0))
+    rows = list(meeting.attendance.all())
+    marks = {row.pk: {"status": "present"} for row in rows}
+    marks[rows[3].pk] = {"status": "absent", "reason": "ติดราชการ"}
+    marks[rows[4].pk] = {"status": "stand_in", "stand_in_name": STAND_IN,
+                         "stand_in_position": "นักวิชาการอุตสาหกรรมชำนาญการ"}
+    services.mark_attendance(meeting, marks, by=officer)
+    return Meeting.objects.get(pk=meeting.pk)
+
+
+def test_minutes_print_every_attendees_name_on_one_line(real_names_meeting, tmp_path):
+    lines = pdf_lines(pdf.render_minutes(real_names_meeting), tmp_path)
+
+    # The member a stand-in replaced is named by her position ("แทน ผู้อำนวยการศูนย์…").
+    names = [f"{first} {last}" for first, last, _position, _role in REAL_MEMBERS if first != "นางจิราพร"]
+    names += [STAND_IN, GUEST]
+    assert {name: any(squeezed(name) in squeezed(line) for line in lines) for name in names} == dict.fromkeys(
+        names, True)
+    assert {name: split_across_lines(lines, name) for name in names} == dict.fromkeys(names, 0)
+
+
+def test_minutes_never_split_a_position_grade_or_a_title_word(real_names_meeting, tmp_path):
+    lines = pdf_lines(pdf.render_minutes(real_names_meeting), tmp_path)
+
+    assert [split_across_lines(lines, word) for word in ("ชำนาญการ", "Knowledge-Based")] == [0, 0]
+    assert squeezed("(Knowledge-Based") in squeezed("".join(lines))
+
+
+def test_minutes_name_column_fits_the_longest_name(real_names_meeting):
+    doc = record.build(real_names_meeting, record.MINUTES)
+
+    columns = pdf.people_columns(doc)
+
+    assert columns["name"] >= pdf.text_width_cm("ผศ.ดร.กนกวรรณ ศรีวงศ์ษา", 16)
+    assert round(columns["n"] + columns["name"] + columns["position"] + columns["role"], 2) == 16.0
+
+
+def test_attachments_never_split_a_district_or_a_producers_name(meeting, officer, committee_members, tmp_path):
+    from producers.models import District
+    from selection.models import ScreeningResult
+    from tests.factories import ProducerFactory, SubmissionFactory
+
+    districts = [District.objects.get(province_id="50", name_th=name) for name in ("แม่แตง", "ดอยเต่า")]
+    selection_round = round_with_products(meeting.committee, committee_members, eligible=2, ineligible=0)
+    producers = []
+    for n in range(24):
+        # Names of every length, so that a district falls at the end of a line somewhere.
+        village = ("บ้านป่าแดด", "บ้านสันทราย", "บ้านแม่ริม", "บ้านหนองหอย")[n // 6]
+        producer = ProducerFactory(name="กลุ่มผ้า" + "ทอ" * (n % 6) + village,
+                                   district=districts[n % 2], subdistrict=None, postcode="")
+        producers.append(producer.name)
+        submission = SubmissionFactory(round=selection_round, eligible=False, product__producer=producer,
+                                       product__code=f"5006{n:06d}-01", product__name="ผ้าทอมือ" + "ลาย" * (n % 4))
+        ScreeningResult.objects.create(submission=submission, rule="classification", passed=False,
+                                       reason="ผลิตภัณฑ์อยู่ในกลุ่ม A")
+    services.update_meeting(meeting, {"round": selection_round}, by=officer)
+    services.add_item(meeting, by=officer, title="ผลการตรวจคุณสมบัติ", facts=[RoundFacts.SCREENING_SUMMARY])
+
+    lines = pdf_lines(pdf.render_agenda(Meeting.objects.get(pk=meeting.pk)), tmp_path)
+
+    # A name longer than its column (5.65 cm at 14 pt, less the padding) has to wrap; every other stays whole.
+    fitting = [name for name in producers if pdf.text_width_cm(name, 14) <= 5.35]
+    phrases = ["อำเภอแม่แตง", "อำเภอดอยเต่า", *fitting]
+    assert len(fitting) >= 12
+    assert {p: split_across_lines(lines, p) for p in phrases} == dict.fromkeys(phrases, 0)
+    assert sum(squeezed(line).count(squeezed("อำเภอแม่แตง")) for line in lines) == 12
+
+
+# -- any text a user can type renders ---------------------------------------------------------
+
+HOSTILE = "ผลิตภัณฑ์\u0e3bชุมชน\u0e3c\u0e3d\u0e3e 😀 \u202eกลับด้าน\u202c \x07เสียง\x1b ชื่อ\u2066แยก\u2069"
+
+
+@pytest.mark.parametrize("render", [pdf.render_minutes, pdf.render_agenda])
+def test_documents_render_text_with_characters_tis_620_lacks_emoji_and_controls(meeting, officer, render):
+    services.add_item(meeting, by=officer, title=HOSTILE, body=HOSTILE)
+    services.add_guest(meeting, by=officer, name="นาย\u202eสมชาย\u202c ใจดี\u0e3b", position=HOSTILE)
+
+    text = squeezed("".join(pages_text(render(Meeting.objects.get(pk=meeting.pk)))))
+
+    assert squeezed("ผลิตภัณฑ์\ufffdชุมชน\ufffd\ufffd\ufffd") in text
+    assert squeezed("กลับด้าน") in text and squeezed("เสียง") in text and squeezed("ชื่อแยก") in text
+    assert "\u202e" not in text and "\x07" not in text
+
+
+def test_a_document_whose_stored_text_has_every_odd_character_renders(meeting, officer):
+    from meetings.models import AgendaItem
+
+    # Text written before the cleaning (or straight into the database) must render too.
+    item = services.add_item(meeting, by=officer, title="วาระ")
+    AgendaItem.objects.filter(pk=item.pk).update(title=HOSTILE + "\ufdd0", body="".join(map(chr, range(0x0e00, 0x0e80))))
+
+    data = pdf.render_minutes(Meeting.objects.get(pk=meeting.pk))
+
+    assert squeezed("ผลิตภัณฑ์\ufffdชุมชน") in squeezed("".join(pages_text(data)))
