@@ -15,12 +15,15 @@ from django.views.decorators.http import require_POST
 from . import exporting, facts, rules, services
 from .forms import DecisionForm, ReopenForm
 from .models import Approval, AuditEntry, ChairDecision, CommitteeMember, Conflict, RoundState, Score, ScoreSheet
-from .ranking import MemberSpread, compute_ranking
+from .ranking import SELECTED, MemberSpread, compute_ranking, tie_text
 
 HISTORY_PAGE = 50
 # A member whose mean is this many standard deviations from the mean of all totals is shown as
 # scoring harshly or leniently.
 LEAN = 0.5
+# Lines per column of the projector board. Two columns of 14 at 1920×1080 hold the top 20, the
+# cut line, a few reserves and the line after them, in type of at least 28 px.
+BOARD_ROWS = 14
 
 
 def _viewer_conflicts(user, round):
@@ -190,10 +193,9 @@ def reopen(request, pk):
     return render(request, "selection/reopen_form.html", {"round": round, "form": form})
 
 
-def results_live(request, pk):
-    """The page the secretary projects: progress and aggregates while members score, the
-    ranking once scoring is closed. Polled by htmx every few seconds."""
-    round = rules.get_round_for(request.user, pk, rules.can_project_results)
+def _live_context(request, round):
+    """What the live results and the projector board show: the ranking so far (aggregates
+    only while scoring is open), each scoring member's progress and who has submitted."""
     current = compute_ranking(round)
     hidden = _viewer_conflicts(request.user, round)
     needed = round.criteria.count()
@@ -208,14 +210,52 @@ def results_live(request, pk):
                      .annotate(n=Count("pk")).values_list("member_id", "n"))
     progress = [{"member": m, "scored": m.scored, "needed": (eligible - conflicts.get(m.pk, 0)) * needed,
                  "submitted": m.pk in submitted} for m in members]
-    context = {
+    return {
         "round": round, "ranking": current, "hidden": hidden, "progress": progress, "now": timezone.now(),
+        "submitted_count": sum(p["submitted"] for p in progress),
         "closed": rules.scoring_is_closed(round), "score_count": Score.objects.filter(
             submission__round=round, value__isnull=False).count(),
     }
+
+
+def results_live(request, pk):
+    """The page the secretary projects: progress and aggregates while members score, the
+    ranking once scoring is closed. Polled by htmx every few seconds."""
+    round = rules.get_round_for(request.user, pk, rules.can_project_results)
+    context = _live_context(request, round)
     if request.htmx:
         return render(request, "selection/_results_live.html", context)
     return render(request, "selection/results_live.html", context)
+
+
+def board_pages(round, rows, per_column=BOARD_ROWS):
+    """The board's pages: two columns of `per_column` lines each, the rows in ranking order with
+    a line after the quota (the cut) and after the reserves. With a quota of 20 and a few
+    reserves, the first page holds the selected, the cut line and the reserves at once."""
+    lines = []
+    for row in rows:
+        lines.append({"row": row})
+        if row.rank == round.quota:
+            lines.append({"cut": True})
+        elif round.reserves and row.rank == round.quota + round.reserves:
+            lines.append({"reserves_end": True})
+    per_page = 2 * per_column
+    return [[lines[start:start + per_column], lines[start + per_column:start + per_page]]
+            for start in range(0, len(lines), per_page)]
+
+
+def results_board(request, pk):
+    """The live results in projector mode: full screen, no menu, large type and high contrast,
+    for a meeting room. Who may see it, and what, is as for the live results page. The pages
+    turn by themselves (static/js/board.js); htmx refreshes the figures."""
+    round = rules.get_round_for(request.user, pk, rules.can_project_results)
+    context = _live_context(request, round)
+    cut = next((c for c in context["ranking"].cut_ties if c.position == SELECTED), None)
+    context.update(pages=board_pages(round, context["ranking"].rows), board_rows=BOARD_ROWS,
+                   scoring_members=len(context["progress"]), cut_tie=tie_text(cut.resolved_by) if cut else "")
+    if request.htmx:
+        return render(request, "selection/_results_board.html", context)
+    return render(request, "selection/results_board.html", context)
 
 
 def export(request, pk):

@@ -36,6 +36,7 @@ urlpatterns = [
     path("<int:pk>/approve/", results_views.approve, name="approve"),
     path("<int:pk>/reopen/", results_views.reopen, name="reopen"),
     path("<int:pk>/results/live/", results_views.results_live, name="results_live"),
+    path("<int:pk>/results/board/", results_views.results_board, name="results_board"),
     path("<int:pk>/results.xlsx", results_views.export, name="export"),
     path("<int:pk>/history/", results_views.history, name="history"),
 ]

@@ -138,6 +138,8 @@ CASES = [
     Case("selection:reopen", scoped=True, kwargs=_ranked, allowed=CHAIR),
     Case("selection:results_live", scoped=True, kwargs=_round, allowed=PROJECTORS_WHILE_SCORING),
     Case("selection:results_live", scoped=True, kwargs=_ranked, allowed=PROJECTORS),
+    Case("selection:results_board", scoped=True, kwargs=_round, allowed=PROJECTORS_WHILE_SCORING),
+    Case("selection:results_board", scoped=True, kwargs=_ranked, allowed=PROJECTORS),
     Case("selection:export", scoped=True, kwargs=_ranked, allowed=PROJECTORS),
     Case("selection:history", scoped=True, kwargs=_round, allowed=VIEWERS),
 ]

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from selection import services
-from selection.models import AuditAction, AuditEntry, Conflict, RoundState, Score, ScoreSheet
+from selection.models import AuditAction, AuditEntry, Conflict, RoundState, Score, ScoreSheet, SelectionRound
 from tests.factories import SelectionRoundFactory, SubmissionFactory, UserFactory
 
 from .conftest import give
@@ -420,3 +420,45 @@ def test_export_writes_an_exact_tie_as_a_shared_rank(tied, chair):
     assert [(row[0].value, row[1].value) for row in sheet.iter_rows(min_row=6)] == [
         (1, "OTOP50A"), ("=2", "OTOP50B"), ("=2", "OTOP50C"), (4, "OTOP50D")]
     assert (sheet["A7"].data_type, sheet["A7"].quotePrefix) == ("s", True)
+
+
+def test_results_board_shows_an_exact_tie_as_a_shared_rank_with_the_cut_after_the_quota(tied, secretary):
+    import lxml.html
+
+    response = _client(secretary.user).get(reverse("selection:results_board", kwargs={"pk": tied.pk}))
+
+    assert _ranks(response.content, '//*[@data-testid="board-row"]') == TIED_RANKS
+    lines = lxml.html.fromstring(response.content).xpath('//ol[contains(@class, "board-col")]/li[not(@aria-hidden)]')
+    assert [line.get("data-code") or line.get("data-testid") for line in lines] == [
+        "OTOP50A", "OTOP50B", "cut-line", "OTOP50C", "OTOP50D"]
+    assert lxml.html.fromstring(response.content).xpath('string(//*[@data-testid="cut-tie"])') == (
+        "คะแนนเท่ากันทุกเกณฑ์ที่เส้นตัด: ประธานต้องตัดสิน")
+
+
+def test_results_board_counts_the_members_who_have_submitted(scoring, rubric, members, submissions, secretary):
+    import lxml.html
+
+    for submission in submissions:
+        give(submission, members[1], rubric, (30, 15, 20))
+    services.submit_scores(scoring, members[1], by=members[1].user)
+
+    response = _client(secretary.user).get(reverse("selection:results_board", kwargs={"pk": scoring.pk}))
+
+    assert lxml.html.fromstring(response.content).xpath('string(//*[@data-testid="submitted"])') == (
+        "กรรมการส่งคะแนนแล้ว 1 จาก 3 คน")
+    assert [t.name for t in response.templates][:2] == ["selection/results_board.html",
+                                                        "selection/_results_board.html"]
+    assert b'class="navbar' not in response.content
+
+
+def test_results_board_is_closed_to_a_scoring_chair_until_they_submit(scoring, rubric, members, submissions):
+    chair = members[0]
+    url = reverse("selection:results_board", kwargs={"pk": scoring.pk})
+
+    assert _client(chair.user).get(url).status_code == 403
+    assert _client(chair.user).get(url, HTTP_HX_REQUEST="true").status_code == 403
+    for submission in submissions:
+        give(submission, chair, rubric, (30, 15, 20))
+    services.submit_scores(scoring, chair, by=chair.user)
+    assert _client(chair.user).get(url).status_code == 200
+
