@@ -14,6 +14,7 @@ from .models import (
     DecisionKind,
     SelectionRound,
 )
+from .services import COPIED_SETTINGS
 
 ROUND_SETTINGS = (
     "name", "number", "fiscal_year", "quota", "reserves",
@@ -21,6 +22,17 @@ ROUND_SETTINGS = (
     "rule_classification", "max_star_level", "rule_standards", "rule_one_per_producer",
     "min_scorers", "disagreement_threshold", "deciding", "tie_break_median", "tie_break_criterion",
 )
+
+
+class StartFromForm(forms.Form):
+    """The round-create page's choice of an earlier round to copy (a GET form)."""
+
+    copy = forms.ModelChoiceField(label=_("Copy from round"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["copy"].queryset = sources
+        self.fields["copy"].label_from_instance = lambda r: f"{r.name} ({r.label}) · {r.committee.name}"
 
 
 class RoundForm(forms.ModelForm):
@@ -32,8 +44,15 @@ class RoundForm(forms.ModelForm):
         model = SelectionRound
         fields = ("committee", *ROUND_SETTINGS)
 
-    def __init__(self, *args, committees=None, national=False, **kwargs):
+    def __init__(self, *args, committees=None, national=False, sources=None, source=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if source is not None:
+            # Copying an earlier round: its rules, rubric and committee come with it (shown
+            # beside the form); only what names and sizes the new round is asked here.
+            for name in (*COPIED_SETTINGS, "required_standards", "tie_break_criterion"):
+                self.fields.pop(name, None)
+            self.fields["copy_from"] = forms.ModelChoiceField(queryset=sources, widget=forms.HiddenInput,
+                                                              initial=source.pk)
         if self.instance.pk:
             del self.fields["committee"]
             self.fields["tie_break_criterion"].queryset = self.instance.criteria.all()
@@ -48,12 +67,16 @@ class RoundForm(forms.ModelForm):
             else:
                 self.fields["committee"].required = False
                 self.fields["committee"].help_text = _("Leave empty to create the provincial KBO committee.")
-            del self.fields["tie_break_criterion"]
-        self.fields["tie_break_median"].help_text = _(
-            "The tie-break rule is stated before scoring opens and printed with the results.")
+            self.fields.pop("tie_break_criterion", None)
+        if "tie_break_median" in self.fields:
+            self.fields["tie_break_median"].help_text = _(
+                "The tie-break rule is stated before scoring opens and printed with the results.")
 
     def clean(self):
         data = super().clean()
+        source, committee = data.get("copy_from"), data.get("committee")
+        if source is not None and committee is not None and committee.province_id != source.committee.province_id:
+            self.add_error("committee", _("Choose a committee of the province of the round you copy from."))
         start, end = data.get("registration_year_from"), data.get("registration_year_to")
         if start and end and start > end:
             self.add_error("registration_year_to", _("The last year must not be before the first year."))
@@ -72,7 +95,15 @@ class CriterionForm(forms.Form):
                                   widget=forms.Textarea(attrs={"rows": 2}))
 
 
-CriterionFormSet = forms.formset_factory(CriterionForm, extra=2, can_delete=True)
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove this criterion")
+
+
+# Three blank rows for a browser without JavaScript; with it, static/js/formset.js adds rows
+# from the empty form without saving first.
+CriterionFormSet = forms.formset_factory(CriterionForm, formset=BaseCriterionFormSet, extra=3, can_delete=True)
 
 
 def criteria_initial(round):

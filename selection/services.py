@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from kbo_site import i18n
 from producers.models import Product
@@ -176,6 +176,78 @@ def set_rubric(round, criteria, *, by):
         after = [f"{c.name} ({c.max_score} × {c.weight})" for c in round.criteria.all()]
         audit(round, AuditAction.RUBRIC_CHANGED, by=by, from_value="; ".join(before), to_value="; ".join(after))
     return round
+
+
+# What a new round takes from an earlier one besides its rubric: the eligibility rules and how it
+# scores and breaks ties. Name, number, year, quota and reserves belong to the new round.
+COPIED_SETTINGS = (
+    "rule_producer_type", "rule_registration", "registration_year_from", "registration_year_to",
+    "rule_classification", "max_star_level", "rule_standards", "rule_one_per_producer",
+    "min_scorers", "disagreement_threshold", "deciding", "tie_break_median",
+)
+
+
+def copy_round_setup(new_round, source, *, by):
+    """Give a round in draft the setup of an earlier round of the same province: its eligibility
+    rules (with the required standards), its scoring and tie-break settings, its rubric, and its
+    committee's members when the new round sits under another committee (members already there
+    keep their role and position). Side effects: the round's settings and required standards,
+    its criteria (replacing any), committee member rows, one audit row naming the source."""
+    from .models import CommitteeRole, Criterion
+
+    with transaction.atomic():
+        new_round = _lock(new_round)
+        _require_state(new_round, (RoundState.DRAFT,), _("A setup can be copied only into a round still in draft."))
+        if source.pk == new_round.pk:
+            raise SelectionError(_("Choose an earlier round to copy from."))
+        if source.committee.province_id != new_round.committee.province_id:
+            raise SelectionError(_("A setup can be copied only from a round of the same province."))
+        for name in COPIED_SETTINGS:
+            setattr(new_round, name, getattr(source, name))
+        new_round.tie_break_criterion = None
+        new_round.save()
+        new_round.required_standards.set(source.required_standards.all())
+
+        new_round.criteria.all().delete()
+        criteria = Criterion.objects.bulk_create(
+            Criterion(round=new_round, name=c.name, description=c.description, max_score=c.max_score,
+                      weight=c.weight, order=c.order) for c in source.criteria.all())
+        if source.tie_break_criterion_id:
+            new_round.tie_break_criterion = next(
+                (c for c in new_round.criteria.all() if c.name == source.tie_break_criterion.name), None)
+            new_round.save(update_fields=["tie_break_criterion", "updated_at"])
+
+        source_members = list(source.committee.members.all())
+        added = []
+        if source.committee_id != new_round.committee_id:
+            present = list(new_round.committee.members.all())
+            taken = {m.user_id for m in present}
+            has_chair = any(m.role == CommitteeRole.CHAIR for m in present)
+            for member in source_members:
+                if member.user_id in taken:
+                    continue
+                # A committee has one chair: the one it has already stays.
+                role = CommitteeRole.MEMBER if member.role == CommitteeRole.CHAIR and has_chair else member.role
+                added.append(CommitteeMember(committee=new_round.committee, user_id=member.user_id, role=role,
+                                             position=member.position, scores=member.scores, order=member.order))
+            CommitteeMember.objects.bulk_create(added)
+
+        with translation.override(RECORD_LANGUAGE):
+            parts = [
+                _("Setup copied from an earlier round: eligibility rules, scoring and tie-break settings"),
+                ngettext("rubric of %(n)s criterion", "rubric of %(n)s criteria", len(criteria)) % {
+                    "n": len(criteria)},
+            ]
+            if source.committee_id == new_round.committee_id:
+                parts.append(_("the same committee (%(n)s members)") % {"n": len(source_members)})
+            else:
+                parts.append(ngettext("%(n)s member added from the earlier round's committee",
+                                      "%(n)s members added from the earlier round's committee",
+                                      len(added)) % {"n": len(added)})
+            detail = "; ".join(parts)
+        audit(new_round, AuditAction.SETTINGS_CHANGED, by=by, detail=detail,
+              from_value=f"{source.name} ({source.label})")
+    return new_round
 
 
 # Submissions ----------------------------------------------------------------------------

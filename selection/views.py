@@ -6,6 +6,7 @@ view gets its round through rules.get_round_for and calls one service.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +20,15 @@ from kbo_site.roles import Roles, role_required
 from producers.models import Product
 
 from . import rules, screening, services
-from .forms import BulkCodesForm, CommitteeMemberForm, CriterionFormSet, OverrideForm, RoundForm, criteria_initial
+from .forms import (
+    BulkCodesForm,
+    CommitteeMemberForm,
+    CriterionFormSet,
+    OverrideForm,
+    RoundForm,
+    StartFromForm,
+    criteria_initial,
+)
 from .ranking import tie_break_text
 from .models import (
     SETTINGS_OPEN,
@@ -54,22 +63,50 @@ def round_list(request):
 
 @role_required(rules.can_manage_rounds)
 def round_create(request):
+    """A new round, from scratch or with the setup of an earlier round of the province
+    (?copy=<id>): its rules, rubric and committee are copied."""
     user = request.user
     committees = rules.committees_for(user)
     province = Roles(user).province
+    sources = (SelectionRound.objects.filter(committee__in=committees).select_related("committee")
+               .order_by("-fiscal_year", "-number", "-pk"))
+    chosen = request.POST.get("copy_from", "") if request.method == "POST" else request.GET.get("copy", "")
+    source = get_object_or_404(sources, pk=chosen) if chosen.isdigit() else None
     year = timezone.localdate().year + 543
     name = f"KBO จังหวัด{province.name_th} ปี {year}" if province else f"KBO ปี {year}"
-    form = RoundForm(request.POST or None, initial={"name": name, "fiscal_year": year},
-                     committees=committees, national=province is None)
+    initial = {"name": name, "fiscal_year": year}
+    if source is not None:
+        initial.update(committee=source.committee_id, quota=source.quota, reserves=source.reserves)
+    form = RoundForm(request.POST or None, initial=initial, committees=committees, national=province is None,
+                     sources=sources, source=source)
     if request.method == "POST" and form.is_valid():
         committee = form.cleaned_data.get("committee") or committees.first() or Committee.objects.create(
             name=DEFAULT_COMMITTEE.format(province=province.name_th), province=province)
-        settings = form.changes()
-        round = services.create_round(committee=committee, by=request.user,
-                                      required_standards=form.cleaned_data["required_standards"], **settings)
-        messages.success(request, _("Round created. Add the committee, the rubric and the submissions."))
-        return redirect("selection:round_detail", pk=round.pk)
-    return render(request, "selection/round_form.html", {"form": form})
+        try:
+            # One step for the person: the round exists with its copied setup, or not at all.
+            with transaction.atomic():
+                round = services.create_round(committee=committee, by=user,
+                                              required_standards=form.cleaned_data.get("required_standards"),
+                                              **form.changes())
+                if source is not None:
+                    services.copy_round_setup(round, source, by=user)
+        except services.SelectionError as error:
+            _fail(request, error)
+        else:
+            if source is not None:
+                messages.success(request, _(
+                    "Round created with the setup of %(round)s: its eligibility rules, rubric and committee. "
+                    "Check them, then add the submissions.") % {"round": f"{source.name} ({source.label})"})
+            else:
+                messages.success(request, _("Round created. Add the committee, the rubric and the submissions."))
+            return redirect("selection:round_detail", pk=round.pk)
+    context = {"form": form, "source": source}
+    if source is not None:
+        context.update(source_rules=screening.rule_texts(source), source_criteria=source.criteria.all(),
+                       source_members=source.committee.members.select_related("user"))
+    elif sources.exists():
+        context["start_from"] = StartFromForm(sources=sources)
+    return render(request, "selection/round_form.html", context)
 
 
 def round_detail(request, pk):
@@ -238,8 +275,8 @@ def screening_run(request, pk):
         services.screen_round(round, by=request.user)
     except services.SelectionError as error:
         _fail(request, error)
-        return redirect("selection:round_detail", pk=round.pk)
-    messages.success(request, _("Screening done."))
+    else:
+        messages.success(request, _("Screening done."))
     return redirect("selection:screening_summary", pk=round.pk)
 
 
@@ -257,6 +294,7 @@ def screening_summary(request, pk):
         "round": round, "submissions": listed, "counts": counts, "show": show,
         "rule_texts": screening.rule_texts(round, language=reader_language()),
         "can_override": rules.can_manage_rounds(request.user) and round.state == RoundState.SCREENING,
+        "can_screen": rules.can_manage_rounds(request.user) and round.state in SUBMISSIONS_OPEN,
     })
 
 

@@ -407,3 +407,92 @@ def test_withdraw_decision_keeps_it_on_record(ranked, chair, submissions):
     services.withdraw_decision(decision, by=chair.user)
 
     assert ChairDecision.objects.get().withdrawn_at is not None
+
+
+# Setting up the next round -----------------------------------------------------------------
+
+
+@pytest.fixture
+def earlier(round_, rubric, members, secretary):
+    """Round 1 with its own rules: only group D or up to 2 stars, มผช. required, one product per
+    producer, a minimum of 5 scorers, ties broken by the quality criterion."""
+    from producers.models import Standard
+
+    round_.max_star_level, round_.rule_standards, round_.rule_one_per_producer = 2, True, True
+    round_.registration_year_from, round_.min_scorers, round_.tie_break_criterion = 2560, 5, rubric[0]
+    round_.save()
+    round_.required_standards.set([Standard.objects.get_or_create(name="มผช.")[0]])
+    return round_
+
+
+def _next_round(committee, officer):
+    return services.create_round(committee=committee, name="KBO จังหวัดเชียงใหม่ ปี 2566", fiscal_year=2566,
+                                 by=officer, quota=15)
+
+
+def test_copy_round_setup_copies_the_rules_the_rubric_and_the_tie_break(earlier, officer):
+    new = _next_round(earlier.committee, officer)
+
+    services.copy_round_setup(new, earlier, by=officer)
+
+    new.refresh_from_db()
+    assert [(c.name, c.max_score, c.weight, c.description, c.order) for c in new.criteria.all()] == [
+        (c.name, c.max_score, c.weight, c.description, c.order) for c in earlier.criteria.all()]
+    assert (new.max_star_level, new.rule_standards, new.rule_one_per_producer, new.registration_year_from,
+            new.min_scorers, new.quota) == (2, True, True, 2560, 5, 15)
+    assert [s.name for s in new.required_standards.all()] == ["มผช."]
+    assert (new.tie_break_criterion.round_id, new.tie_break_criterion.name) == (new.pk, "คุณภาพผลิตภัณฑ์")
+    assert [c.round_id for c in earlier.criteria.all()] == [earlier.pk] * 3
+
+
+def test_copy_round_setup_leaves_a_row_saying_what_was_copied_from_where(earlier, officer):
+    new = _next_round(earlier.committee, officer)
+
+    services.copy_round_setup(new, earlier, by=officer)
+
+    entry = AuditEntry.objects.filter(round=new).first()
+    assert (entry.action, entry.by, entry.from_value) == ("settings_changed", officer,
+                                                          f"KBO จังหวัดเชียงใหม่ ปี 2565 ({earlier.label})")
+    assert entry.detail == (
+        "คัดลอกการตั้งค่าจากรอบก่อน: เงื่อนไขคุณสมบัติ การให้คะแนนและการตัดสินคะแนนเท่ากัน; "
+        "เกณฑ์การให้คะแนน 3 ข้อ; คณะกรรมการชุดเดียวกัน (4 คน)")
+
+
+def test_copy_round_setup_into_another_committee_adds_the_members(earlier, officer, members, secretary):
+    from tests.factories import CommitteeFactory, CommitteeMemberFactory
+
+    committee = CommitteeFactory(name="คณะกรรมการ KBO ชุดใหม่")
+    CommitteeMemberFactory(committee=committee, user=members[1].user, role="member", position="ตำแหน่งใหม่")
+    new = _next_round(committee, officer)
+
+    services.copy_round_setup(new, earlier, by=officer)
+
+    assert [(m.user.username, m.role, m.position, m.scores) for m in committee.members.order_by("user__username")] == [
+        ("chair", "chair", "รองผู้ว่าราชการจังหวัดเชียงใหม่", True),
+        ("member1", "member", "ตำแหน่งใหม่", True),
+        ("member2", "member", members[2].position, True),
+        ("secretary", "secretary", secretary.position, False)]
+    assert AuditEntry.objects.filter(round=new).first().detail.endswith("เพิ่มกรรมการ 3 คนจากคณะของรอบก่อน")
+
+
+def test_copy_round_setup_is_refused_from_another_province(earlier, officer):
+    from tests.factories import CommitteeFactory
+
+    lamphun = CommitteeFactory(name="คณะกรรมการ KBO ลำพูน", province_id="51")
+    new = _next_round(lamphun, officer)
+
+    with pytest.raises(services.SelectionError) as error:
+        services.copy_round_setup(new, earlier, by=officer)
+
+    assert error.value.message == "คัดลอกได้เฉพาะจากรอบของจังหวัดเดียวกัน"
+    assert (new.criteria.count(), lamphun.members.count()) == (0, 0)
+
+
+def test_copy_round_setup_is_refused_once_the_new_round_has_left_draft(earlier, officer):
+    new = _in_state(_next_round(earlier.committee, officer), RoundState.SCREENING)
+
+    with pytest.raises(services.SelectionError) as error:
+        services.copy_round_setup(new, earlier, by=officer)
+
+    assert error.value.message == "คัดลอกการตั้งค่าได้เฉพาะรอบที่ยังเป็นร่าง"
+    assert new.criteria.count() == 0

@@ -462,3 +462,133 @@ def test_results_board_is_closed_to_a_scoring_chair_until_they_submit(scoring, r
     services.submit_scores(scoring, chair, by=chair.user)
     assert _client(chair.user).get(url).status_code == 200
 
+
+# Setting up the next round ------------------------------------------------------------------
+
+
+@pytest.fixture
+def earlier_round(round_, rubric, members, secretary):
+    round_.name, round_.max_star_level, round_.rule_one_per_producer = "KBO รอบต้นแบบ", 2, True
+    round_.save()
+    return round_
+
+
+def _page_text(response, xpath="//main"):
+    import lxml.html
+
+    return " ".join(lxml.html.fromstring(response.content).xpath(f"string({xpath})").split())
+
+
+def test_round_create_offers_the_provinces_earlier_rounds_to_copy(earlier_round):
+    from tests.factories import CommitteeFactory
+
+    SelectionRoundFactory(committee=CommitteeFactory(name="คณะกรรมการ KBO ลำพูน", province_id="51"),
+                          name="KBO ลำพูน ปี 2565")
+
+    response = _officer_client().get(reverse("selection:round_create"))
+
+    text = _page_text(response, '//*[@data-testid="start-from"]')
+    assert "เริ่มจากรอบก่อนหน้า" in text
+    assert f"KBO รอบต้นแบบ ({earlier_round.label})" in text
+    assert "ลำพูน" not in text
+
+
+def test_round_create_from_an_earlier_round_shows_what_will_be_copied(earlier_round):
+    response = _officer_client().get(reverse("selection:round_create"), {"copy": earlier_round.pk})
+
+    text = _page_text(response, '//*[@data-testid="copying"]')
+    assert text.startswith(f"คัดลอกการตั้งค่าของ KBO รอบต้นแบบ ({earlier_round.label})")
+    assert "คุณภาพผลิตภัณฑ์ — 45 คะแนน" in text
+    assert "วรญาณ บุญณราช (ประธาน)" in text
+    assert "ผู้ผลิตละหนึ่งผลิตภัณฑ์" in text
+    assert 'name="max_star_level"' not in response.content.decode()
+
+
+def test_round_create_copies_the_setup_and_the_round_page_shows_it(earlier_round):
+    form = {"copy_from": earlier_round.pk, "committee": earlier_round.committee_id, "name": "KBO ปี 2566",
+            "number": 1, "fiscal_year": 2566, "quota": 20, "reserves": 3}
+
+    response = _officer_client().post(reverse("selection:round_create"), form, follow=True)
+
+    new = SelectionRound.objects.get(name="KBO ปี 2566")
+    assert response.redirect_chain == [(reverse("selection:round_detail", kwargs={"pk": new.pk}), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"สร้างรอบแล้วโดยใช้การตั้งค่าของ KBO รอบต้นแบบ ({earlier_round.label}): เงื่อนไขคุณสมบัติ เกณฑ์การให้คะแนน "
+        "และคณะกรรมการ ตรวจสอบแล้วจึงเพิ่มผลิตภัณฑ์ที่ส่งเข้าคัดเลือก"]
+    text = _page_text(response)
+    assert "คุณภาพผลิตภัณฑ์ — 45 คะแนน" in text
+    assert "ผู้ผลิตละหนึ่งผลิตภัณฑ์" in text
+    assert (new.max_star_level, new.rule_one_per_producer, new.criteria.count()) == (2, True, 3)
+
+
+def test_round_create_refuses_to_copy_another_provinces_round(earlier_round):
+    from tests.factories import CommitteeFactory
+
+    lamphun = SelectionRoundFactory(committee=CommitteeFactory(name="คณะกรรมการ KBO ลำพูน", province_id="51"),
+                                    name="KBO ลำพูน ปี 2565")
+    client = _officer_client()
+    form = {"copy_from": lamphun.pk, "committee": earlier_round.committee_id, "name": "KBO ปี 2566",
+            "number": 1, "fiscal_year": 2566, "quota": 20, "reserves": 3}
+
+    assert client.get(reverse("selection:round_create"), {"copy": lamphun.pk}).status_code == 404
+    assert client.post(reverse("selection:round_create"), form).status_code == 404
+    assert client.get(reverse("selection:round_create"), {"copy": "1 OR 1=1"}).status_code == 200
+    assert not SelectionRound.objects.filter(name="KBO ปี 2566").exists()
+
+
+def test_rubric_page_offers_blank_rows_a_remove_box_and_an_add_button(round_):
+    import lxml.html
+
+    response = _officer_client().get(reverse("selection:rubric_edit", kwargs={"pk": round_.pk}))
+
+    page = lxml.html.fromstring(response.content)
+    rows = page.xpath('//*[@data-formset-rows]/*[@data-formset-row]')
+    assert [row.xpath("string(.//label[contains(@for, '-name')])").strip() for row in rows] == ["เกณฑ์"] * 3
+    assert [row.xpath("string(.//label[contains(@for, '-DELETE')])").strip() for row in rows] == ["ลบเกณฑ์นี้"] * 3
+    assert page.xpath('string(//button[@data-formset-add])').strip() == "เพิ่มเกณฑ์"
+    assert page.xpath("//template[@data-formset-template]//input/@name")[:3] == [
+        "form-__prefix__-name", "form-__prefix__-max_score", "form-__prefix__-weight"]
+
+
+def test_rubric_save_drops_a_removed_criterion_and_adds_rows_beyond_the_blank_ones(round_, rubric):
+    data = {"form-TOTAL_FORMS": "6", "form-INITIAL_FORMS": "3"}
+    rows = [(c.name, c.max_score, "") for c in rubric] + [("ศักยภาพการส่งออก", 10, ""), ("บรรจุภัณฑ์", 5, ""),
+                                                          ("ความยั่งยืน", 5, "")]
+    for i, (name, top, _) in enumerate(rows):
+        data.update({f"form-{i}-name": name, f"form-{i}-max_score": top, f"form-{i}-weight": "1"})
+    data["form-1-DELETE"] = "on"
+
+    response = _officer_client().post(reverse("selection:rubric_edit", kwargs={"pk": round_.pk}), data, follow=True)
+
+    text = _page_text(response)
+    assert "ความยั่งยืน — 5 คะแนน" in text
+    assert "การตลาดและเรื่องราวของผลิตภัณฑ์" not in text
+    assert [(c.name, c.max_score) for c in round_.criteria.all()] == [
+        ("คุณภาพผลิตภัณฑ์", 45), ("ความเข้มแข็งของกลุ่มและชุมชน", 30), ("ศักยภาพการส่งออก", 10), ("บรรจุภัณฑ์", 5),
+        ("ความยั่งยืน", 5)]
+
+
+def _screening_buttons(response):
+    import lxml.html
+
+    return [" ".join(form.xpath("string(.//button)").split())
+            for form in lxml.html.fromstring(response.content).xpath("//main//form[@method='post']")
+            if form.get("action", "").endswith("/screening/run/")]
+
+
+def test_screening_tab_offers_the_screening_to_officers_until_scoring_opens(round_, members):
+    SubmissionFactory(round=round_, eligible=None, screened_at=None)
+    url = reverse("selection:screening_summary", kwargs={"pk": round_.pk})
+
+    assert _screening_buttons(_officer_client().get(url)) == ["ตรวจคุณสมบัติ"]
+    assert _screening_buttons(_client(members[1].user).get(url)) == []
+    round_.state = RoundState.SCORING
+    round_.save()
+    assert _screening_buttons(_officer_client().get(url)) == []
+
+
+def test_screening_run_answers_on_the_screening_tab(round_):
+    response = _officer_client().post(reverse("selection:screening_run", kwargs={"pk": round_.pk}), follow=True)
+
+    assert response.redirect_chain == [(reverse("selection:screening_summary", kwargs={"pk": round_.pk}), 302)]
+    assert [str(m) for m in response.context["messages"]] == ["กรุณาเพิ่มผลิตภัณฑ์ที่ส่งเข้าคัดเลือกก่อนตรวจคุณสมบัติ"]
