@@ -319,6 +319,7 @@ LIST_PAGES = [
     ("selection:history", True, 11),
     ("selection:ranking", True, 17),
     ("selection:results_live", True, 21),
+    ("selection:results_board", True, 21),
 ]
 
 
