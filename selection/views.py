@@ -71,7 +71,8 @@ def round_create(request):
     sources = (SelectionRound.objects.filter(committee__in=committees).select_related("committee")
                .order_by("-fiscal_year", "-number", "-pk"))
     chosen = request.POST.get("copy_from", "") if request.method == "POST" else request.GET.get("copy", "")
-    source = get_object_or_404(sources, pk=chosen) if chosen.isdigit() else None
+    # Any other text is no round: "²" is a digit to str.isdigit but not to int().
+    source = get_object_or_404(sources, pk=chosen) if chosen.isascii() and chosen.isdigit() else None
     year = timezone.localdate().year + 543
     name = f"KBO จังหวัด{province.name_th} ปี {year}" if province else f"KBO ปี {year}"
     initial = {"name": name, "fiscal_year": year}
