@@ -594,3 +594,17 @@ def test_screening_run_answers_on_the_screening_tab(round_):
 
     assert response.redirect_chain == [(reverse("selection:screening_summary", kwargs={"pk": round_.pk}), 302)]
     assert [str(m) for m in response.context["messages"]] == ["กรุณาเพิ่มผลิตภัณฑ์ที่ส่งเข้าคัดเลือกก่อนตรวจคุณสมบัติ"]
+
+
+def test_round_create_by_a_national_user_copies_only_into_a_committee_of_the_same_province(earlier_round):
+    from tests.factories import CommitteeFactory
+
+    lamphun = CommitteeFactory(name="คณะกรรมการ KBO ลำพูน", province_id="51")
+    national = _client(UserFactory(username="national-copier", groups=["officer"], province="national"))
+    form = {"copy_from": earlier_round.pk, "committee": lamphun.pk, "name": "KBO ปี 2566", "number": 1,
+            "fiscal_year": 2566, "quota": 20, "reserves": 3}
+
+    response = national.post(reverse("selection:round_create"), form)
+
+    assert response.context["form"].errors == {"committee": ["เลือกคณะกรรมการของจังหวัดเดียวกับรอบที่คัดลอก"]}
+    assert not SelectionRound.objects.filter(name="KBO ปี 2566").exists()
