@@ -1,51 +1,126 @@
-"""Admin pages for login throttling: who is locked out now, lifting a lock-out, and who lifted which."""
+"""Admin pages for login throttling: which accounts are slowed or paused now, lifting that,
+and who lifted which. A provincial admin sees and lifts only their province's accounts (and,
+in the instance's own province, names that are no account); a national admin sees all."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kbo_site.roles import is_admin, role_required
+from kbo_site.roles import NATIONAL, is_admin, province_code, role_required
+from kbo_site.security import DEVICE_ROW_PREFIX, throttle_for
 
 RECENT_UNLOCKS = 20
 
 
+def _in_province_of(admin, field_name):
+    """A filter on `field_name` (a username) for what `admin` may see: None for everything."""
+    code = province_code(admin)
+    if code is NATIONAL:
+        return None
+    users = get_user_model()._default_manager
+    here = Q(**{f"{field_name}__in": users.filter(affiliation__province_id=code).values("username")})
+    if code == settings.KBO_PROVINCE_CODE:
+        # Users without an affiliation work in the instance's own province; a name that is no
+        # account belongs to no province, so the instance's own admins watch it.
+        here |= Q(**{f"{field_name}__in": users.filter(affiliation__isnull=True).values("username")})
+        here |= ~Q(**{f"{field_name}__in": users.values("username")})
+    return here
+
+
+def _visible_attempts(admin):
+    attempts = AccessAttempt.objects.all()
+    scope = _in_province_of(admin, "username")
+    return attempts if scope is None else attempts.filter(scope)
+
+
+@dataclass
+class ThrottledAccount:
+    """One account's failed logins in the window, as the lock-out page shows them."""
+
+    username: str
+    attempt_pk: int
+    last_attempt: datetime
+    rows: list = field(default_factory=list)
+    addresses: list = field(default_factory=list)
+    failures: int = 0
+    known_device_failures: int = 0
+    state: str = "open"  # open, slowed (a delay runs), paused (the hourly cap, for new devices)
+    until: datetime = None
+    wait_text: str = ""
+
+
+def _throttled_accounts(attempts, now):
+    accounts = {}
+    for attempt in attempts:  # newest first
+        account = accounts.setdefault(attempt.username, ThrottledAccount(attempt.username, attempt.pk,
+                                                                         attempt.attempt_time))
+        account.rows.append((attempt.attempt_time, attempt.failures_since_start))
+        account.failures += attempt.failures_since_start
+        if (attempt.user_agent or "").startswith(DEVICE_ROW_PREFIX):
+            account.known_device_failures += attempt.failures_since_start
+        if attempt.ip_address and attempt.ip_address not in account.addresses:
+            account.addresses.append(attempt.ip_address)
+    for account in accounts.values():
+        throttle = throttle_for(account.rows, settings.AXES_FAILURE_LIMIT, now)
+        if throttle.refused:
+            account.state = "paused" if throttle.capped else "slowed"
+            account.until = now + throttle.wait
+            account.wait_text = throttle.wait_text
+    return list(accounts.values())
+
+
 @role_required(is_admin)
 def lockout_list(request):
-    """Failed logins still inside the cool-off, newest first (those at the limit are locked),
+    """Accounts with failed logins in the window, newest first, with how they are throttled,
     and the latest unlocks with who made them."""
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    attempts = list(AccessAttempt.objects.filter(attempt_time__gte=since).order_by("-attempt_time"))
-    for attempt in attempts:
-        attempt.locked = attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT
-        attempt.unlocks_at = attempt.attempt_time + settings.AXES_COOLOFF_TIME
+    now = timezone.now()
+    attempts = _visible_attempts(request.user).filter(
+        attempt_time__gte=now - settings.AXES_COOLOFF_TIME).order_by("-attempt_time")
     # Unlocks are kept in Django's admin log, where deleting an attempt in the admin also lands.
-    unlocks = (LogEntry.objects.filter(content_type__app_label="axes", content_type__model="accessattempt",
-                                       action_flag=DELETION)
-               .select_related("user").order_by("-action_time")[:RECENT_UNLOCKS])
+    unlocks = LogEntry.objects.filter(content_type__app_label="axes", content_type__model="accessattempt",
+                                      action_flag=DELETION)
+    scope = _in_province_of(request.user, "object_repr")
+    if scope is not None:
+        # Our unlocks name the account in object_repr; the admin's own deletions do not.
+        unlocks = unlocks.filter(scope).exclude(object_repr__startswith="Attempted Access")
     return render(request, "kbo_site/lockout_list.html", {
-        "attempts": attempts,
-        "unlocks": unlocks,
+        "accounts": _throttled_accounts(attempts, now),
+        "unlocks": unlocks.select_related("user").order_by("-action_time")[:RECENT_UNLOCKS],
         "failure_limit": settings.AXES_FAILURE_LIMIT,
-        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "free_failures": settings.KBO_LOGIN_FREE_FAILURES,
+        "device_limit": settings.KBO_LOGIN_DEVICE_FAILURE_LIMIT,
+        "window_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     })
 
 
 @require_POST
 @role_required(is_admin)
 def lockout_unlock(request, pk):
-    """Forget the failed logins of this row's account and of its address; the admin log
-    records who did it."""
-    attempt = get_object_or_404(AccessAttempt, pk=pk)
-    LogEntry.objects.log_actions(request.user.pk, [attempt], DELETION, single_object=True,
-                                 change_message=f"{attempt.username} @ {attempt.ip_address}")
-    reset(username=attempt.username)
-    reset(ip=attempt.ip_address)
-    messages.success(request, _("Unlocked account %(username)s and address %(ip)s.") % {
-        "username": attempt.username, "ip": attempt.ip_address})
+    """Forget every failed login of this row's account, from every address and device; the
+    admin log records who did it. Another province's account answers 404."""
+    attempt = get_object_or_404(_visible_attempts(request.user), pk=pk)
+    addresses = sorted({a for a in AccessAttempt.objects.filter(username=attempt.username)
+                        .values_list("ip_address", flat=True) if a})
+    LogEntry.objects.create(
+        user_id=request.user.pk, content_type=ContentType.objects.get_for_model(AccessAttempt),
+        object_id=str(attempt.pk), object_repr=(attempt.username or "")[:200], action_flag=DELETION,
+        change_message=f"{attempt.username} @ {', '.join(addresses)}")
+    if attempt.username:
+        reset(username=attempt.username)
+    else:  # axes' reset() with no name would forget everyone's failures
+        attempt.delete()
+    messages.success(request, _("Unlocked account %(username)s: its failed logins are forgotten.") % {
+        "username": attempt.username})
     return redirect("lockout_list")

@@ -25,6 +25,7 @@ def build_world(world):
 CASES += [
     # Login lock-outs are seen and lifted by admins only.
     Case("lockout_list", allowed={"admin"}),
+    # Another province's admin neither sees nor lifts the home province's lock-outs.
     Case("lockout_unlock", method="post", kwargs=lambda w: {"pk": w["access_attempt"].pk},
-         allowed={"admin"}, ok=302, not_allowed_methods=("get",)),
+         allowed={"admin"}, ok=302, not_allowed_methods=("get",), scoped=True),
 ]
