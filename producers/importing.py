@@ -443,7 +443,8 @@ class _RowReader:
 
     def _is_closing(self, number, values):
         """Whether the row is one of the sheet's closing lines (see _TOTAL_ROW); notes it if so."""
-        first = next((value for value in values if value not in ("", None)), None)
+        first = values[0] if values and values[0] not in ("", None) else next(
+            (value for value in values if value not in ("", None)), None)
         closing = False
         if isinstance(first, str) and first.lstrip(_CLOSING_LEAD)[:2].lower() in _CLOSING_STARTS:
             text = " ".join(arabic_digits(clean_text(value)) for value in values if clean_text(value))
