@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from kbo_site import i18n
+from kbo_site.text import normalise
+from kbo_site.thaidates import arabic_digits
 from producers.models import Product
 
 from . import ranking as ranking_module
@@ -274,7 +276,9 @@ def add_submissions_by_codes(round, text, *, by):
     """Submit every product whose code is in the pasted text (codes separated by spaces, commas
     or new lines). Returns (added, already, unknown) lists of codes. Side effects: submissions,
     one audit row per submission added."""
-    codes = list(dict.fromkeys(c.strip() for c in CODE_SPLIT.split(text or "") if c.strip()))
+    # As the registry stores codes: no invisible or bidi characters, Thai digits as arabic.
+    text = arabic_digits(normalise(text or ""))
+    codes = list(dict.fromkeys(c.strip() for c in CODE_SPLIT.split(text) if c.strip()))
     if not codes:
         raise SelectionError(_("Paste at least one product code."))
     with transaction.atomic():

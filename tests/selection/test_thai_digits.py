@@ -1,13 +1,14 @@
-"""A score typed in Thai digits is read as the number it is, by the same field as the form
-(selection.forms.parse_score), as every registry field reads them (issue 9, field data)."""
+"""Thai digits are digits in selection too, as in every registry field (issue 9, field data): a
+score typed in Thai digits (selection.forms.parse_score) and product codes pasted in them."""
 
 import decimal
 
 import pytest
 from django.utils import translation
 
+from selection import services
 from selection.forms import parse_score
-from tests.factories import CriterionFactory
+from tests.factories import CriterionFactory, ProductFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,3 +24,13 @@ def test_score_in_thai_digits_over_the_maximum_is_refused_in_thai():
         value, message = parse_score(CriterionFactory(max_score=45), "๕๐")
 
     assert (value, message) == (None, "กรุณาใส่คะแนน 0 ถึง 45")
+
+
+def test_product_codes_pasted_in_thai_digits_or_with_bidi_marks_are_found(round_):
+    ProductFactory(code="OTOP50001")
+    ProductFactory(code="OTOP50002")
+    officer = UserFactory(username="digits-officer", groups=["officer"])
+
+    result = services.add_submissions_by_codes(round_, "OTOP๕๐๐๐๑\n\u200fOTOP50002\u200f, OTOP๙๙", by=officer)
+
+    assert result == (["OTOP50001", "OTOP50002"], [], ["OTOP99"])
