@@ -70,6 +70,12 @@ def page_text(client, url):
     document = lxml.html.fromstring(response.content.decode())
     for hidden in document.xpath("//script | //style | //template"):
         hidden.drop_tree()
+    for name in document.xpath("//*[contains(concat(' ', @class, ' '), ' kbo-name ')]"):
+        # A name whose words are kept apart for line breaking reads as one text.
+        text = name.text_content()
+        for child in list(name):
+            name.remove(child)
+        name.text = text
     return [" ".join(text.split()) for text in document.itertext() if text.strip()]
 
 
