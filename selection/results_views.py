@@ -251,7 +251,11 @@ def results_board(request, pk):
     round = rules.get_round_for(request.user, pk, rules.can_project_results)
     context = _live_context(request, round)
     cut = next((c for c in context["ranking"].cut_ties if c.position == SELECTED), None)
-    context.update(pages=board_pages(round, context["ranking"].rows), board_rows=BOARD_ROWS,
+    pages = board_pages(round, context["ranking"].rows)
+    # The page on screen, sent by the board's refresh so that new figures do not turn it back.
+    page = request.GET.get("page", "")
+    current = min(int(page), len(pages)) if page.isascii() and page.isdigit() and int(page) > 0 else 1
+    context.update(pages=pages, current_page=current, board_rows=BOARD_ROWS,
                    scoring_members=len(context["progress"]), cut_tie=tie_text(cut.resolved_by) if cut else "")
     if request.htmx:
         return render(request, "selection/_results_board.html", context)

@@ -2,8 +2,8 @@
 // Content-Security-Policy allows no inline script.
 // - One page at a time; every data-seconds the board scrolls on if the page is taller than the
 //   screen, or turns to the next page.
-// - htmx replaces the board every few seconds with fresh figures: the page shown and the
-//   scroll position are kept.
+// - htmx replaces the board every few seconds with fresh figures: the refresh asks for the
+//   page shown (?page=), and the scroll position is put back.
 // - "Full screen" asks the browser for the whole screen (a click is needed for that).
 (function () {
   document.documentElement.classList.add("board-js");
@@ -36,11 +36,16 @@
     show();
   }
 
+  // The refresh asks for the page on screen, so the new board comes with it already shown.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.target.id === "board") { event.detail.parameters.page = current + 1; }
+  });
   document.addEventListener("htmx:beforeSwap", function () {
     var main = area();
     if (main) { scrolled = main.scrollTop; }
   });
-  document.addEventListener("htmx:afterSwap", show);
+  // htmx:load comes from the new board (an outerHTML swap leaves the old one detached).
+  document.addEventListener("htmx:load", show);
   document.addEventListener("fullscreenchange", show);
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-fullscreen]") && document.fullscreenEnabled) {

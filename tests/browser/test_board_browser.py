@@ -73,3 +73,9 @@ def test_projector_board_shows_the_top_20_and_the_cut_line_on_one_screen_in_larg
     expect(page.get_by_test_id("cut-line")).to_be_hidden()
     expect(page.locator("[data-code='KBO40']")).to_be_visible()
     assert _within_viewport(page.locator("[data-code='KBO40']"))
+    # A refresh of the figures keeps the page shown.
+    with page.expect_response(lambda response: "/results/board/?page=2" in response.url):
+        page.clock.fast_forward("00:05")
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("cut-line")).to_be_hidden()
+    assert _within_viewport(page.locator("[data-code='KBO40']"))

@@ -608,3 +608,19 @@ def test_round_create_by_a_national_user_copies_only_into_a_committee_of_the_sam
 
     assert response.context["form"].errors == {"committee": ["เลือกคณะกรรมการของจังหวัดเดียวกับรอบที่คัดลอก"]}
     assert not SelectionRound.objects.filter(name="KBO ปี 2566").exists()
+
+
+def test_results_board_refresh_keeps_the_page_on_screen(round_, rubric, members, secretary):
+    import lxml.html
+
+    round_.state = RoundState.RANKING
+    round_.save()
+    _grow(round_, members, rubric, 30)
+    client, url = _client(secretary.user), reverse("selection:results_board", kwargs={"pk": round_.pk})
+
+    def shown(query):
+        page = lxml.html.fromstring(client.get(f"{url}{query}", HTTP_HX_REQUEST="true").content.decode())
+        return [section.get("aria-label") for section in page.xpath('//section[contains(@class, "is-current")]')]
+
+    assert [shown(q) for q in ("", "?page=2", "?page=99", "?page=0", "?page=²", "?page=x")] == [
+        ["หน้า 1 จาก 2"], ["หน้า 2 จาก 2"], ["หน้า 2 จาก 2"], ["หน้า 1 จาก 2"], ["หน้า 1 จาก 2"], ["หน้า 1 จาก 2"]]
