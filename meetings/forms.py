@@ -25,6 +25,20 @@ from .models import (
 )
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# Said in Thai by us: Django's own message for a text over its limit has no Thai translation.
+TOO_LONG = _("At most %(limit_value)d characters (this has %(show_value)d). Shorten it, or attach the full text "
+             "as a file.")
+
+
+class LimitsSaid:
+    """A form whose every text field says its length limit in the user's language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["max_length"] = TOO_LONG
+
+
 class BEDateInput(forms.TextInput):
     def format_value(self, value):
         if isinstance(value, datetime.date):
@@ -77,7 +91,7 @@ def member_label(member):
     return f"{member.full_name} – {member.position}" if member.position else member.full_name
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(LimitsSaid, forms.ModelForm):
     """The meeting's details. On creation, the committee is chosen; numbers default to the next."""
 
     date = BEDateField(label=_("date"))
@@ -125,7 +139,7 @@ class MeetingForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.fields if name not in ("committee", "version")}
 
 
-class AttendanceRowForm(forms.Form):
+class AttendanceRowForm(LimitsSaid, forms.Form):
     status = forms.ChoiceField(label=_("attendance"), choices=AttendanceStatus.choices)
     stand_in_name = forms.CharField(label=_("stand-in's name"), max_length=255, required=False)
     stand_in_position = forms.CharField(label=_("stand-in's position"), max_length=255, required=False)
@@ -145,12 +159,12 @@ def attendance_forms(rows, data=None):
         "reason": row.reason})) for row in rows]
 
 
-class GuestForm(forms.Form):
+class GuestForm(LimitsSaid, forms.Form):
     name = forms.CharField(label=_("name"), max_length=255)
     position = forms.CharField(label=_("position"), max_length=255, required=False)
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(LimitsSaid, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     facts = forms.MultipleChoiceField(label=_("shows from the selection round"), required=False,
                                       widget=forms.CheckboxSelectMultiple, choices=RoundFacts.choices)
@@ -185,7 +199,7 @@ class ItemForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ResolutionForm(VersionedForm):
+class ResolutionForm(LimitsSaid, VersionedForm):
     discussion = forms.CharField(label=_("discussion"), widget=forms.Textarea(attrs={"rows": 5}), required=False,
                                  max_length=MAX_DISCUSSION,
                                  help_text=_("What the chair announced and what was said; in the minutes only."))
@@ -196,7 +210,7 @@ class ResolutionForm(VersionedForm):
     votes_abstain = forms.IntegerField(label=_("abstentions"), min_value=0, required=False)
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(LimitsSaid, forms.Form):
     title = forms.CharField(label=_("title"), max_length=255, required=False)
     file = forms.FileField(label=_("file"))
 
@@ -213,7 +227,7 @@ class AttachmentForm(forms.Form):
         return upload
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(LimitsSaid, forms.ModelForm):
     start_date = BEDateField(label=_("from"), required=False)
     end_date = BEDateField(label=_("until"), required=False)
 
@@ -240,11 +254,11 @@ class OpenForm(forms.Form):
     opened_time = DotTimeField(label=_("meeting opened at"), required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(LimitsSaid, forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=MAX_REASON)
 
 
-class DocumentSettingsForm(forms.ModelForm):
+class DocumentSettingsForm(LimitsSaid, forms.ModelForm):
     """A committee's house style for its agenda and minutes, and the signers its meetings start with."""
 
     class Meta:

@@ -129,29 +129,41 @@ def _words(text):
     return words
 
 
-# The fixed columns of the attachments' tables (base.css), in cm; "product" and "half" share the rest.
-GRID_COLUMNS_CM = {"num": 1.4, "code": 3.3, "score": 1.9, "result": 2.3}
+# The fixed columns of the attachments' tables (base.css: their content widths), in cm; the
+# product column takes the rest.
+GRID_COLUMNS_CM = {"num": 1.4, "code": 3.3, "score": 1.9, "result": 2.3, "reasons": 4.0}
 # A table cell's padding (4 pt each side) and the deepest indent of body text (a list item
 # under an item, an activity's details), in cm.
 _GRID_PADDING_CM = 0.3
 _DEEPEST_INDENT_CM = 3.5
 
 
-def _grid_widths(columns, text):
+def grid_widths(columns, text):
+    """The content widths (cm) of an attachment table's columns on a line `text` cm wide."""
     fixed = sum(GRID_COLUMNS_CM.get(css, 0) for _label, css in columns)
     shared = [css for _label, css in columns if css not in GRID_COLUMNS_CM]
-    rest = (text - fixed) / max(len(shared), 1)
+    rest = (text - fixed - _GRID_PADDING_CM * len(columns)) / max(len(shared), 1)
     return [GRID_COLUMNS_CM.get(css, rest) for _label, css in columns]
 
 
-def _fit(value, limit_cm, size_pt, bold=False):
-    """`value` with the units wider than `limit_cm` unmarked: a unit that cannot fit on one line
-    of its column may wrap, rather than run over the column's edge."""
-    if isinstance(value, str):
-        def keep_if_it_fits(match):
-            return match.group(0) if text_width_cm(match.group(1), size_pt, bold) <= limit_cm else match.group(1)
+# Where a name too long for its column may wrap: at its spaces, after the kind of group, before
+# the village ("วิสาหกิจชุมชน|ข้าวแต๋น…|บ้านเหมืองเกี๋ยง").
+_NAME_PARTS = re.compile(r"( +)|(?<=วิสาหกิจชุมชน)(?=.)|(?<=.)(?=บ้าน)")
 
-        return thai.UNIT_PATTERN.sub(keep_if_it_fits, value)
+
+def _fit(value, limit_cm, size_pt, bold=False):
+    """`value` with each unit kept whole only if it fits on one line of its column (`limit_cm`
+    wide): a longer one keeps its own parts whole instead, and wraps between them."""
+    if isinstance(value, str):
+        def fitted(match):
+            text = match.group(1)
+            if text_width_cm(text, size_pt, bold) <= limit_cm:
+                return match.group(0)
+            parts = [part for part in _NAME_PARTS.split(text) if part]
+            return "".join(part if part.isspace() or text_width_cm(part, size_pt, bold) > limit_cm
+                           else thai.unit(part) for part in parts)
+
+        return thai.UNIT_PATTERN.sub(fitted, value)
     if isinstance(value, dict):
         return {key: _fit(item, limit_cm, size_pt, bold) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -167,8 +179,8 @@ def fit_units(doc, columns=None):
     doc = dict(doc)
     attachments = []
     for table in doc.get("attachments") or []:
-        widths = _grid_widths(table["columns"], text)
-        rows = [[_fit(cell, width - _GRID_PADDING_CM, size - 2) for cell, width in zip(row, widths)]
+        widths = grid_widths(table["columns"], text)
+        rows = [[_fit(cell, width, size - 2) for cell, width in zip(row, widths)]
                 for row in table["rows"]]
         attachments.append({**table, "rows": rows,
                             "cells": [list(zip([c[1] for c in table["columns"]], row)) for row in rows]})

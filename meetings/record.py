@@ -33,9 +33,10 @@ from .models import (
 )
 
 AGENDA, MINUTES = "agenda", "minutes"
-# The grades of a Thai civil servant's position, never split ("ชำนาญ|การ").
-POSITION_WORDS = ("ปฏิบัติการ", "ชำนาญการ", "ชำนาญการพิเศษ", "เชี่ยวชาญ", "ทรงคุณวุฒิ", "ปฏิบัติงาน", "ชำนาญงาน",
-                  "อาวุโส", "ทักษะพิเศษ")
+# Words never split: the grades of a Thai civil servant's position ("ชำนาญ|การ"), and the
+# terms of the record itself.
+KEPT_WORDS = ("ปฏิบัติการ", "ชำนาญการ", "ชำนาญการพิเศษ", "เชี่ยวชาญ", "ทรงคุณวุฒิ", "ปฏิบัติงาน", "ชำนาญงาน",
+              "อาวุโส", "ทักษะพิเศษ", "สิ่งที่ส่งมาด้วย", "ค่ามัธยฐาน", "มติที่ประชุม")
 # How a place is written before its name: อำเภอแม่แตง, อ.แม่แตง.
 PLACE_PREFIXES = {"province": ("จังหวัด", "จ."), "district": ("อำเภอ", "อ."), "subdistrict": ("ตำบล", "ต.")}
 # Keys of the built document that hold no text a reader sees.
@@ -194,8 +195,8 @@ class _Builder:
         rows = [[w.t(i), f.get("product_code", ""), self._product(f), "\n".join(w.t(r) for r in f.get("reasons", []))]
                 for i, f in enumerate(summary.get("failures") or [], start=1)]
         title = _("Products that did not meet the eligibility criteria (%(count)s)") % {"count": w.n(len(rows))}
-        columns = [(_("No."), "num"), (_("Product code"), "code"), (_("Product and producer"), "half"),
-                   (_("Reasons"), "half")]
+        columns = [(_("No."), "num"), (_("Product code"), "code"), (_("Product and producer"), "product"),
+                   (_("Reasons"), "reasons")]
         return _table("ineligible", title, columns, rows)
 
     def ranking_table(self):
@@ -366,9 +367,11 @@ class _Builder:
             out["votes"] = self.votes(item)
             out["recusals"] = self.recusals(item)
             out["without_quorum"] = item.without_quorum
-        # An item with nothing under its heading says so ("- ไม่มี -"), as an official record does.
-        out["empty"] = not any(out[key] for key in ("body", "facts", "activities", "attachments", "previous",
-                                                    "discussion", "resolution", "votes", "recusals", "children"))
+        # A heading with nothing under it ("เรื่องอื่น ๆ") says so, "- ไม่มี -", as an official record
+        # does. A sub-item's title is itself the matter, so it never says "none".
+        out["empty"] = node.is_top and not any(out[key] for key in (
+            "body", "facts", "activities", "attachments", "previous", "discussion", "resolution", "votes",
+            "recusals", "children"))
         return out
 
     # -- people ------------------------------------------------------------------------
@@ -431,7 +434,7 @@ class _Builder:
             for name in filter(None, names):
                 places.add(name)
                 places |= {prefix + name for prefix in PLACE_PREFIXES[kind]}
-        phrases = {p for p in people | producers | codes | places | set(POSITION_WORDS) if p}
+        phrases = {p for p in people | producers | codes | places | set(KEPT_WORDS) if p}
         if self.settings.thai_digits:
             phrases |= {thaidates.thai_digits(p) for p in phrases}
         return thai.Units(phrases)

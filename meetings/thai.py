@@ -263,31 +263,30 @@ def _merge(intervals, cuts):
 @functools.lru_cache(maxsize=4096)
 def _typeset(text):
     text, units = _split_units(text)
-    keep = []  # (start, end) stretches no line may end inside
-    cuts = set()  # where a zero-width space marks a break the two dictionaries agree on
+    runs = []
     boundaries = set()  # every place either dictionary sees a word boundary
-    for match in _NUMBER.finditer(text):
-        keep.append(match.span())
-    for match in _LATIN_COMPOUND.finditer(text):
-        keep.append(match.span())
     for match in _THAI_RUN.finditer(text):
         run, start = match.group(0), match.start()
         libthai, tokenizer = _libthai().breaks(run), tokenizer_breaks(run)
         boundaries |= {start + p for p in libthai | tokenizer}
-        allowed = sorted(libthai & tokenizer)
-        suppressed = libthai - tokenizer
-        if not suppressed:
-            cuts |= {start + p for p in allowed}
-            continue
-        pieces = [0, *allowed, len(run)]
+        runs.append((start, run, libthai, tokenizer))
+    # A unit found inside a longer word (a place name within another word) is not one.
+    units = [(a, b) for a, b in units if _edge_ok(text, a, boundaries) and _edge_ok(text, b, boundaries)]
+    # A unit's ends are word boundaries: a line may end there, even where one dictionary
+    # would have joined the unit to the word before or after it ("ผู้ว่าราชการ|จังหวัดเชียงใหม่").
+    unit_ends = {a for a, _b in units} | {b for _a, b in units}
+    keep = list(units)  # (start, end) stretches no line may end inside
+    keep += [m.span() for m in _NUMBER.finditer(text)]
+    keep += [m.span() for m in _LATIN_COMPOUND.finditer(text)]
+    cuts = set()  # where a zero-width space marks a break
+    for start, run, libthai, tokenizer in runs:
+        allowed = (libthai & tokenizer) | {p - start for p in unit_ends if start < p < start + len(run)}
+        suppressed = libthai - allowed
+        cuts |= {start + p for p in allowed}
+        pieces = [0, *sorted(allowed), len(run)]
         for a, b in zip(pieces, pieces[1:]):
             if any(a < p < b for p in suppressed):
                 keep.append((start + a, start + b))
-        cuts |= {start + p for p in allowed}
-    for start, end in units:
-        # A unit found inside a longer word (a place name within another word) is not one.
-        if _edge_ok(text, start, boundaries) and _edge_ok(text, end, boundaries):
-            keep.append((start, end))
     return _html(text, keep, cuts)
 
 

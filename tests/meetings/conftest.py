@@ -82,8 +82,9 @@ def in_progress(meeting, by):
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Attachments go to a temporary folder, not the developer's var/media."""
+    """Attachments and rendered documents go to a temporary folder, not the developer's var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.KBO_DOCUMENT_CACHE_DIR = tmp_path / "documents"
     return settings.MEDIA_ROOT
 
 

@@ -79,7 +79,9 @@ POST = {"method": "post", "ok": 302, "not_allowed_methods": ("get",)}
 
 CASES = [
     Case("meetings:list", allowed={LOGGED_IN}),
-    Case("meetings:create", allowed=STAFF),
+    # Officers and admins, and a committee's secretary (the selection tests' secretary sits on another
+    # committee, and creates that committee's meetings).
+    Case("meetings:create", allowed=STAFF | {SECRETARY, "secretary"}),
     Case("meetings:detail", scoped=True, kwargs=_m, allowed=READERS),
     Case("meetings:detail", scoped=True, kwargs=lambda w: {"pk": w["mt_approved"].pk}, allowed=MINUTES_READERS_WHEN_APPROVED,
          query="approved"),

@@ -302,10 +302,12 @@ def test_attachments_never_split_a_district_or_a_producers_name(meeting, officer
     services.update_meeting(meeting, {"round": selection_round}, by=officer)
     services.add_item(meeting, by=officer, title="ผลการตรวจคุณสมบัติ", facts=[RoundFacts.SCREENING_SUMMARY])
 
-    lines = pdf_lines(pdf.render_agenda(Meeting.objects.get(pk=meeting.pk)), tmp_path)
+    agenda = Meeting.objects.get(pk=meeting.pk)
+    lines = pdf_lines(pdf.render_agenda(agenda), tmp_path)
 
-    # A name longer than its column (5.65 cm at 14 pt, less the padding) has to wrap; every other stays whole.
-    fitting = [name for name in producers if pdf.text_width_cm(name, 14) <= 5.35]
+    # A name longer than its column (at 14 pt, less the padding) has to wrap; every other stays whole.
+    column = pdf.grid_widths(record.build(agenda, record.AGENDA)["attachments"][0]["columns"], 16)[2]
+    fitting = [name for name in producers if pdf.text_width_cm(name, 14) <= column]
     phrases = ["อำเภอแม่แตง", "อำเภอดอยเต่า", *fitting]
     assert len(fitting) >= 12
     assert {p: split_across_lines(lines, p) for p in phrases} == dict.fromkeys(phrases, 0)

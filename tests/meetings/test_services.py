@@ -364,3 +364,46 @@ def test_add_guest_twice_adds_one(meeting, officer):
     services.add_guest(meeting, by=officer, name="นายสมชาย ใจงาม", position="นักวิชาการ")
 
     assert list(meeting.guests.values_list("name", flat=True)) == ["นายสมชาย ใจงาม"]
+
+
+# -- text limits ------------------------------------------------------------------------------
+
+def test_an_item_text_longer_than_the_limit_is_refused_with_its_length(meeting, officer):
+    from meetings.models import MAX_BODY
+
+    with pytest.raises(MeetingError) as error:
+        services.add_item(meeting, by=officer, title="วาระยาว", body="ก" * (MAX_BODY + 1))
+
+    assert (error.value.field, error.value.message) == ("body", "ข้อความของวาระ ยาวเกินไป: 10,001 ตัวอักษร "
+                                                        "ได้ไม่เกิน 10,000 ตัวอักษร กรุณาย่อให้สั้นลง "
+                                                        "หรือแนบข้อความฉบับเต็มเป็นไฟล์")
+    assert not meeting.items.filter(title="วาระยาว").exists()
+
+
+def test_a_resolution_longer_than_the_limit_is_refused(meeting, officer):
+    from meetings.models import MAX_RESOLUTION
+
+    item = meeting.items.first()
+    in_progress(meeting, officer)
+
+    with pytest.raises(MeetingError) as error:
+        services.record_resolution(item, by=officer, resolution="ก" * (MAX_RESOLUTION + 1))
+
+    assert error.value.field == "resolution"
+
+
+def test_the_database_refuses_an_item_text_over_the_limit(meeting):
+    from django.db import IntegrityError, transaction
+
+    from meetings.models import MAX_BODY
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AgendaItem.objects.filter(pk=meeting.items.first().pk).update(body="ก" * (MAX_BODY + 1))
+
+
+def test_names_and_texts_are_stored_cleaned(meeting, officer):
+    guest = services.add_guest(meeting, by=officer, name=" นาย\u202eสมชาย\u202c\n ใจดี\x07 ", position="ผู้แทน\u0e3b")
+    item = services.add_item(meeting, by=officer, title="วาระ\tทดสอบ", body="บรรทัด\r\nที่สอง\u200f")
+
+    assert (guest.name, guest.position, item.title, item.body) == (
+        "นายสมชาย ใจดี", "ผู้แทน\ufffd", "วาระ ทดสอบ", "บรรทัด\nที่สอง")

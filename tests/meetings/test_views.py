@@ -228,3 +228,101 @@ def test_the_history_keeps_a_meetings_old_venue(meeting, officer):
     changes = response.context["page"].object_list[0]["changes"]
     assert [c["new"] for c in changes] == ["ห้องประชุมใหม่"]
     assert changes[0]["old"].startswith("โรงแรมฮอลิเดย์การ์เด้น")
+
+
+# -- the committee's secretary prepares its meetings ------------------------------------------
+
+def test_secretary_sees_the_new_meeting_button_and_only_their_committee(committee, secretary):
+    from tests.factories import CommitteeFactory
+
+    CommitteeFactory(name="คณะกรรมการอื่นที่ไม่เกี่ยวข้อง")
+    client = client_of(secretary.user)
+
+    listing = client.get(reverse("meetings:list")).content.decode()
+    page = client.get(reverse("meetings:create"))
+
+    assert reverse("meetings:create") in listing
+    assert page.status_code == 200
+    assert list(page.context["form"].fields["committee"].queryset) == [committee]
+    assert "คณะกรรมการอื่นที่ไม่เกี่ยวข้อง" not in page.content.decode()
+
+
+def test_secretary_creates_a_meeting_and_prepares_its_agenda(committee, committee_members, secretary):
+    client = client_of(secretary.user)
+
+    response = client.post(reverse("meetings:create"), {
+        "committee": committee.pk, "date": "11/01/2565", "start_time": "09.00", "venue": "ห้องประชุมศาลากลาง"},
+        follow=True)
+    meeting = Meeting.objects.get()
+    added = client.post(reverse("meetings:item_create", args=[meeting.pk]), {
+        "kind": "consideration", "title": "รายชื่อผู้ผลิตที่เข้าร่วมโครงการ", "body": ""}, follow=True)
+
+    assert (meeting.committee, meeting.created_by, meeting.label) == (committee, secretary.user, "1/2565")
+    assert "ห้องประชุมศาลากลาง" in response.content.decode()
+    assert "รายชื่อผู้ผลิตที่เข้าร่วมโครงการ" in added.content.decode()
+
+
+def test_secretary_cannot_create_a_meeting_of_another_committee(committee, secretary):
+    from tests.factories import CommitteeFactory
+
+    other = CommitteeFactory(name="คณะกรรมการอื่น")
+
+    response = client_of(secretary.user).post(reverse("meetings:create"), {
+        "committee": other.pk, "date": "11/01/2565", "start_time": "09.00", "venue": "ห้อง"})
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["committee"]
+    assert not Meeting.objects.exists()
+
+
+def test_member_cannot_create_meetings(committee_members):
+    member = committee_members[1]
+
+    response = client_of(member.user).get(reverse("meetings:create"))
+
+    assert response.status_code == 403
+
+
+# -- limits and settings through the forms ----------------------------------------------------
+
+def test_an_item_text_of_a_megabyte_is_refused_by_the_form_in_thai(meeting, officer):
+    response = client_of(officer).post(reverse("meetings:item_create", args=[meeting.pk]), {
+        "kind": "information", "title": "วาระยาว", "body": "ก" * 1_000_000})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["body"] == [
+        "ได้ไม่เกิน 10000 ตัวอักษร (ขณะนี้มี 1000000 ตัวอักษร) กรุณาย่อให้สั้นลง หรือแนบข้อความฉบับเต็มเป็นไฟล์"]
+    assert not meeting.items.filter(title="วาระยาว").exists()
+
+
+def test_document_settings_form_saves_font_spacing_numbering_and_signers(committee, secretary):
+    from meetings.models import DocumentSettings
+
+    response = client_of(secretary.user).post(reverse("meetings:document_settings", args=[committee.pk]), {
+        "font_size_pt": "15", "line_spacing": "1.5", "margin_top_cm": "2.5", "margin_bottom_cm": "2",
+        "margin_left_cm": "3", "margin_right_cm": "2", "page_numbers": "on", "thai_digits": "on",
+        "item_heading": "วาระที่", "sub_item_numbering": "plain", "recorder_name": "นางสาวอรุณี ใจงาม",
+        "recorder_position": "นักวิชาการพัฒนาชุมชน", "checker_name": "", "checker_position": ""})
+
+    saved = DocumentSettings.objects.get(committee=committee)
+    assert response.status_code == 302
+    assert (saved.font_size_pt, str(saved.line_spacing), saved.item_heading, saved.sub_item_numbering,
+            saved.recorder_name) == (15, "1.50", "วาระที่", "plain", "นางสาวอรุณี ใจงาม")
+
+
+def test_document_settings_form_refuses_a_font_size_out_of_range_in_thai(committee, secretary):
+    response = client_of(secretary.user).post(reverse("meetings:document_settings", args=[committee.pk]), {
+        "font_size_pt": "40", "line_spacing": "1.3", "margin_top_cm": "2.5", "margin_bottom_cm": "2",
+        "margin_left_cm": "3", "margin_right_cm": "2", "sub_item_numbering": "decimal"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["font_size_pt"] == ["ขนาดตัวอักษรต้องอยู่ระหว่าง 12 ถึง 20 พอยต์"]
+
+
+def test_minutes_download_of_a_meeting_with_odd_characters_is_a_pdf(meeting, officer):
+    services.add_item(meeting, by=officer, title="วาระ\u0e3b\u0e3c 😀 \u202eกลับ", body="ข้อความ\u0e3e\x07")
+
+    response = client_of(officer).get(reverse("meetings:document", args=[meeting.pk, "minutes", "pdf"]))
+
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
