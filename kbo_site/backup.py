@@ -3,7 +3,7 @@
 Two forms, both read by `restore`:
   pg_dump (PostgreSQL's default)  database.dump: `pg_dump --format=custom` of one exported
                  snapshot; restored by pg_restore through psql in one transaction. Fast at
-                 national scale and exact (schema, indexes, sequences).
+                 national scale and exact (schema, indexes, sequences). kbo_site/backup_pg.py.
   json (SQLite's backup, and `backup --json` anywhere)  data.json: every model's rows as Django
                  JSON with natural foreign keys, so a backup of SQLite loads into PostgreSQL and
                  back. Read in one transaction (REPEATABLE READ on PostgreSQL).
@@ -34,13 +34,12 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -71,7 +70,7 @@ def _label(model):
     return model._meta.label_lower
 
 
-def _tables_of(models):
+def tables_of(models):
     return [model._meta.db_table for model in models if model._meta.managed and not model._meta.proxy]
 
 
@@ -129,7 +128,7 @@ def _program_version():
 
 
 @contextmanager
-def _consistent_read():
+def consistent_read():
     """One read transaction: every query inside sees the database as at the first one, whatever
     other connections commit meanwhile. Inside a caller's transaction, that transaction's view."""
     if connection.in_atomic_block:
@@ -154,80 +153,6 @@ def _consistent_read():
         connection.transaction_mode = mode
 
 
-# --- PostgreSQL's own tools ---------------------------------------------------------------------------
-
-def _pg_environment():
-    """libpq's environment for pg_dump, pg_restore and psql: the connection of settings.DATABASES
-    (as this process uses it), the password in PGPASSWORD, never on a command line."""
-    params = connection.settings_dict
-    env = dict(os.environ)
-    for variable, value in (("PGHOST", params.get("HOST")), ("PGPORT", params.get("PORT")),
-                            ("PGUSER", params.get("USER")), ("PGPASSWORD", params.get("PASSWORD")),
-                            ("PGDATABASE", params.get("NAME"))):
-        if value:
-            env[variable] = str(value)
-    options = params.get("OPTIONS") or {}
-    for option, variable in (("sslmode", "PGSSLMODE"), ("sslrootcert", "PGSSLROOTCERT"), ("sslcert", "PGSSLCERT"),
-                             ("sslkey", "PGSSLKEY"), ("connect_timeout", "PGCONNECT_TIMEOUT"),
-                             ("options", "PGOPTIONS")):
-        if options.get(option):
-            env[variable] = str(options[option])
-    return env
-
-
-def _pg_tool(name, *, at_least):
-    """The path of pg_dump/pg_restore/psql, checked to be of major version `at_least` or later."""
-    path = shutil.which(name)
-    version = None
-    if path:
-        done = subprocess.run([path, "--version"], capture_output=True, text=True)
-        match = re.search(r"\) (\d+)", done.stdout)
-        version = int(match.group(1)) if match else None
-    if version is None or version < at_least:
-        raise BackupError(_("%(tool)s of PostgreSQL %(major)s or later is needed and was not found (install Debian's "
-                            "postgresql-client-%(major)s); nothing was done.") % {"tool": name, "major": at_least})
-    return path, version
-
-
-def _server_major():
-    return connection.pg_version // 10000
-
-
-def _tail(text, limit=600):
-    text = " ".join(text.split())
-    return text if len(text) <= limit else "…" + text[-limit:]
-
-
-def _dump_postgresql(work):
-    """pg_dump of one exported snapshot, the row counts read in that same snapshot."""
-    if connection.in_atomic_block:
-        raise RuntimeError("a pg_dump backup reads committed data: call it outside a transaction")
-    pg_dump, version = _pg_tool("pg_dump", at_least=_server_major())
-    dump = Path(work) / DATA_MEMBER[DUMP_FORM]
-    left_out = sorted(set(_tables_of(left_out_models())))
-    with _consistent_read():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_export_snapshot(), current_schema()")
-            snapshot, schema = cursor.fetchone()
-            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", [schema])
-            tables = {}
-            for (table,) in cursor.fetchall():
-                if table not in left_out:
-                    cursor.execute(f"SELECT count(*) FROM {connection.ops.quote_name(schema)}."
-                                   f"{connection.ops.quote_name(table)}")
-                    tables[table] = cursor.fetchone()[0]
-        counts = row_counts(counted_models(DUMP_FORM))
-        migrations = applied_migrations()
-        command = [pg_dump, "--format=custom", "--no-password", f"--snapshot={snapshot}", f"--file={dump}"]
-        command += [f"--exclude-table-data={schema}.{table}" for table in left_out]
-        done = subprocess.run(command, env=_pg_environment(), stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True)
-    if done.returncode:
-        raise BackupError(_("pg_dump failed, so nothing was backed up: %(error)s") % {"error": _tail(done.stderr)})
-    return dump, {"counts": counts, "tables": tables, "schema": schema, "left_out_tables": left_out,
-                  "migrations": migrations, "pg_dump_version": version, "server_version": _server_major()}
-
-
 class ExactJSONEncoder(DjangoJSONEncoder):
     """DjangoJSONEncoder cuts times to milliseconds; a backup keeps the microseconds."""
 
@@ -235,6 +160,20 @@ class ExactJSONEncoder(DjangoJSONEncoder):
         if isinstance(o, (datetime.datetime, datetime.time)):
             return o.isoformat()
         return super().default(o)
+
+
+class _Serializer(JSONSerializer):
+    """Django's JSON serializer, taking many-to-many links from the prefetched rows alone: Django's
+    own builds a query for every row even when the links are prefetched (half the time of a product)."""
+
+    def handle_m2m_field(self, obj, field):
+        prefetched = getattr(obj, "_prefetched_objects_cache", {}).get(field.name)
+        if prefetched is None or not field.remote_field.through._meta.auto_created:
+            return super().handle_m2m_field(obj, field)
+        if self.use_natural_foreign_keys and hasattr(field.remote_field.model, "natural_key"):
+            self._current[field.name] = [related.natural_key() for related in prefetched]
+        else:
+            self._current[field.name] = [self._value_from_field(related, related._meta.pk) for related in prefetched]
 
 
 def _all_objects():
@@ -245,17 +184,31 @@ def _all_objects():
         by_app.setdefault(apps.get_app_config(model._meta.app_label), []).append(model)
     for model in serializers.sort_dependencies(by_app.items(), allow_cycles=True):
         if model in wanted:
-            yield from model._base_manager.order_by(model._meta.pk.name).iterator(chunk_size=2000)
+            yield from _rows_for_serializing(model)
+
+
+def _rows_for_serializing(model):
+    """The model's rows by primary key, with what the serializer reads of each row fetched for a
+    chunk at once: many-to-many links, and the rows that foreign keys name by natural key (a
+    user by username); row by row, that was a query per row (300,000 for the products' standards)."""
+    by_natural_key = [field.name for field in model._meta.concrete_fields
+                      if field.remote_field and hasattr(field.remote_field.model, "natural_key")]
+    links = [field.name for field in model._meta.many_to_many if field.remote_field.through._meta.auto_created]
+    rows = model._base_manager.order_by(model._meta.pk.name)
+    if by_natural_key:
+        rows = rows.select_related(*by_natural_key)
+    if links:
+        rows = rows.prefetch_related(*links)
+    return rows.iterator(chunk_size=2000)
 
 
 def _dump_json(work):
     data_path = Path(work) / DATA_MEMBER[JSON_FORM]
-    with _consistent_read():
+    with consistent_read():
         counts = row_counts(counted_models(JSON_FORM))
         migrations = applied_migrations()
         with open(data_path, "w", encoding="utf-8") as out:
-            serializers.serialize("json", _all_objects(), stream=out, use_natural_foreign_keys=True,
-                                  cls=ExactJSONEncoder)
+            _Serializer().serialize(_all_objects(), stream=out, use_natural_foreign_keys=True, cls=ExactJSONEncoder)
     return data_path, {"counts": counts, "migrations": migrations}
 
 
@@ -293,6 +246,8 @@ def _media_files():
 def backup(target, *, form=None):
     """Write the archive to `target` (a path; gzip-compressed when it ends in .gz or .tgz), readable
     by its owner only. `form`: DUMP_FORM (PostgreSQL's default) or JSON_FORM. Returns the manifest."""
+    from kbo_site import backup_pg
+
     form = form or (DUMP_FORM if connection.vendor == "postgresql" else JSON_FORM)
     if form == DUMP_FORM and connection.vendor != "postgresql":
         raise BackupError(_("pg_dump backs up PostgreSQL only; use backup --json."))
@@ -301,7 +256,7 @@ def backup(target, *, form=None):
     compressed = target.name.endswith((".gz", ".tgz"))
     # Beside the target, not in /tmp: the dump may be large, and the directory is the archive's own.
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".kbo-backup-") as work:
-        data_path, facts = _dump_postgresql(work) if form == DUMP_FORM else _dump_json(work)
+        data_path, facts = backup_pg.dump(work) if form == DUMP_FORM else _dump_json(work)
         partial = target.with_name(target.name + ".part")
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.fchmod(descriptor, 0o600)
@@ -420,7 +375,7 @@ def _newer_migrations(manifest):
 
 # --- Restore --------------------------------------------------------------------------------------------
 
-def _refuse_data_unless(force):
+def refuse_data_unless(force):
     present = user_rows()
     if present and not force:
         raise BackupError(_("The database already holds data (%(count)s rows, e.g. %(example)s); "
@@ -429,7 +384,7 @@ def _refuse_data_unless(force):
                           % {"count": sum(present.values()), "example": next(iter(present))})
 
 
-def _copy_files(manifest, work):
+def copy_files(manifest, work):
     root = Path(settings.MEDIA_ROOT)
     for name in manifest["files"]:
         destination = root / name
@@ -440,7 +395,7 @@ def _copy_files(manifest, work):
 def _empty_tables():
     """Every table the JSON form fills, and the left-out ones (a restore signs everyone out)."""
     models = [model for model in _all_models() if _label(model) not in NOT_SAVED]
-    tables = list(dict.fromkeys(_tables_of(_existing(models))))
+    tables = list(dict.fromkeys(tables_of(_existing(models))))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # TRUNCATE refuses tables with deferred checks pending in this transaction: run them now,
@@ -467,7 +422,7 @@ def _restore_json(manifest, work, force):
                                 "was restored. Migrate an empty database with the version of the program that made "
                                 "the backup, then restore.") % {"detail": detail})
     with transaction.atomic():
-        _refuse_data_unless(force)
+        refuse_data_unless(force)
         if force:
             _empty_tables()
         call_command("loaddata", str(Path(work) / DATA_MEMBER[JSON_FORM]), verbosity=0)
@@ -482,105 +437,20 @@ def _restore_json(manifest, work, force):
             raise BackupError(_("After loading, the row counts differ from the backup's (%(tables)s); "
                                 "nothing was restored.") % {"tables": ", ".join(wrong)})
         # Files last, still inside the transaction: a failed copy rolls the rows back.
-        _copy_files(manifest, work)
-
-
-def _drop_everything_sql(schema):
-    """Every table and sequence of the schema, whatever version made them: the dump brings its own."""
-    return f"""
-DO $kbo$ DECLARE t record; BEGIN
-  FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = '{schema}' LOOP
-    EXECUTE format('DROP TABLE IF EXISTS %I.%I CASCADE', '{schema}', t.tablename);
-  END LOOP;
-  FOR t IN SELECT sequencename FROM pg_sequences WHERE schemaname = '{schema}' LOOP
-    EXECUTE format('DROP SEQUENCE IF EXISTS %I.%I CASCADE', '{schema}', t.sequencename);
-  END LOOP;
-END $kbo$;
-"""
-
-
-COUNTS_DIFFER = "kbo-restore-counts-differ:"
-
-
-def _check_counts_sql(schema, tables):
-    """Raise, and so roll the whole restore back, unless every table holds the backup's count."""
-    checks = "\n".join(
-        f"  SELECT count(*) INTO n FROM \"{schema}\".\"{table}\"; "
-        f"IF n <> {count} THEN wrong := wrong || ' {table}'; END IF;" for table, count in sorted(tables.items()))
-    return f"""
-DO $kbo$ DECLARE wrong text := ''; n bigint; BEGIN
-{checks}
-  IF wrong <> '' THEN RAISE EXCEPTION '{COUNTS_DIFFER}%', wrong; END IF;
-END $kbo$;
-"""
-
-
-def _restore_dump(manifest, work, force):
-    """pg_restore's script through psql in one transaction: the old tables dropped, the dump's
-    created and loaded, every table's count checked, statistics taken, then COMMIT. Any error
-    on the way, and the database is as it was."""
-    if connection.vendor != "postgresql":
-        raise BackupError(_("This backup is a PostgreSQL dump (pg_dump): it restores into a PostgreSQL database "
-                            "only; nothing was restored. To move to SQLite, back up with backup --json."))
-    if connection.in_atomic_block:
-        raise RuntimeError("a pg_dump restore replaces the tables from another connection: call it outside a "
-                           "transaction")
-    pg_restore, _version = _pg_tool("pg_restore", at_least=manifest.get("pg_dump_version") or _server_major())
-    psql, _version = _pg_tool("psql", at_least=0)
-    _refuse_data_unless(force)
-    _copy_files(manifest, work)  # under their stored names; rows that name them come with the commit
-    connection.close()  # holds no lock the restore would wait for
-    schema = manifest["schema"]
-    prelude = ("SET client_min_messages = warning;\nBEGIN;\nSET LOCAL maintenance_work_mem = '256MB';\n"
-               + _drop_everything_sql(schema)).encode()
-    epilogue = (_check_counts_sql(schema, manifest["tables"]) + "ANALYZE;\nCOMMIT;\n").encode()
-    env = {**_pg_environment(), "PGAPPNAME": "kbo-restore"}
-    with tempfile.TemporaryFile() as reader_errors, tempfile.TemporaryFile() as loader_output:
-        loader = subprocess.Popen([psql, "--no-psqlrc", "--quiet", "--no-password", "--set=ON_ERROR_STOP=1",
-                                   "--file=-"], stdin=subprocess.PIPE, stdout=loader_output,
-                                  stderr=subprocess.STDOUT, env=env)
-        reader = subprocess.Popen([pg_restore, "--no-owner", "--no-privileges", "--no-comments", "--file=-",
-                                   str(Path(work) / DATA_MEMBER[DUMP_FORM])], stdout=subprocess.PIPE,
-                                  stderr=reader_errors, env=env)
-        try:
-            loader.stdin.write(prelude)
-            shutil.copyfileobj(reader.stdout, loader.stdin, 1 << 20)
-            # COMMIT only after a whole script: a pg_restore that stopped part-way commits nothing.
-            if reader.wait() == 0:
-                loader.stdin.write(epilogue)
-        except BrokenPipeError:
-            pass  # psql stopped at an error; its output says which
-        finally:
-            reader.stdout.close()
-            try:
-                loader.stdin.close()
-            except BrokenPipeError:
-                pass
-            reader.wait()
-            loader.wait()
-        reader_errors.seek(0)
-        loader_output.seek(0)
-        errors = reader_errors.read().decode("utf-8", "replace")
-        output = loader_output.read().decode("utf-8", "replace")
-    ContentType.objects.clear_cache()
-    if COUNTS_DIFFER in output:
-        wrong = output.split(COUNTS_DIFFER, 1)[1].splitlines()[0].split()
-        raise BackupError(_("After loading, the row counts differ from the backup's (%(tables)s); "
-                            "nothing was restored.") % {"tables": ", ".join(wrong)})
-    if reader.returncode or loader.returncode:
-        raise BackupError(_("The database refused the restore (%(error)s); nothing was restored.")
-                          % {"error": _tail(errors + " " + output)})
+        copy_files(manifest, work)
 
 
 def restore(source, *, force=False):
     """Load the archive at `source`, all of it or nothing, after checking every member against the
     manifest. Returns the manifest and the migrations of this program the backup predates (run
     `migrate` for them)."""
+    from kbo_site import backup_pg
+
     with tempfile.TemporaryDirectory(prefix="kbo-restore-") as work:
         manifest = _read_archive(source, work)
         _newer_migrations(manifest)
         if manifest["form"] == DUMP_FORM:
-            _restore_dump(manifest, work, force)
+            backup_pg.restore_dump(manifest, work, force)
         else:
             _restore_json(manifest, work, force)
     return manifest, pending_migrations()
@@ -588,6 +458,5 @@ def restore(source, *, force=False):
 
 def pending_migrations():
     """This program's migrations the database has not had (after restoring an older backup)."""
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
+    loader = MigrationLoader(connection)
+    return sorted(f"{app}.{name}" for app, name in set(loader.graph.nodes) - set(loader.applied_migrations))
