@@ -19,6 +19,9 @@ import django_filters
 from django import forms
 from django.db.models import BooleanField, Count, Exists, Expression, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kbo_site.roles import is_national, province_code
@@ -121,20 +124,36 @@ class SortFilter(django_filters.CharFilter):
         return expressions
 
 
+class FilterSelect(forms.Select):
+    """A drop-down whose options are written in Python. Django's Select draws each <option>
+    through two templates (select_option.html, attrs.html), some 50 µs an option; the filters
+    of a list page hold 60 options (140 for a national user) and are drawn on every page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            html = format_html_join("", '<option value="{}"{}>{}</option>',
+                                    ((option["value"], flatatt(option["attrs"]), option["label"]) for option in options))
+            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, html) if group_name else html)
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]),
+                           mark_safe("".join(groups)))
+
+
+def choice_filter(label, choices, **kwargs):
+    return django_filters.ChoiceFilter(label=label, choices=choices, empty_label=_("All"), widget=FilterSelect,
+                                       **kwargs)
+
+
 class RegistryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    province = django_filters.ChoiceFilter(label=_("province"), choices=[], empty_label=_("All"))
-    district = django_filters.ChoiceFilter(label=_("district"), choices=[], empty_label=_("All"))
-    producer_type = django_filters.ChoiceFilter(label=_("producer type"), choices=ProducerType.choices,
-                                                empty_label=_("All"))
-    product_type = django_filters.ChoiceFilter(label=_("product type"), choices=ProductType.choices,
-                                               method="product_filter", empty_label=_("All"))
-    classification = django_filters.ChoiceFilter(label=_("classification"), choices=Classification.choices,
-                                                 method="product_filter", empty_label=_("All"))
-    star = django_filters.ChoiceFilter(label=_("OPC star level"), choices=STAR_CHOICES, method="star_filter",
-                                       empty_label=_("All"))
-    registration_year = django_filters.ChoiceFilter(label=_("registration year (BE)"),
-                                                    choices=registration_year_choices, empty_label=_("All"))
+    province = choice_filter(_("province"), [])
+    district = choice_filter(_("district"), [])
+    producer_type = choice_filter(_("producer type"), ProducerType.choices)
+    product_type = choice_filter(_("product type"), ProductType.choices, method="product_filter")
+    classification = choice_filter(_("classification"), Classification.choices, method="product_filter")
+    star = choice_filter(_("OPC star level"), STAR_CHOICES, method="star_filter")
+    registration_year = choice_filter(_("registration year (BE)"), registration_year_choices)
 
     FILTER_NAMES = ("q", "province", "district", "producer_type", "product_type", "classification", "star",
                     "registration_year")
