@@ -56,6 +56,7 @@ def test_projector_board_shows_the_top_20_and_the_cut_line_on_one_screen_in_larg
     login(page, secretary.user)
 
     page.goto(f"{live_server.url}/selection/{round_.pk}/results/board/")
+    page.evaluate("document.fonts.ready.then(() => true)")  # measure in Sarabun, not a fallback
 
     rows = page.get_by_test_id("board-row")
     top = [rows.nth(i) for i in range(20)]
