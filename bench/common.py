@@ -162,3 +162,26 @@ def stop_gunicorn(process):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def run_standalone(figures, needs):
+    """One bench run by itself (python -m bench.<name>): its figures against DATABASE_URL as it
+    is (nothing is dropped), DEBUG off, its table and the load average. `needs` says what the
+    PostgreSQL database must hold."""
+    import os
+    import sys
+    import tempfile
+
+    import django
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbo_site.settings")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit(f"Set DATABASE_URL to a PostgreSQL database that holds {needs}.")
+    django.setup()
+    from django.test.utils import override_settings
+
+    with tempfile.TemporaryDirectory(prefix="kbo-bench-") as tmp, override_settings(DEBUG=False):
+        rows = figures(Context(tmp=Path(tmp)))
+    print(render_table(rows))
+    print(f"(load average at the end {', '.join(f'{value:.1f}' for value in os.getloadavg())})")

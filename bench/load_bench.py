@@ -38,10 +38,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 
-from .common import Row, free_port, median, ms, not_available, percentile, session_for, stop_gunicorn
+from .common import Row, free_port, median, ms, not_available, percentile, run_standalone, session_for, stop_gunicorn
 from .common import start_gunicorn as _gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # the only host this script will ever talk to
 
 BROWSERS = 200
@@ -180,10 +179,14 @@ def collect_static(static_root):
         call_command("collectstatic", interactive=False, verbosity=0)
 
 
-def start_gunicorn(port, static_root):
-    """The deployed command (deploy/gunicorn.conf.py: gthread workers), on a port of our own."""
-    env = {**_server_env(static_root), "KBO_BIND": f"{HOST}:{port}", "KBO_WORKERS": str(WORKERS),
-           "KBO_THREADS": str(THREADS)}
+def start_gunicorn(port, static_root, workers=WORKERS, threads=THREADS):
+    """The deployed command (deploy/gunicorn.conf.py: gthread workers), on a port of our own;
+    workers or threads None: the configuration's own number."""
+    env = {**_server_env(static_root), "KBO_BIND": f"{HOST}:{port}"}
+    if workers is not None:
+        env["KBO_WORKERS"] = str(workers)
+    if threads is not None:
+        env["KBO_THREADS"] = str(threads)
     return _gunicorn(["-c", "deploy/gunicorn.conf.py", "--log-level", "warning", "kbo_site.wsgi"], env, port,
                      host=HOST)
 
@@ -271,38 +274,41 @@ class Session:
         self.conn.close()
 
 
+def registry_path(page, kind, world, rng):
+    """The path a registry user of `kind` asks for `page` (one of the registry labels): a
+    provincial user searches and mostly filters by a district of the province, a national
+    user mostly looks into one province, sometimes the whole country."""
+    if page == DASHBOARD:
+        return reverse("producers:dashboard")
+    if page == PRODUCT_SEARCH:
+        query = {"q": rng.choice(SEARCH_TERMS)}
+        if kind != "national" and rng.random() < 0.7:
+            query["district"] = rng.choice(world["districts"])
+        elif kind == "national" and rng.random() < 0.6:
+            query["province"] = rng.choice(world["province_codes"])
+        return f"{reverse('producers:product_list')}?{urlencode(query, quote_via=quote)}"
+    if page == PRODUCT_PAGE:
+        return f"{reverse('producers:product_list')}?page={rng.randint(2, world['last_page'])}"
+    if page == PRODUCER_SEARCH:
+        return f"{reverse('producers:producer_list')}?q={quote(rng.choice(PRODUCER_TERMS))}"
+    if page == PRODUCER_PAGE:
+        producers = world["all_producers"] if kind == "national" else world["home_producers"]
+        return reverse("producers:producer_detail", kwargs={"pk": rng.choice(producers)})
+    raise ValueError(f"not a registry page: {page}")
+
+
 def browse(port, session_key, kind, world, budget, results, rng):
     """A registry user's morning: look at the dashboard, search and filter the product list,
     leaf through its pages, search producers, open producers; think between clicks."""
     client = Session(port, session_key, results)
-    producers = world["all_producers"] if kind == "national" else world["home_producers"]
-    dashboard = reverse("producers:dashboard")
-    products = reverse("producers:product_list")
-    producer_list = reverse("producers:producer_list")
     try:
         if not budget.sleep(rng.uniform(0, BROWSE_THINK[1])):
             return
         while budget.take():
             roll = rng.random()
-            if roll < 0.15:
-                client.request(DASHBOARD, "GET", dashboard)
-            elif roll < 0.45:
-                query = {"q": rng.choice(SEARCH_TERMS)}
-                if kind != "national" and rng.random() < 0.7:
-                    query["district"] = rng.choice(world["districts"])
-                elif kind == "national" and rng.random() < 0.6:
-                    # A national officer mostly looks into one province, sometimes the whole country.
-                    query["province"] = rng.choice(world["province_codes"])
-                client.request(PRODUCT_SEARCH, "GET", f"{products}?{urlencode(query, quote_via=quote)}")
-            elif roll < 0.65:
-                page = rng.randint(2, world["last_page"])
-                client.request(PRODUCT_PAGE, "GET", f"{products}?page={page}")
-            elif roll < 0.75:
-                term = quote(rng.choice(PRODUCER_TERMS))
-                client.request(PRODUCER_SEARCH, "GET", f"{producer_list}?q={term}")
-            else:
-                pk = rng.choice(producers)
-                client.request(PRODUCER_PAGE, "GET", reverse("producers:producer_detail", kwargs={"pk": pk}))
+            page = (DASHBOARD if roll < 0.15 else PRODUCT_SEARCH if roll < 0.45 else PRODUCT_PAGE if roll < 0.65
+                    else PRODUCER_SEARCH if roll < 0.75 else PRODUCER_PAGE)
+            client.request(page, "GET", registry_path(page, kind, world, rng))
             if not budget.sleep(rng.uniform(*BROWSE_THINK)):
                 return
     finally:
@@ -356,10 +362,27 @@ def score(port, session_key, world, budget, results, rng, saved):
         client.close()
 
 
-def warm_up(port, world):
+def warm(port, pages, parallel):
     """Every worker imports, compiles its templates and connects before the clock starts:
-    each page a few times, from as many parallel connections as the server has threads."""
+    each (session key, path) of `pages` once from each of `parallel` connections at a time."""
     results = Results()
+
+    def visit():
+        for key, path in pages:
+            Session(port, key, results).request("warm", "GET", path)  # each on a new connection
+
+    threads = [threading.Thread(target=visit) for _ in range(parallel)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if results.errors:
+        raise RuntimeError(f"warm-up failed: {results.errors['warm'][0]}")
+
+
+def warm_up(port, world):
+    """Each page of the morning a few times, from as many parallel connections as the server
+    has threads."""
     round_pk, sid = world["round"], world["submissions"][0]
     pages = [(world["browsers"][0][0], reverse("producers:dashboard")),
              (world["browsers"][0][0], reverse("producers:product_list") + "?q=" + quote("ผ้า")),
@@ -368,18 +391,7 @@ def warm_up(port, world):
              (world["browsers"][0][0], reverse("producers:producer_detail", kwargs={"pk": world["home_producers"][0]})),
              (world["scorers"][0], reverse("selection:score_list", kwargs={"pk": round_pk})),
              (world["scorers"][0], reverse("selection:score_form", kwargs={"pk": round_pk, "sid": sid}))]
-
-    def visit():
-        for key, path in pages:
-            Session(port, key, results).request("warm", "GET", path)  # each on a new connection
-
-    threads = [threading.Thread(target=visit) for _ in range(WORKERS * 2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if results.errors:
-        raise RuntimeError(f"warm-up failed: {results.errors['warm'][0]}")
+    warm(port, pages, WORKERS * 2)
 
 
 def morning(port, world):
@@ -424,8 +436,35 @@ def ceiling(port):
 # The figures ---------------------------------------------------------------------------------------
 
 
-def _timing(durations):
+def timing(durations):
     return f"median {ms(median(durations))} · p95 {ms(percentile(durations, 0.95))}"
+
+
+def page_rows(results, pages, wall):
+    """One row per page: requests, throughput, median and p95, errors (with the first one)."""
+    rows = []
+    for page in pages:
+        durations = results.durations[page]
+        if not durations:
+            rows.append(Row(f"  {page}", "no requests", "0 errors", False))
+            continue
+        failed = results.errors[page]
+        measured = (f"{len(durations):,} req · {len(durations) / wall:.1f} req/s · {timing(durations)} · "
+                    f"{len(failed)} errors")
+        if failed:
+            measured += f" (first: {failed[0]})"[:80]
+        rows.append(Row(f"  {page}", measured, "0 errors", not failed))
+    return rows
+
+
+def ceiling_row(port, shared):
+    """The /healthz ceiling against the running gunicorn, as a reference row."""
+    top, top_wall = ceiling(port)
+    count = len(top.durations["healthz"])
+    return Row(f"Ceiling: minimal view /healthz (SELECT 1), same gunicorn, {CEILING_CLIENTS} keep-alive clients",
+               f"{count / top_wall:,.0f} req/s · {timing(top.durations['healthz'])} · "
+               f"{len(top.errors['healthz'])} errors" if count else "no requests",
+               f"reference; {shared}", None)
 
 
 def load_figures(ctx):
@@ -453,7 +492,7 @@ def load_figures(ctx):
         after = resource.getrusage(resource.RUSAGE_SELF)
         client_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         _log(f"the clients used {client_cpu:.1f} s of CPU in {wall:.0f} s")
-        top, top_wall = ceiling(port)
+        top = ceiling_row(port, shared)
     finally:
         stop_gunicorn(process)
     _log(f"done ({time.perf_counter() - started:.1f} s)")
@@ -468,51 +507,19 @@ def load_figures(ctx):
     provinces = len(world["province_codes"])
     registry = f"{world['producers']:,} producers in {provinces} {'province' if provinces == 1 else 'provinces'}"
     rows.append(Row(f"{label}, gunicorn {WORKERS} workers × {THREADS} threads ({registry})",
-                    f"{total:,} requests · {total / wall:.1f} req/s · {_timing(everything)} · {errors} errors"
+                    f"{total:,} requests · {total / wall:.1f} req/s · {timing(everything)} · {errors} errors"
                     if everything else "no requests",
                     f"0 errors; think {BROWSE_THINK[0]:.0f}–{BROWSE_THINK[1]:.0f} s / "
                     f"{SCORE_THINK[0]:.0f}–{SCORE_THINK[1]:.0f} s; {shared}", errors == 0 and total > 0))
-    for page in PAGES:
-        durations = results.durations[page]
-        if not durations:
-            rows.append(Row(f"  {page}", "no requests", "0 errors", False))
-            continue
-        failed = results.errors[page]
-        measured = (f"{len(durations):,} req · {len(durations) / wall:.1f} req/s · {_timing(durations)} · "
-                    f"{len(failed)} errors")
-        if failed:
-            measured += f" (first: {failed[0]})"[:80]
-        rows.append(Row(f"  {page}", measured, "0 errors", not failed))
+    rows += page_rows(results, PAGES, wall)
     rows.append(Row("  autosaves confirmed / scores stored", f"{len(saved):,} / {stored:,}",
                     "equal", stored == len(saved) > 0))
-    count = len(top.durations["healthz"])
-    rows.append(Row(f"Ceiling: minimal view /healthz (SELECT 1), same gunicorn, {CEILING_CLIENTS} keep-alive clients",
-                    f"{count / top_wall:,.0f} req/s · {_timing(top.durations['healthz'])} · "
-                    f"{len(top.errors['healthz'])} errors" if count else "no requests",
-                    f"reference; {shared}", None))
+    rows.append(top)
     return rows
 
 
 def main():
-    """Standalone: the load figures against DATABASE_URL as it is (nothing is dropped)."""
-    import tempfile
-
-    import django
-
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbo_site.settings")
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database that holds a registry (e.g. the demo).")
-    django.setup()
-    from django.test.utils import override_settings
-
-    from .common import Context, render_table
-
-    with tempfile.TemporaryDirectory(prefix="kbo-load-") as tmp, override_settings(DEBUG=False):
-        rows = load_figures(Context(tmp=Path(tmp)))
-    print(render_table(rows))
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"(load average at the end {load})")
+    run_standalone(load_figures, "a registry (e.g. the demo)")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,16 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kbo_be
 
 def benches():
     """The figures, in the order they run and print."""
-    from bench import backup_bench, import_bench, load_bench, meetings_bench, national_bench, registry, selection_bench
+    from bench import (
+        backup_bench,
+        import_bench,
+        load_bench,
+        meetings_bench,
+        national_bench,
+        registry,
+        saturation_bench,
+        selection_bench,
+    )
 
     return [
         registry.world,
@@ -40,6 +49,11 @@ def benches():
         selection_bench.autosave_figures,
         # Issue 4 (meetings): minutes and agenda PDF render times against the one-page floor.
         meetings_bench.pdf_figures,
+        # Issue 10 (saturation): the Chiang Mai demo as built so far (the minuted stage), 50
+        # clients with no think time over the mixed pages for 30 s under gunicorn as deployed
+        # (≥ 100 req/s, p95 < 300 ms, 0 errors), beside the /healthz ceiling; before the
+        # national registry is added.
+        saturation_bench.saturation_figures,
         # Issue 5 (national scale): a 300,000-row workbook imported by the background task
         # (< 60 s, < 1 GB); the national registry of 100,000 producers / 300,000 products
         # (list p95 < 150 ms, dashboard p95 < 300 ms); a national morning under gunicorn with
