@@ -22,6 +22,7 @@ NAMES = [
     ("วิสาหกิจชุมชนกลุ่มทอผ้าบ้านป่าไผ่คำ", "ผ้าซิ่นตีนจก ลายโคม", "5002"),
     ("กลุ่มผู้ผลิตชาดอกคำฝอยบ้านร้องตอง", "ชาดอกคำฝอย ชนิดดอกแห้ง", "5021"),
     ("กลุ่มหัตถกรรมร่มบ่อสร้างบ้านกาดลาน", "โคมล้านนา โคมรังมดส้ม", "5019"),
+    ("วิสาหกิจชุมชนกลุ่มแปรรูปผลผลิตการเกษตรบ้านท่าศาลา", "ลำไยอบแห้ง เนื้อสีทอง เกรดพรีเมียม", "5001"),
 ]
 # The names the table cells show: elements or bare text whose whole text is one of the names.
 NAME_NODES = """(names) => {
@@ -98,5 +99,23 @@ def test_names_in_the_product_list_and_the_submissions_never_break_inside_a_word
 
     # Shown on a phone: the product's and the producer's names (the district column is for
     # wider screens on the product list); every name is shown on the submissions.
-    assert products == (10 if width == 390 else 14, [])
-    assert submissions == (14, [])
+    assert products == (12 if width == 390 else 16, [])
+    assert submissions == (16, [])
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_edit_buttons_stay_in_view_when_a_list_is_wider_than_the_screen(page, live_server, login, tables_world, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, tables_world["officer"])
+    page.goto(f"{live_server.url}/registry/products/")
+
+    widths = page.evaluate("""() => {
+      const scroller = document.querySelector("main .table-responsive");
+      const right = scroller.getBoundingClientRect().right;
+      const buttons = [...scroller.querySelectorAll("tbody a.btn")];
+      return {wider: scroller.scrollWidth > scroller.clientWidth, buttons: buttons.length,
+              outside: buttons.filter(b => b.getBoundingClientRect().right > right + 0.5).length};
+    }""")
+
+    # The longest group's name makes the list wider than the screen; the edit buttons stay in view.
+    assert widths == {"wider": True, "buttons": 6, "outside": 0}
