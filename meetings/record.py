@@ -7,8 +7,9 @@ the three formats never disagree. The number of queries is fixed whatever the nu
 
 Every string of the result is cleaned (meetings.thai.clean: whatever a user typed prints) and
 carries the document's unbreakable units marked: the people of the meeting, the producers,
-product codes and places of its round, the province's districts and subdistricts, and the
-grades of a civil servant's position ("ชำนาญการ"). No template has to know which words those are.
+products, product codes and places of its round, the province's districts, subdistricts and
+every province's name, and the grades of a civil servant's position ("ชำนาญการ"). No template
+has to know which words those are; meetings.pdf.fit_units keeps a unit whole only where it fits.
 """
 
 import datetime
@@ -418,10 +419,14 @@ class _Builder:
         for row in self.attendance():
             people |= {row.name, row.stand_in_name}
         people |= {g.name for g in self.guests()}
-        people |= {r.get("member", "") for r in self.facts.get("recusals") or []}
         producers, codes, districts = set(), set(), set()
+        for r in self.facts.get("recusals") or []:
+            people.add(r.get("member", ""))
+            producers.add(r.get("product_name", ""))
+            codes.add(r.get("product_code", ""))
         for row in self._fact_rows():
-            producers.add(row.get("producer_name", ""))
+            # A product's name is kept whole as well as its producer's.
+            producers |= {row.get("producer_name", ""), row.get("product_name", "")}
             codes.add(row.get("product_code", ""))
             districts.add(row.get("district", ""))
         province = meeting.committee.province_id
@@ -437,7 +442,7 @@ class _Builder:
         phrases = {p for p in people | producers | codes | places | set(KEPT_WORDS) if p}
         if self.settings.thai_digits:
             phrases |= {thaidates.thai_digits(p) for p in phrases}
-        return thai.Units(phrases)
+        return thai.units_of(frozenset(phrases))
 
     def _fact_rows(self):
         facts = self.facts

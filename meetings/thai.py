@@ -188,6 +188,13 @@ class Units:
         return "".join(out)
 
 
+@functools.lru_cache(maxsize=16)
+def units_of(phrases):
+    """`Units` of a frozenset of phrases, built once per set: a document's set changes only when
+    its people, its round or the province's places do."""
+    return Units(phrases)
+
+
 def _trie_pattern(node):
     """A regular expression matching the trie's phrases, the longest first at each place."""
     branches = []
