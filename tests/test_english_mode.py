@@ -186,6 +186,19 @@ def test_english_history_names_the_states_in_english(english, demo):
     ]
 
 
+def test_english_history_says_the_record_is_kept_in_thai(english, demo):
+    english_texts = page_text(english, PAGES["round_history"](demo))
+
+    assert ("Details and reasons are kept as they were recorded, in Thai, the language of the official record."
+            in english_texts)
+
+
+def test_thai_history_has_no_note_on_the_record_language(thai, demo):
+    texts = page_text(thai, PAGES["round_history"](demo))
+
+    assert [text for text in texts if "บันทึกไว้เป็นภาษาไทย" in text] == []
+
+
 def test_english_meeting_detail_date_and_roles(english, demo):
     texts = page_text(english, PAGES["meeting_detail"](demo))
 
