@@ -104,8 +104,9 @@ def check_classification(round, product, context):
         return True, message(gettext_noop("The product is in group D (adapting to develop)"))
     if stars is not None and 1 <= stars <= round.max_star_level:
         return True, message(gettext_noop("The product has %(stars)s"), stars=_stars(product))
-    return False, message(gettext_noop("The product is in group %(group)s with %(stars)s, not group D or 1–%(max)s stars"),
-                          group=group, stars=_stars(product), max=round.max_star_level)
+    return False, message(
+        gettext_noop("The product is in group %(group)s with %(stars)s, not group D or 1–%(max)s stars"),
+        group=group, stars=_stars(product), max=round.max_star_level)
 
 
 def check_standards(round, product, context):

@@ -233,8 +233,9 @@ def test_thai_admin_index_names_every_model_of_ours_in_thai(client, db):
     response = admin.get(reverse("admin:index"))
     document = lxml.html.fromstring(response.content.decode())
 
-    names = {app: [" ".join(a.text_content().split()) for a in document.xpath(
-        f"//div[contains(@class, 'app-{app}')]//th[@scope='row']//a")] for app in ("producers", "selection", "meetings")}
+    names = {app: [" ".join(a.text_content().split())
+                   for a in document.xpath(f"//div[contains(@class, 'app-{app}')]//th[@scope='row']//a")]
+             for app in ("producers", "selection", "meetings")}
 
     assert {app: [n for n in names[app] if not THAI.search(n)] for app in names} == {
         "producers": [], "selection": [], "meetings": []}

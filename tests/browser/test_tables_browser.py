@@ -69,7 +69,8 @@ SPLIT_NAMES = """(names) => {
   }
   return [...split].sort();
 }""" % NAME_NODES
-NAMES_SHOWN = """(names) => [...new Set((%s)(names).map(node => node.textContent.replace(/\\s+/g, " ").trim()))].length""" % NAME_NODES
+NAMES_SHOWN = """(names) => [...new Set((%s)(names)
+  .map(node => node.textContent.replace(/\\s+/g, " ").trim()))].length""" % NAME_NODES
 
 
 @pytest.fixture
