@@ -317,6 +317,7 @@ def _check_manifest(manifest):
     if not all(isinstance(name, str) for name in manifest.get("migrations", [])):
         raise _corrupt()
     if form == DUMP_FORM and not (_is_count_table(manifest.get("tables"))
+                                  and type(manifest.get("pg_dump_version", 0)) is int
                                   and all(SQL_NAME.match(name) for name in [manifest.get("schema") or "",
                                                                              *manifest["tables"]])):
         raise _corrupt()

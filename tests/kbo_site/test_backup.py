@@ -484,13 +484,31 @@ def test_restore_of_json_refuses_a_database_of_another_version(db, media_root, t
     assert Producer.objects.count() == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_restore_whose_counts_come_out_wrong_leaves_the_database_as_it_was(form, media_root, tmp_path):
+    ProducerFactory(name="กลุ่มในสำรอง")
+    archive = tmp_path / "kbo.tar.gz"
+    run_backup(archive, form)
+    Producer.objects.update(name="กลุ่มหลังสำรอง")
+    wrong = tmp_path / "wrong.tar.gz"
+    key, name = ("counts", "producers.producer") if form == "json" else ("tables", "producers_producer")
+    _change_manifest(archive, wrong, lambda manifest: manifest[key].update({name: 2}))
+
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(wrong), "--force", stdout=io.StringIO())
+
+    assert str(refused.value) == f"หลังโหลดข้อมูล จำนวนแถวไม่ตรงกับไฟล์สำรองข้อมูล ({name}) จึงยังไม่ได้กู้คืนข้อมูลใด ๆ"
+    assert list(Producer.objects.values_list("name", flat=True)) == ["กลุ่มหลังสำรอง"]
+
+
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("change", [
     lambda manifest: manifest.update(schema="public'; DROP TABLE producers_producer; --"),
     lambda manifest: manifest["tables"].update({'producers_producer" CASCADE; --': 1}),
     lambda manifest: manifest["tables"].update(producers_producer="1; DROP TABLE producers_product"),
-], ids=["schema", "table name", "count"])
+    lambda manifest: manifest.update(pg_dump_version="15; rm"),
+], ids=["schema", "table name", "count", "version"])
 def test_restore_of_a_dump_refuses_a_manifest_that_would_write_sql(change, media_root, tmp_path):
     ProducerFactory(name="กลุ่มเดิม")
     archive = tmp_path / "kbo.tar"
