@@ -291,10 +291,13 @@ class ProducerFilter(RegistryFilterSet):
     def star_filter(self, qs, name, value):
         return self._has_product(qs, star_q(value))
 
-    def filter_queryset(self, queryset):
+    @staticmethod
+    def with_product_count(queryset):
         # A correlated subquery, not a JOIN + GROUP BY: the page's COUNT(*) then needs
         # neither, and only the 50 rows shown are counted.
         product_count = Product.objects.filter(producer=OuterRef("pk")).order_by().values("producer").annotate(
             n=Count("pk")).values("n")
-        return super().filter_queryset(queryset.annotate(
-            product_count=Coalesce(Subquery(product_count), 0)))
+        return queryset.annotate(product_count=Coalesce(Subquery(product_count), 0))
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(self.with_product_count(queryset))

@@ -187,6 +187,20 @@ def test_product_list_pages_by_fifty_and_shows_the_total(officer_client):
     assert "พบ 51 รายการ" in first.content.decode()
 
 
+def test_list_pages_follow_a_sort_by_the_producer_across_pages(officer_client):
+    producers = [ProducerFactory(name=f"กลุ่ม {n:02d}") for n in range(60)]
+    for n, producer in enumerate(producers):
+        ProductFactory(producer=producer, code=f"P{59 - n:02d}")
+
+    products = officer_client.get(PRODUCT_LIST, {"sort": "-producer", "page": 2})
+    producers_page = officer_client.get(PRODUCER_LIST, {"sort": "-name", "page": 2})
+
+    assert codes(products) == [f"P{n:02d}" for n in range(50, 60)]
+    assert [producer.name for producer in producers_page.context["page"]] == [
+        f"กลุ่ม {n:02d}" for n in range(9, -1, -1)]
+    assert [producer.product_count for producer in producers_page.context["page"]] == [1] * 10
+
+
 def test_product_list_htmx_request_gets_only_the_table(officer_client):
     ProductFactory(code="A1")
 
