@@ -548,8 +548,9 @@ def item_preview(meeting, item):
     with translation.override("th"):
         builder = _Builder(meeting, MINUTES)
         blocks, activities = builder.item_facts(item)
-        return {"blocks": blocks, "activities": activities, "recusals": builder.recusals(item),
-                "tables": builder.attachments}
+        # Marked like the documents: the page keeps each name, place and code on one line.
+        return _finish({"blocks": blocks, "activities": activities, "recusals": builder.recusals(item),
+                        "tables": builder.attachments}, builder.units())
 
 
 def build(meeting, kind):

@@ -206,3 +206,19 @@ def _font_sizes(data):
         # WeasyPrint writes sizes in CSS pixels: 96 to the inch, 72 points.
         sizes |= {round(float(size) * 72 / 96) for size in re.findall(r"/\S+ ([0-9.]+) Tf", content)}
     return sizes
+
+
+def test_resolution_page_shows_the_selection_with_the_chairs_reason(selection_meeting, officer):
+    from django.test import Client
+    from django.urls import reverse
+
+    item = selection_meeting.items.get(title="รายชื่อผลิตภัณฑ์ที่ได้รับการคัดเลือก")
+    in_progress(selection_meeting, officer)
+    client = Client()
+    client.force_login(officer)
+
+    html = client.get(reverse("meetings:item_resolution", args=[selection_meeting.pk, item.pk])).content.decode()
+
+    assert TIE_REASON in html
+    assert '<span class="text-nowrap">OTOP50TD</span>' in html
+    assert "\ufdd0" not in html and "\ufdd1" not in html
