@@ -7,27 +7,46 @@ imports the stored file for real, in the background too (import_batch). The batc
 the task's progress for the page to show. One import at a time per province: the background
 steps take the province's lock (province_lock). Each step the admin takes is one function
 taking the batch and `by=user`; each raises ImportFailed with a message the admin can act on.
+
+A task bounds its own memory (task_memory_bound) and the workbook is read in a process of its
+own (producers/workbooks.py): a hostile or oversized file fails its batch, not the worker. A
+step whose worker died anyway (killed, out of memory) is given up after MAX_ATTEMPTS starts.
 """
 
 import fcntl
 import hashlib
+import logging
+import os
 import secrets
 import zlib
+from collections import Counter
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .importing import bad_rows_workbook, import_registry
 from .models import IMPORT_RUNNING_STATES, ImportBatch, ImportStatus
-from .workbooks import ImportFailed, WorkbookRefused, check_upload
+from .task_memory import task_memory_bound
+from .workbooks import ImportFailed, WorkbookRefused, WorkbookUnreadable, check_upload
+
+logger = logging.getLogger(__name__)
 
 IMPORT_DIR = "imports"
 # The first key of the province import locks (pg_advisory_lock(space, province)): "KBOI".
 IMPORT_LOCK_SPACE = 0x4B424F49
+# A check or an import started this many times without finishing is given up.
+MAX_ATTEMPTS = 3
+# The preview lists at most this many errors of each column (the batch keeps them, with each
+# column's count); the rows to fix, every one, are in the workbook the check writes.
+ERRORS_KEPT_PER_COLUMN = 100
+# ...and of each, this much of the cell's value (the page shows 60 characters).
+ERROR_VALUE_KEPT = 200
 
 
 def stored_file(batch):
@@ -50,10 +69,20 @@ def change_list_file(batch):
     return None if path is None else path.with_name(path.name + ".changes.xlsx")
 
 
+def rows_to_fix_file(batch):
+    """Where the check leaves the workbook of the rows with errors, for download (beside the workbook)."""
+    path = stored_file(batch)
+    return None if path is None else path.with_name(path.name + ".rows-to-fix.xlsx")
+
+
+def _files(batch):
+    paths = (stored_file(batch), checked_file(batch), change_list_file(batch), rows_to_fix_file(batch))
+    return [path for path in paths if path is not None]
+
+
 def _forget_files(batch):
-    for path in (stored_file(batch), checked_file(batch), change_list_file(batch)):
-        if path is not None:
-            path.unlink(missing_ok=True)
+    for path in _files(batch):
+        path.unlink(missing_ok=True)
 
 
 def _store(upload):
@@ -118,20 +147,31 @@ def _enqueue(batch, task_name):
 def check_batch(batch):
     """The background check of an uploaded workbook: read and clean every row, write nothing.
 
-    Side effects: waits for an earlier import of the same province (the batch shows it), then
-    records the rows' progress on the batch as it reads, and leaves the batch previewed with
-    the report, or refused with the reason (its file deleted). Any other failure marks the
-    batch failed with a Thai message and is raised again, for the worker's log.
+    Side effects: waits for an earlier import of the same province (the batch shows it), counts
+    the attempt (a batch started MAX_ATTEMPTS times is failed instead), then records the rows'
+    progress on the batch as it reads, writes the workbook of the rows to fix beside the upload,
+    and leaves the batch previewed with the report, or refused with the reason (its files
+    deleted). A workbook that cannot be read within the memory bound fails the batch, its files
+    deleted. Any other failure marks the batch failed with a Thai message and is raised again,
+    for the worker's log.
     """
     if batch.status != ImportStatus.CHECKING:
         return
     with _batch_lock(batch):
         if not ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.CHECKING).exists():
             return  # a resumed copy of the task: the first one finished while this one waited
+        if not _start_attempt(batch):
+            return
         try:
-            report = import_registry(stored_file(batch), province=batch.province, dry_run=True,
-                                     file_name=batch.file_name, progress=_progress_recorder(batch),
-                                     checked=checked_file(batch), change_list=change_list_file(batch))
+            with task_memory_bound():
+                report = import_registry(stored_file(batch), province=batch.province, dry_run=True,
+                                         file_name=batch.file_name, progress=_progress_recorder(batch),
+                                         checked=checked_file(batch), change_list=change_list_file(batch))
+                _write_rows_to_fix(batch, report)
+        except (WorkbookUnreadable, MemoryError) as error:
+            _forget_files(batch)
+            _fail(batch, error.message if isinstance(error, ImportFailed) else _out_of_memory(), stored_path="")
+            return
         except ImportFailed as error:
             _forget_files(batch)
             ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.REFUSED, message=error.message,
@@ -148,11 +188,70 @@ def check_batch(batch):
 
 
 def _record_report(batch, report):
+    """The report on the batch: its counts, each column's count of errors, and the first
+    ERRORS_KEPT_PER_COLUMN errors of each column (a file of bad rows can hold hundreds of
+    thousands: the preview need not load them all, the rows to fix hold every one)."""
     summary = report.as_dict()
-    batch.errors = summary.pop("errors")
+    errors = summary.pop("errors")
+    per_column = Counter(error["column"] for error in errors)
+    summary["errors_by_column"] = sorted(per_column.items(), key=lambda item: (-item[1], item[0]))
+    summary["errors_digest"] = _errors_digest(errors)
+    kept = Counter()
+    batch.errors = []
+    for error in errors:
+        kept[error["column"]] += 1
+        if kept[error["column"]] <= ERRORS_KEPT_PER_COLUMN:
+            batch.errors.append({**error, "value": error["value"][:ERROR_VALUE_KEPT]})
     batch.summary = summary
     batch.header_row = report.header_row
-    batch.error_count = len(batch.errors)
+    batch.error_count = len(errors)
+
+
+def _errors_digest(errors):
+    """A fingerprint of a report's errors: the import writes the rows to fix again only when it
+    found other errors than the check."""
+    digest = hashlib.sha256()
+    for error in errors:
+        digest.update(repr((error["row"], error["column"], error["value"], error["message"])).encode())
+    return digest.hexdigest()
+
+
+def _write_rows_to_fix(batch, report):
+    """The rows with errors as an .xlsx beside the upload, whole before it can be seen; none when
+    every row is good."""
+    path = rows_to_fix_file(batch)
+    if not report.errors:
+        path.unlink(missing_ok=True)
+        return
+    content = bad_rows_workbook(stored_file(batch), report.errors, header_row=report.header_row)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.part")
+    temporary.write_bytes(content)
+    temporary.replace(path)
+
+
+def _start_attempt(batch):
+    """Count a start of the batch's task, committed at once; fail the batch instead when it has
+    been started MAX_ATTEMPTS times already (each time its worker died before the end)."""
+    rows = ImportBatch.objects.filter(pk=batch.pk)
+    rows.update(attempts=F("attempts") + 1)
+    attempts = rows.values_list("attempts", flat=True).get()
+    if attempts > MAX_ATTEMPTS:
+        _fail(batch, _given_up(attempts - 1))
+        return False
+    return True
+
+
+def _given_up(attempts):
+    return _("The work on this workbook stopped %(count)d times before it could finish (the background worker "
+             "stopped while on it), so it was given up; nothing was written to the registry. Save the workbook "
+             "again, or split it into smaller workbooks, and upload it again; if it happens again, tell the "
+             "system administrator.") % {"count": attempts}
+
+
+def _out_of_memory():
+    return _("The workbook needs more memory than an import may use (%(limit)s MB), so the work was stopped and "
+             "nothing was written to the registry. Split the registry into smaller workbooks and upload them one "
+             "by one.") % {"limit": f"{settings.KBO_IMPORT_TASK_MEMORY_MB:,}"}
 
 
 def _refuse(batch, error):
@@ -162,9 +261,9 @@ def _refuse(batch, error):
     raise error
 
 
-def _fail(batch, message):
+def _fail(batch, message, **fields):
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.FAILED, message=message, waiting=False,
-                                                   writing=False)
+                                                   writing=False, **fields)
 
 
 def _progress_recorder(batch):
@@ -197,11 +296,13 @@ def _raise_busy():
     raise _Busy
 
 
-def resume_abandoned(*, enqueue=True):
+def resume_abandoned(*, enqueue=True, given_up=None):
     """Enqueue again the task of every batch left checking or importing by a worker that
     stopped (a restart, a crash, a killed process): its task is not waiting to run and no worker
     holds its province's lock. The tasks check the batch's state under the lock, so a batch
-    resumed twice is still imported once. Returns the batches resumed.
+    resumed twice is still imported once. A batch already started MAX_ATTEMPTS times is failed
+    with a Thai message instead (appended to given_up, when a list is given): its workbook
+    would bring the worker down again. Returns the batches resumed.
 
     Run before the worker starts (deploy/kbo-worker.service) and at any time with
     `manage.py resume_imports`."""
@@ -212,6 +313,12 @@ def resume_abandoned(*, enqueue=True):
     resumed = []
     for batch in ImportBatch.objects.filter(status__in=IMPORT_RUNNING_STATES).order_by("pk"):
         task = tasks.check_workbook if batch.status == ImportStatus.CHECKING else tasks.import_workbook
+        if batch.attempts >= MAX_ATTEMPTS and not province_busy(batch.province_id):
+            # Every start ended with its worker; one more would too.
+            _fail(batch, _given_up(batch.attempts))
+            if given_up is not None:
+                given_up.append(batch)
+            continue
         try:
             status = task.get_result(batch.task_id).status if batch.task_id else None
         except Exception:  # no such result (pruned), a backend that keeps none: judge by the lock
@@ -295,6 +402,7 @@ def confirm_import(batch, *, by, enqueue=True):
         locked.message = ""
         locked.rows_read = locked.rows_valid = locked.rows_with_errors = 0
         locked.writing = False
+        locked.attempts = 0  # the import's own starts
         locked.save()
     if enqueue:
         _enqueue(locked, "import_workbook")
@@ -306,14 +414,18 @@ def confirm_import(batch, *, by, enqueue=True):
 def import_batch(batch):
     """The background import of a confirmed batch.
 
-    Side effects: waits for an earlier import of the same province; writes the registry's
-    changes in one transaction and, in the same transaction, marks the batch imported with
-    the final counts. When the registry changed under it (ImportFailed), nothing is written
-    and the batch is previewed again with the reason, to be confirmed again; any other failure
-    marks it failed, writes nothing, and is raised again for the worker's log.
+    Side effects: waits for an earlier import of the same province; counts the attempt (a batch
+    started MAX_ATTEMPTS times is failed instead); writes the registry's changes in one
+    transaction and, in the same transaction, marks the batch imported with the final counts;
+    then writes the rows to fix again if the import found other errors than the check. When the
+    registry changed under it (ImportFailed), nothing is written and the batch is previewed
+    again with the reason, to be confirmed again; a workbook that needs more memory than allowed
+    fails the batch, writing nothing; any other failure marks it failed, writes nothing, and is
+    raised again for the worker's log.
     """
     if batch.status != ImportStatus.IMPORTING:
         return
+    checked_digest = (batch.summary or {}).get("errors_digest")
 
     def mark_imported(report):
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
@@ -327,21 +439,36 @@ def import_batch(batch):
     with _batch_lock(batch):
         if not ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.IMPORTING).exists():
             return  # a resumed copy of the task: the first one finished while this one waited
+        if not _start_attempt(batch):
+            return
         try:
-            import_registry(stored_file(batch), province=batch.province, file_name=batch.file_name,
-                            before_write=mark_imported, progress=_progress_recorder(batch), by=batch.confirmed_by,
-                            checked=checked_file(batch), change_list=change_list_file(batch))
+            with task_memory_bound():
+                report = import_registry(stored_file(batch), province=batch.province, file_name=batch.file_name,
+                                         before_write=mark_imported, progress=_progress_recorder(batch),
+                                         by=batch.confirmed_by, checked=checked_file(batch),
+                                         change_list=change_list_file(batch))
+        except (WorkbookUnreadable, MemoryError) as error:
+            _fail(batch, error.message if isinstance(error, ImportFailed) else _out_of_memory())
+            return
         except ImportFailed as error:
             ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.IMPORTING).update(
                 status=ImportStatus.PREVIEWED, message=error.message, confirmed_by=None, confirmed_at=None,
                 writing=False)
+            return
         except Exception:
             _fail(batch, _("The import stopped because of an unexpected error, and nothing was written: the "
                            "registry is as it was. Try again; if it happens again, tell the system administrator."))
             raise
-    # The clean rows served their purpose; the workbook stays for the bad-rows download.
-    if ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.IMPORTED).exists():
-        checked_file(batch).unlink(missing_ok=True)
+    # The clean rows served their purpose; the workbook stays for the rows to fix.
+    checked_file(batch).unlink(missing_ok=True)
+    if _errors_digest([asdict(error) for error in report.errors]) != checked_digest:
+        try:
+            with task_memory_bound():
+                _write_rows_to_fix(batch, report)
+        except (ImportFailed, MemoryError):
+            # The registry is written; only the download is missing, and the page says so.
+            rows_to_fix_file(batch).unlink(missing_ok=True)
+            logger.warning("The rows to fix of import batch %s could not be written again", batch.pk)
 
 
 def discard_import(batch, *, by):
@@ -352,13 +479,13 @@ def discard_import(batch, *, by):
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         _check_previewed(locked)
-        paths = [stored_file(locked), checked_file(locked), change_list_file(locked)]
+        paths = _files(locked)
         locked.status = ImportStatus.DISCARDED
         locked.discarded_by = by
         locked.discarded_at = timezone.now()
         locked.stored_path = ""
         locked.save()
-        transaction.on_commit(lambda: [path.unlink(missing_ok=True) for path in paths if path is not None])
+        transaction.on_commit(lambda: [path.unlink(missing_ok=True) for path in paths])
 
 
 def _check_previewed(batch):
@@ -371,9 +498,9 @@ def _check_previewed(batch):
 
 
 def bad_rows(batch):
-    """The batch's rows with errors as an .xlsx (bytes), from its stored file."""
-    path = stored_file(batch)
+    """The path of the batch's rows with errors as an .xlsx, written by its check (or import)."""
+    path = rows_to_fix_file(batch)
     if path is None or not path.is_file():
         raise ImportFailed(_("The uploaded file is no longer kept: upload the workbook again."))
-    return bad_rows_workbook(path, batch.errors, header_row=batch.header_row)
+    return path
 

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -20,7 +20,8 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from kbo_site.roles import can_import, is_national, province_code, role_required, scoped
 
-from .import_batches import bad_rows, confirm_import, discard_import, receive_workbook
+from .import_batches import (ERRORS_KEPT_PER_COLUMN, bad_rows, confirm_import, discard_import, receive_workbook,
+                             rows_to_fix_file)
 from .importing import COLUMNS, template_workbook as build_template
 from .models import IMPORT_RUNNING_STATES, ImportBatch, ImportStatus, Province
 from .workbooks import ImportFailed
@@ -106,13 +107,20 @@ def preview(request, pk):
     batch = _batch(request.user, pk, ImportBatch.objects.select_related(
         "uploaded_by", "confirmed_by", "discarded_by", "province"))
     summary = batch.summary or {}
+    # The batch keeps the first errors of each column with every column's count; the rows to fix
+    # (written by the task) hold them all.
     errors = Paginator(batch.errors, ERRORS_PER_PAGE).get_page(request.GET.get("page"))
+    errors_by_column = summary.get("errors_by_column", [])
+    rows_to_fix = rows_to_fix_file(batch)
     return render(request, "producers/import_preview.html", {
-        "batch": batch, "summary": summary, "errors": errors,
+        "batch": batch, "summary": summary, "errors": errors, "errors_by_column": errors_by_column,
+        "errors_cut": any(count > ERRORS_KEPT_PER_COLUMN for _column, count in errors_by_column),
+        "kept_per_column": ERRORS_KEPT_PER_COLUMN,
         "running": batch.status in IMPORT_RUNNING_STATES, "percent": _percent(batch),
         "result_message": _result_message(batch, summary),
         "can_confirm": batch.status == ImportStatus.PREVIEWED,
         "has_file": bool(batch.stored_path),
+        "has_rows_to_fix": rows_to_fix is not None and rows_to_fix.is_file(),
     })
 
 
@@ -173,10 +181,12 @@ def discard(request, pk):
 @require_GET
 @role_required(can_import)
 def error_rows(request, pk):
-    batch = _batch(request.user, pk)
+    """The rows to fix, as the background task wrote them: streamed from the file."""
+    batch = _batch(request.user, pk, ImportBatch.objects.defer("errors", "summary"))
     try:
-        content = bad_rows(batch)
+        path = bad_rows(batch)
     except ImportFailed as error:
         raise Http404(error.message) from None
     stem = Path(batch.file_name).stem or "workbook"
-    return _xlsx_response(content, _("%(name)s - rows to fix.xlsx") % {"name": stem})
+    return FileResponse(open(path, "rb"), as_attachment=True, content_type=XLSX,
+                        filename=_("%(name)s - rows to fix.xlsx") % {"name": stem})

@@ -301,6 +301,10 @@ class ImportBatch(models.Model):
     rows_with_errors = models.PositiveIntegerField(default=0)
     writing = models.BooleanField(default=False)  # every row read; the registry is being written
     progress_at = models.DateTimeField(null=True, blank=True)
+    # How many times the current step (the check, then the import) has been started, counted
+    # before each start: a file that brings its worker down every time is given up after
+    # import_batches.MAX_ATTEMPTS instead of being queued again at every restart.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]

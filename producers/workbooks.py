@@ -1,22 +1,32 @@
 """Reading and writing registry workbooks (.xlsx, .xls, .ods).
 
-Reading goes through python-calamine, which is about ten times faster than openpyxl here,
-after cheap checks that refuse what must never reach it: files over the size limit,
-password-protected workbooks, zip bombs and sheets that would expand to millions of cells.
-Writing (the template and the "bad rows" workbook) goes through openpyxl.
+Reading goes through python-calamine, which is about ten times faster than openpyxl here. It
+runs in a process of its own (producers/sheet_reader.py) whose memory is bounded, because a
+Rust allocation that fails aborts the process: a hostile or broken workbook then fails its own
+batch, never the worker. Before its rows are used, the file is checked in this process: size,
+password, zip bombs, and how far every sheet spreads, measured by producers/sheet_extent.py as
+calamine will place the cells. The check runs while the reader loads (two cores, one wait);
+the reader's memory bound holds meanwhile. Writing (the template and the "bad rows" workbook)
+goes through openpyxl.
 
 Every refusal raises WorkbookRefused with a message an admin can act on.
 """
 
 import io
+import logging
 import os
-import re
+import pickle
+import shutil
+import subprocess
+import sys
+import tempfile
+import weakref
 import zipfile
 import zlib
-from dataclasses import dataclass
+from collections import defaultdict
+from pathlib import Path
 
 import olefile
-import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -24,6 +34,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from . import sheet_extent
+from .sheet_extent import Malformed
+
+logger = logging.getLogger(__name__)
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -35,14 +50,16 @@ MAX_COMPRESSION_RATIO = 100
 MAX_ZIP_ENTRIES = 5000
 # calamine holds a sheet as a dense grid: one stray cell at XFD1048576 in a 5 KB file would
 # ask for billions of cells. A provincial registry needs a few hundred thousand; a national
-# one of 300,000 rows × 19 columns nearly six million.
+# one of 300,000 rows × 19 columns nearly six million. The workbook's sheets together, for the
+# formats calamine reads whole when it opens them (.ods, .xls).
 MAX_SHEET_CELLS = 12_000_000
+# calamine reserves room for the shared strings a file declares before reading them: a count
+# far above the strings actually there is a lie meant to exhaust memory.
+SHARED_STRINGS_SLACK = 100_000
 _READ_CHUNK = 1024 * 1024
-_ROW_REF = re.compile(rb'<row[^>]*?\sr="(\d+)"')
-_CELL_COLUMN = re.compile(rb' r="([A-Z]{2,3})\d')
-_ODS_ROW = re.compile(rb"<table:table-row[\s>/]")
-_ODS_COLUMNS_REPEAT = re.compile(rb'table:number-columns-repeated="(\d+)"')
-_ODS_CONTENT = (b"<text:", b"office:value")
+READER = Path(__file__).with_name("sheet_reader.py")
+# A reader still busy after this much processor time is stopped (a national workbook: ~15 s).
+READER_CPU_SECONDS = 900
 
 
 class ImportFailed(Exception):
@@ -57,6 +74,10 @@ class WorkbookRefused(ImportFailed):
     """The file itself cannot be used: not a workbook, protected, too large, no header row, …"""
 
 
+class WorkbookUnreadable(ImportFailed):
+    """The reader process ended without reading the sheet: out of its memory bound, or crashed."""
+
+
 def _file_size(source):
     if isinstance(source, (str, os.PathLike)):
         return os.path.getsize(source)
@@ -68,13 +89,6 @@ def _file_size(source):
 
 def _megabytes(size):
     return f"{size / (1024 * 1024):,.0f}"
-
-
-def _column_number(letters):
-    number = 0
-    for letter in letters.decode():
-        number = number * 26 + ord(letter) - 64
-    return number
 
 
 def _check_zip(stream, *, unpack=True):
@@ -103,106 +117,70 @@ def _check_zip(stream, *, unpack=True):
             kind = "xlsx"
         else:
             raise WorkbookRefused(_not_a_workbook())
-        if not unpack:
-            return kind
-        # The directory can lie about sizes; unpacking here checks every entry's size and CRC
-        # before calamine trusts them, and measures how far each sheet spreads.
-        for entry in entries:
-            if entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml"):
-                span = _XlsxSpan()
-            elif kind == "ods" and entry.filename == "content.xml":
-                span = _OdsSpan()
-            else:
-                span = None
-            try:
-                with archive.open(entry) as member:
-                    # In chunks: memory stays flat whatever the sheet's size.
-                    while chunk := member.read(_READ_CHUNK):
-                        if span:
-                            span.feed(chunk)
-                if span:
-                    span.close()
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
-                    NotImplementedError, RuntimeError):
-                # RuntimeError: an entry encrypted the old zip way.
-                raise WorkbookRefused(_damaged()) from None
+        if unpack:
+            _check_parts(archive, kind)
     return kind
 
 
-class _XlsxSpan:
-    """How many rows and columns an .xlsx sheet's cells reach, read from its XML in chunks."""
+def _check_parts(archive, kind):
+    """Unpack every entry: the directory can lie about sizes, and unpacking checks each entry's
+    size and CRC before calamine trusts them. The parts calamine reads cells from are measured
+    on the way (sheet_extent), in chunks: memory stays flat whatever their size."""
+    entries = archive.infolist()
+    by_name = defaultdict(list)
+    for entry in entries:
+        by_name[sheet_extent.normal_name(entry.filename)].append(entry)
+    sheets = strings = ()
+    if kind == "xlsx":
+        def relationships(name):
+            return [found for entry in by_name.get(name, ())
+                    for found in _read_entry(archive, entry, sheet_extent.Relationships())]
 
-    def __init__(self):
-        self.last_row, self.last_column, self.carry = 0, 26, b""
-
-    def feed(self, chunk):
-        # A reference cut between two chunks is whole in carry + chunk.
-        data = self.carry + chunk
-        for number in _ROW_REF.findall(data):
-            self.last_row = max(self.last_row, int(number))
-        # Only cells beyond column Z need a look: most sheets have none.
-        for letters in _CELL_COLUMN.findall(data):
-            self.last_column = max(self.last_column, _column_number(letters))
-        self.carry = data[-64:]
-
-    def close(self):
-        if self.last_row * self.last_column > MAX_SHEET_CELLS:
-            raise WorkbookRefused(_spread(self.last_row, self.last_column))
-
-
-class _OdsSpan:
-    """calamine spells out repeated cells that hold a value: "x" repeated over 16,384 columns
-    and a million rows is a few bytes in the file. Empty repeats (LibreOffice writes them
-    after the data) cost nothing and are not counted. Read in chunks, whole rows at a time."""
-
-    ROW_END = b"</table:table-row>"
-
-    def __init__(self):
-        self.rows = self.columns = self.empty_rows = 0
-        self.pending = b""
-
-    def feed(self, chunk):
-        data = self.pending + chunk
-        cut = data.rfind(self.ROW_END)
-        if cut < 0:
-            self.pending = data
-            return
-        cut += len(self.ROW_END)
-        self.pending = data[cut:]
-        self._scan(data[:cut])
-
-    def close(self):
-        self._scan(self.pending)
-
-    def _scan(self, xml):
-        position = 0
-        while (found := _ODS_ROW.search(xml, position)) is not None:
-            tag_end = xml.find(b">", found.start())
-            repeat = _ods_repeat(xml[found.start():tag_end], b"rows")
-            if xml[tag_end - 1:tag_end] == b"/":
-                self.empty_rows += repeat
-                position = tag_end
-                continue
-            row_end = xml.find(self.ROW_END, tag_end)
-            body = xml[tag_end:row_end if row_end >= 0 else len(xml)]
-            position = row_end if row_end >= 0 else len(xml)
-            last = max(body.rfind(marker) for marker in _ODS_CONTENT)
-            if last < 0:
-                self.empty_rows += repeat
-                continue
-            self.rows += self.empty_rows + repeat
-            self.empty_rows = 0
-            # Cells up to the last one with content, each counted as often as it repeats.
-            used = body[:body.find(b">", last) + 1]
-            cells = used.count(b"<table:table-cell") + used.count(b"<table:covered-table-cell")
-            self.columns = max(self.columns, cells + sum(int(n) - 1 for n in _ODS_COLUMNS_REPEAT.findall(used)))
-            if self.rows * self.columns > MAX_SHEET_CELLS:
-                raise WorkbookRefused(_spread(self.rows, self.columns))
+        sheets, strings = sheet_extent.xlsx_parts(relationships, set(by_name))
+    tables = []
+    for entry in entries:
+        name = sheet_extent.normal_name(entry.filename)
+        if name in sheets:
+            _check_extent(_read_entry(archive, entry, sheet_extent.XlsxSheet()))
+        elif name in strings:
+            declared, found = _read_entry(archive, entry, sheet_extent.SharedStrings())
+            if declared > found + SHARED_STRINGS_SLACK:
+                raise WorkbookRefused(_damaged())
+        elif kind == "ods" and name == "content.xml":
+            tables += _read_entry(archive, entry, sheet_extent.OdsContent())
+        else:
+            _read_entry(archive, entry, None)
+    _check_extents(tables)
 
 
-def _ods_repeat(tag, kind):
-    found = re.search(rb"table:number-" + kind + rb'-repeated="(\d+)"', tag)
-    return int(found.group(1)) if found else 1
+def _read_entry(archive, entry, part):
+    """Unpack one entry, feeding part (a sheet_extent reader) if given; returns part's result."""
+    try:
+        with archive.open(entry) as member:
+            while chunk := member.read(_READ_CHUNK):
+                if part is not None:
+                    part.feed(chunk)
+        return part.close() if part is not None else None
+    except (Malformed, zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
+            NotImplementedError, RuntimeError):
+        # RuntimeError: an entry encrypted the old zip way.
+        raise WorkbookRefused(_damaged()) from None
+
+
+def _check_extent(extent):
+    if extent.cells > MAX_SHEET_CELLS:
+        raise WorkbookRefused(_spread(extent.rows, extent.columns))
+
+
+def _check_extents(extents):
+    """The sheets of a workbook calamine reads whole (.ods, .xls): each, then all of them."""
+    for extent in extents:
+        _check_extent(extent)
+    cells = sum(extent.cells for extent in extents)
+    if cells > MAX_SHEET_CELLS:
+        raise WorkbookRefused(_("The workbook's sheets hold %(cells)s cells together, far more than a registry: "
+                                "delete the sheets that are not the registry, save, and upload it again.")
+                              % {"cells": f"{cells:,}"})
 
 
 def _spread(rows, columns):
@@ -211,7 +189,7 @@ def _spread(rows, columns):
              ) % {"rows": f"{rows:,}", "columns": f"{columns:,}"}
 
 
-def _check_ole(stream):
+def _check_ole(stream, *, unpack=True):
     """An OLE container is either an .xls or an encrypted .xlsx (Excel's "Encrypt with Password")."""
     try:
         container = olefile.OleFileIO(stream)
@@ -220,8 +198,20 @@ def _check_ole(stream):
     with container:
         if container.exists("EncryptionInfo") or container.exists("EncryptedPackage"):
             raise WorkbookRefused(_password_protected())
-        if not (container.exists("Workbook") or container.exists("Book")):
+        # calamine takes the first of Workbook, Book, WORKBOOK, BOOK; olefile finds names in any case.
+        streams = [path for path in container.listdir(streams=True, storages=False)
+                   if len(path) == 1 and path[0].lower() in ("workbook", "book")]
+        if not streams:
             raise WorkbookRefused(_not_a_workbook())
+        if unpack:
+            extents = []
+            for path in streams:
+                try:
+                    extents += sheet_extent.xls_extents(container.openstream(path).read())
+                except Exception:  # a damaged container: olefile fails in many ways
+                    raise WorkbookRefused(_damaged()) from None
+            # calamine builds every sheet of an .xls when it opens the file.
+            _check_extents(extents)
     return "xls"
 
 
@@ -245,34 +235,114 @@ def _damaged():
              "as .xlsx, and upload the new file.")
 
 
-@dataclass
-class Sheet:
-    """The first visible worksheet of a workbook, read row by row."""
+def _unreadable():
+    return _("The workbook could not be read: reading it needs more memory than an import may use "
+             "(%(limit)s MB), or the file is damaged. Split the registry into smaller workbooks, or open it in "
+             "Excel or LibreOffice and save it again as a new .xlsx file, then upload it again."
+             ) % {"limit": f"{settings.KBO_IMPORT_TASK_MEMORY_MB:,}"}
 
-    name: str
-    format: str
-    first_column: int
-    _calamine_sheet: object
-    height: int = 0  # rows from the first to the last used one
+
+# --- The reader process ------------------------------------------------------------------------
+
+class _Frames(pickle.Unpickler):
+    """The reader's frames hold plain values and calamine's dates and times, nothing else."""
+
+    ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta"),
+               ("datetime", "timezone")}
+
+    def find_class(self, module, name):
+        if (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+class _Reader:
+    """producers/sheet_reader.py reading one workbook: started at once, so that calamine loads
+    while this process checks the file."""
+
+    def __init__(self, source, kind):
+        self.folder = tempfile.mkdtemp(prefix="kbo-workbook-")
+        # The extension tells calamine the format; a link to a stored file costs nothing.
+        workbook = os.path.join(self.folder, f"workbook.{kind}")
+        if isinstance(source, (str, os.PathLike)):
+            os.symlink(os.path.abspath(source), workbook)
+        else:
+            source.seek(0)
+            with open(workbook, "wb") as out:
+                shutil.copyfileobj(source, out)
+            source.seek(0)
+        self.errors = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", str(READER), workbook, str(settings.KBO_IMPORT_TASK_MEMORY_MB),
+             str(READER_CPU_SECONDS)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self.errors, cwd=self.folder,
+            env={"RUST_BACKTRACE": "0", "LC_ALL": "C.UTF-8"})
+        # A reader dropped without stop() (an exception between open and read) still ends.
+        self._finalizer = weakref.finalize(self, _end_reader, self.process, self.folder, self.errors)
+
+    def frame(self):
+        """The reader's next frame; WorkbookUnreadable when it died before sending it."""
+        try:
+            return _Frames(self.process.stdout).load()
+        except (EOFError, pickle.UnpicklingError, ValueError, TypeError, OSError):
+            self.crashed()
+
+    def crashed(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        code = self.process.wait()
+        self.errors.seek(0, os.SEEK_END)
+        self.errors.seek(max(0, self.errors.tell() - 2000))
+        logger.warning("The workbook reader stopped (exit status %s): %s", code,
+                       self.errors.read().decode(errors="replace").strip())
+        self.stop()
+        raise WorkbookUnreadable(_unreadable())
+
+    def stop(self):
+        """End the reader if still running, let go of its files; returns its exit status."""
+        self._finalizer()
+        return self.process.returncode
+
+
+def _end_reader(process, folder, errors):
+    if process.poll() is None:
+        process.kill()
+    process.stdout.close()
+    process.wait()
+    shutil.rmtree(folder, ignore_errors=True)
+    errors.close()
+
+
+class Sheet:
+    """The first visible worksheet of a workbook, read row by row from the reader process."""
+
+    def __init__(self, reader, *, name, format, first_column, height):
+        self._reader = reader
+        self.name = name
+        self.format = format
+        self.first_column = first_column
+        self.height = height  # rows from the first to the last used one
 
     def close(self):
-        """Let go of the sheet's cells (calamine holds them all) before the writing starts."""
-        self._calamine_sheet = None
+        """Stop the reader (it holds the sheet's cells) and let go of its files."""
+        if self._reader is not None:
+            self._reader.stop()
+            self._reader = None
 
     def rows(self):
-        """(row number as Excel shows it, list of cell values), blank rows included."""
-        sheet = self._calamine_sheet
-        if sheet.start is None:
-            return
-        rows = iter(sheet.iter_rows())
-        first = next(rows, None)
-        if first is None:
-            return
-        # calamine yields from the sheet's first row (blank rows above the data included); should
-        # a version start at the first row with data instead, that row is not blank.
-        offset = sheet.start[0] if sheet.start[0] > 0 and any(value != "" for value in first) else 0
-        yield offset + 1, first
-        yield from enumerate(rows, start=offset + 2)
+        """(row number as Excel shows it, list of cell values), blank rows included; once."""
+        reader = self._reader
+        try:
+            while True:
+                frame = reader.frame()
+                if frame[0] == "rows":
+                    yield from frame[1]
+                elif frame[0] == "end":
+                    return
+                else:
+                    reader.crashed()
+        finally:
+            self.close()
 
     def column_letter(self, index):
         return get_column_letter(self.first_column + index + 1)
@@ -289,12 +359,32 @@ def open_sheet(source):
     """Check and open a workbook; source is a path or a binary file object.
 
     Raises WorkbookRefused when the file is too large, empty, not a workbook, protected
-    with a password, a zip bomb, or damaged.
+    with a password, a zip bomb, spread over too many cells, or damaged; WorkbookUnreadable
+    when the reader process ends without reading it (over its memory bound, or a crash).
     """
-    return _check_file(source, unpack=True)
+    kind = _check_file(source, unpack=False)
+    reader = _Reader(source, kind)
+    try:
+        _check_file(source, unpack=True)  # while the reader loads the sheet
+        frame = reader.frame()
+        if frame[0] == "refused":
+            raise WorkbookRefused({"password": _password_protected, "empty": _empty}.get(frame[1], _damaged)())
+        if frame[0] != "sheet":
+            reader.crashed()
+    except BaseException:
+        reader.stop()
+        raise
+    _, name, height, _first_row, first_column = frame
+    return Sheet(reader, name=name, format=kind, first_column=first_column, height=height)
+
+
+def _empty():
+    return _("The workbook is empty.")
 
 
 def _check_file(source, *, unpack):
+    """Size, type by content, and the container's checks (unpack: every entry and sheet too);
+    returns "xlsx", "ods" or "xls"."""
     size = _file_size(source)
     limit = settings.KBO_IMPORT_MAX_BYTES
     if size > limit:
@@ -308,33 +398,15 @@ def _check_file(source, *, unpack):
         magic = stream.read(8)
         stream.seek(0)
         if magic.startswith(ZIP_MAGIC):
-            kind = _check_zip(stream, unpack=unpack)
-        elif magic == OLE_MAGIC:
-            kind = _check_ole(stream)
-        else:
-            raise WorkbookRefused(_not_a_workbook())
-        if not unpack:
-            return None
-        stream.seek(0)
-        try:
-            workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
-            visible = [meta.name for meta in workbook.sheets_metadata
-                       if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
-                       and meta.visible == python_calamine.SheetVisibleEnum.Visible]
-            if not visible:
-                raise WorkbookRefused(_("The workbook is empty."))
-            sheet = workbook.get_sheet_by_name(visible[0])
-        except python_calamine.PasswordError:
-            raise WorkbookRefused(_password_protected()) from None
-        except python_calamine.CalamineError:
-            raise WorkbookRefused(_damaged()) from None
-        if sheet.start is None:
-            raise WorkbookRefused(_("The workbook is empty."))
-        return Sheet(name=sheet.name, format=kind, first_column=sheet.start[1], _calamine_sheet=sheet,
-                     height=sheet.height)
+            return _check_zip(stream, unpack=unpack)
+        if magic == OLE_MAGIC:
+            return _check_ole(stream, unpack=unpack)
+        raise WorkbookRefused(_not_a_workbook())
     finally:
         if stream is not source:
             stream.close()
+        else:
+            stream.seek(0)
 
 
 # --- Writing -------------------------------------------------------------------------------

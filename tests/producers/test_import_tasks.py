@@ -2,6 +2,8 @@
 the database backend and its worker, the progress on the batch page, failures, and one import
 at a time per province."""
 
+import io
+import resource
 import signal
 import threading
 import time
@@ -16,7 +18,7 @@ from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
 from producers import importing, tasks
-from producers.import_batches import check_batch, province_lock
+from producers.import_batches import MAX_ATTEMPTS, check_batch, province_lock, resume_abandoned
 from producers.models import ImportBatch, ImportStatus, Producer, Product
 from tests.factories import UserFactory, chiang_mai
 from tests.producers.workbooks import product_row, registry_sheet, xlsx
@@ -48,9 +50,24 @@ def client(client, admin):
     return client
 
 
-def upload(client, rows, name="ทะเบียน.xlsx"):
-    content = xlsx(registry_sheet(rows)).getvalue()
+def upload(client, rows, name="ทะเบียน.xlsx", content=None):
+    content = content if content is not None else xlsx(registry_sheet(rows)).getvalue()
     return client.post(reverse("producers:import_upload"), {"file": SimpleUploadedFile(name, content)})
+
+
+def with_sheet_rows(rows_xml):
+    """A registry workbook (header and one good row) with rows_xml added to its sheet, as bytes."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(xlsx(registry_sheet([product_row()]))) as original, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in original.infolist():
+            content = original.read(entry)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</sheetData>", rows_xml.encode() + b"</sheetData>")
+            archive.writestr(entry.filename, content)
+    return out.getvalue()
 
 
 def rows(count):
@@ -374,3 +391,178 @@ def test_a_resumed_import_that_finds_the_work_done_writes_nothing_twice(client, 
     assert ImportBatch.objects.get(pk=batch.pk).status == ImportStatus.IMPORTED
     assert Product.objects.count() == 6
     assert Product.history.count() == 6
+
+
+# --- Hostile workbooks fail their own batch; the worker goes on (issue 10) -------------------------
+
+# The red team's 2 KB file: a cell at XFD1048576 in single quotes; before, the worker aborted here.
+BOMB = with_sheet_rows("<row r='1048576'><c r='XFD1048576' t='inlineStr'><is><t>x</t></is></c></row>")
+# Within the cell limit (four million cells), beyond the reader's memory bound of this test.
+HEAVY = with_sheet_rows("<row r='200000'><c r='T200000' t='n'><v>1</v></c></row>")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("content, status, message", [
+    (BOMB, ImportStatus.REFUSED, "แผ่นงานกระจายไปถึง 1,048,576 แถว และ 16,384 คอลัมน์ มากเกินกว่าทะเบียนจะมีได้"),
+    (HEAVY, ImportStatus.FAILED, "อ่านสมุดงานนี้ไม่ได้: การอ่านต้องใช้หน่วยความจำเกินกว่าที่การนำเข้าหนึ่งครั้งใช้ได้ (64 MB)"),
+], ids=["bomb", "reader-out-of-memory"])
+def test_a_hostile_workbook_fails_its_batch_only_and_the_worker_goes_on_to_the_next(
+        settings, tmp_path, content, status, message):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = DATABASE_BACKEND
+    settings.KBO_IMPORT_TASK_MEMORY_MB = 64
+    from django.test import Client
+
+    client = Client()
+    client.force_login(UserFactory(username="bomb-admin", groups=["admin"]))
+    upload(client, [], name="ระเบิด.xlsx", content=content)
+    upload(client, rows(8), name="ดี.xlsx")
+
+    run_worker()
+
+    hostile, good = ImportBatch.objects.order_by("pk")
+    page = client.get(reverse("producers:import_preview", kwargs={"pk": hostile.pk})).content.decode()
+    assert (hostile.status, hostile.stored_path, hostile.message.startswith(message)) == (status, "", True)
+    assert f'id="batch-message">{message}' in page
+    assert list((tmp_path / "media" / "imports").glob("*.upload*")) == list(
+        (tmp_path / "media" / "imports").glob(f"{Path(good.stored_path).name}*"))
+    assert (good.status, good.rows_valid, good.rows_with_errors) == (ImportStatus.PREVIEWED, 6, 2)
+    assert list(DBTaskResult.objects.order_by("enqueued_at").values_list("status", flat=True)) == [
+        "SUCCESSFUL", "SUCCESSFUL"]
+
+
+def test_each_start_of_a_check_and_of_an_import_is_counted(client):
+    upload(client, rows(8))
+    batch = ImportBatch.objects.get()
+    attempts_of_the_check = batch.attempts
+
+    client.post(reverse("producers:import_confirm", kwargs={"pk": batch.pk}))
+
+    batch.refresh_from_db()
+    assert (attempts_of_the_check, batch.status, batch.attempts) == (1, ImportStatus.IMPORTED, 1)
+
+
+def _checking_after(client, attempts):
+    """A batch being checked whose task was started `attempts` times, each time by a worker that
+    died before the end (the kill leaves the count and nothing else)."""
+    upload(client, rows(8))
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.CHECKING, attempts=attempts, rows_read=0,
+                                                   task_id="00000000-0000-0000-0000-000000000000")
+    return batch
+
+
+GIVEN_UP = ("งานกับสมุดงานนี้หยุดลงกลางคันแล้ว 3 ครั้ง (ระบบงานเบื้องหลังหยุดทำงานระหว่างที่ทำงานนี้อยู่) "
+            "จึงยุติงานนี้ และยังไม่ได้บันทึกข้อมูลใด ๆ ลงทะเบียน")
+
+
+def test_resume_imports_gives_up_a_check_whose_worker_died_three_times(client):
+    batch = _checking_after(client, MAX_ATTEMPTS)
+
+    call_command("resume_imports", stdout=(out := io.StringIO()))
+
+    batch.refresh_from_db()
+    page = client.get(reverse("producers:import_preview", kwargs={"pk": batch.pk})).content.decode()
+    assert (batch.status, batch.attempts, batch.rows_read) == (ImportStatus.FAILED, 3, 0)
+    assert batch.message.startswith(GIVEN_UP)
+    assert f'id="batch-message">{GIVEN_UP}' in page
+    assert out.getvalue() == f"gave up batch {batch.pk} (ทะเบียน.xlsx): started 3 times\n0 unfinished import(s) resumed.\n"
+
+
+def test_resume_imports_still_resumes_a_check_started_twice(client):
+    batch = _checking_after(client, MAX_ATTEMPTS - 1)
+
+    resumed = resume_abandoned()
+
+    batch.refresh_from_db()
+    assert ([b.pk for b in resumed], batch.status, batch.attempts) == ([batch.pk], ImportStatus.PREVIEWED, 3)
+
+
+def test_a_check_started_a_fourth_time_gives_up_without_reading(client, media):
+    batch = _checking_after(client, MAX_ATTEMPTS)
+
+    tasks.check_workbook.call(batch.pk)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts, batch.rows_read) == (ImportStatus.FAILED, 4, 0)
+    assert batch.message.startswith(GIVEN_UP)
+
+
+def test_an_import_started_a_fourth_time_gives_up_and_writes_nothing(client, admin):
+    batch = _confirmed_but_abandoned(client, admin)
+    ImportBatch.objects.filter(pk=batch.pk).update(attempts=MAX_ATTEMPTS)
+
+    call_command("resume_imports", stdout=io.StringIO())
+
+    batch.refresh_from_db()
+    assert (batch.status, Product.objects.count()) == (ImportStatus.FAILED, 0)
+    assert batch.message.startswith(GIVEN_UP)
+
+
+def test_the_task_memory_bound_refuses_what_would_grow_the_process_beyond_it_and_is_lifted_after(settings):
+    from producers.task_memory import task_memory_bound
+
+    settings.KBO_IMPORT_TASK_MEMORY_MB = 64
+    limit_before = resource.getrlimit(resource.RLIMIT_AS)
+
+    with pytest.raises(MemoryError), task_memory_bound():
+        bytearray(256 * 1024 * 1024)
+    lifted = bytearray(256 * 1024 * 1024)
+
+    assert resource.getrlimit(resource.RLIMIT_AS) == limit_before
+    assert len(lifted) == 256 * 1024 * 1024
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_that_must_read_the_workbook_again_beyond_the_memory_bound_fails_and_the_next_runs(
+        settings, tmp_path):
+    from tests.factories import ProducerFactory, ProductFactory
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = DATABASE_BACKEND
+    from django.test import Client
+
+    client = Client()
+    client.force_login(UserFactory(username="memory-admin", groups=["admin"]))
+    upload(client, [], content=HEAVY)  # one good row, and a stray value at T200000
+    upload(client, rows(8), name="เล็ก.xlsx")
+    run_worker()
+    heavy, small = ImportBatch.objects.order_by("pk")
+    # The product's code went to Lamphun since the check: the import reads the workbook again.
+    ProductFactory(producer=ProducerFactory(code="P51-1", province_id="51", district_id="5101", subdistrict=None),
+                   code="OTOP-5013-0001")
+    client.post(reverse("producers:import_confirm", kwargs={"pk": heavy.pk}))
+    client.post(reverse("producers:import_confirm", kwargs={"pk": small.pk}))
+    settings.KBO_IMPORT_TASK_MEMORY_MB = 64
+
+    run_worker()
+
+    heavy.refresh_from_db()
+    small.refresh_from_db()
+    assert (heavy.status, heavy.message.startswith(
+        "อ่านสมุดงานนี้ไม่ได้: การอ่านต้องใช้หน่วยความจำเกินกว่าที่การนำเข้าหนึ่งครั้งใช้ได้ (64 MB)")) == (
+        ImportStatus.FAILED, True)
+    assert (small.status, Product.objects.filter(producer__province_id="50").count()) == (ImportStatus.IMPORTED, 6)
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL"] * 4
+
+
+def test_an_import_that_finds_other_errors_than_the_check_writes_the_rows_to_fix_again(client, media):
+    from openpyxl import load_workbook
+
+    from tests.factories import ProducerFactory, ProductFactory
+
+    upload(client, rows(2))
+    batch = ImportBatch.objects.get()
+    stored = Path(media) / batch.stored_path
+    rows_to_fix = stored.with_name(stored.name + ".rows-to-fix.xlsx")
+    checked_rows = [row[12] for row in load_workbook(rows_to_fix).active.iter_rows(min_row=2, values_only=True)]
+    lamphun = ProducerFactory(code="P51-1", province_id="51", district_id="5101", subdistrict=None)
+    ProductFactory(producer=lamphun, code="T1")
+
+    client.post(reverse("producers:import_confirm", kwargs={"pk": batch.pk}))
+
+    imported_rows = [(row[12], row[-1]) for row in load_workbook(rows_to_fix).active.iter_rows(min_row=2,
+                                                                                                 values_only=True)]
+    assert checked_rows == ["T0"]
+    assert imported_rows[1] == ("T1", "แถวที่ 3: รหัสผลิตภัณฑ์: รหัสผลิตภัณฑ์นี้เป็นของผู้ผลิตในจังหวัดลำพูน")
+    assert [code for code, _message in imported_rows] == ["T0", "T1"]

@@ -105,17 +105,36 @@ def test_preview_shows_what_would_change_and_every_error(client):
     assert reverse("producers:import_errors", kwargs={"pk": batch.pk}) in text
 
 
-def test_preview_pages_the_errors_and_counts_them_exactly(client):
-    rows = [product_row(product_code=f"X{n}", classification="Q") for n in range(150)]
+def test_preview_lists_the_first_errors_of_each_column_and_counts_them_all(client):
+    rows = ([product_row(product_code=f"S{n}", star_level=9) for n in range(3)]
+            + [product_row(product_code=f"X{n}", classification="Q") for n in range(150)])
     upload(client, registry_sheet(rows))
     batch = ImportBatch.objects.get()
     url = reverse("producers:import_preview", kwargs={"pk": batch.pk})
 
-    first, second = client.get(url), client.get(url, {"page": 2})
+    first, second = page_text(client.get(url)), page_text(client.get(url, {"page": 2}))
 
-    assert "ข้อผิดพลาด 150 รายการ ใน 150 แถว" in page_text(first)
-    assert page_text(first).count("ไม่รู้จักกลุ่มผลิตภัณฑ์ &quot;Q&quot;") == 100
-    assert page_text(second).count("ไม่รู้จักกลุ่มผลิตภัณฑ์ &quot;Q&quot;") == 50
+    assert (batch.error_count, len(batch.errors)) == (153, 103)
+    assert batch.summary["errors_by_column"] == [["กลุ่มผลิตภัณฑ์", 150], ["ระดับดาว", 3]]
+    assert "ข้อผิดพลาด 153 รายการ ใน 153 แถว" in first
+    assert '<tr><td>กลุ่มผลิตภัณฑ์</td><td class="text-end">150</td></tr>' in first
+    assert '<tr><td>ระดับดาว</td><td class="text-end">3</td></tr>' in first
+    assert ('<p class="small text-muted" id="errors-cut">รายการด้านล่างแสดงข้อผิดพลาด 100 รายการแรกของแต่ละคอลัมน์ '
+            "ไฟล์แถวที่ต้องแก้ไข (.xlsx) มีครบทุกรายการ</p>") in first
+    assert (first.count("ไม่รู้จักกลุ่มผลิตภัณฑ์ &quot;Q&quot;"), second.count("ไม่รู้จักกลุ่มผลิตภัณฑ์ &quot;Q&quot;")) == (
+        97, 3)
+    assert first.count(STAR_MESSAGE) == 3
+
+
+def test_preview_of_a_few_errors_in_one_column_has_no_column_table(client):
+    upload(client, registry_sheet([product_row(product_code="A1", star_level=9), product_row(product_code="A2")]))
+    batch = ImportBatch.objects.get()
+
+    text = page_text(client.get(reverse("producers:import_preview", kwargs={"pk": batch.pk})))
+
+    assert "ข้อผิดพลาด 1 รายการ ใน 1 แถว" in text
+    assert 'id="errors-by-column"' not in text
+    assert 'id="errors-cut"' not in text
 
 
 @pytest.mark.parametrize("content, message", [
@@ -220,6 +239,7 @@ def test_discard_drops_the_upload_and_its_file(client, admin, media, django_capt
     assert response["Location"] == reverse("producers:import_upload")
     assert (batch.status, batch.discarded_by, batch.stored_path, stored.exists()) == (
         ImportStatus.DISCARDED, admin, "", False)
+    assert list(stored.parent.glob(stored.name + "*")) == []
     assert Product.objects.count() == 0
 
 
@@ -254,7 +274,7 @@ def test_bad_rows_download_holds_the_rows_to_fix_with_their_errors(client):
 
     response = client.get(reverse("producers:import_errors", kwargs={"pk": batch.pk}))
 
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''%E0%B8%97%E0%B8%B0%E0%B9%80%E0%B8%9A%E0%B8%B5%E0%B8%A2%E0%B8%99%20"
@@ -267,6 +287,39 @@ def test_bad_rows_download_holds_the_rows_to_fix_with_their_errors(client):
         ("A3", 'แถวที่ 6: ประเภทผู้ผลิต: ข้อมูลผู้ผลิตไม่ตรงกับแถวที่ 4 ซึ่งมี "กลุ่มผู้ผลิตชุมชน"'),
         ("A4", 'แถวที่ 7: อำเภอ: อำเภอ "ลำพูน" ไม่อยู่ในจังหวัดเชียงใหม่'),
     ]
+
+
+def test_rows_to_fix_are_written_by_the_check_and_streamed_from_that_file(client, media):
+    rows = [product_row(product_code=f"X{n}", classification="Q") for n in range(150)]
+    upload(client, registry_sheet(rows))
+    batch = ImportBatch.objects.get()
+    stored = Path(media) / batch.stored_path
+    written = stored.with_name(stored.name + ".rows-to-fix.xlsx")
+    written_by_the_check = written.read_bytes()
+    stored.write_bytes(b"no longer a workbook")  # the download must not read the upload again
+
+    response = client.get(reverse("producers:import_errors", kwargs={"pk": batch.pk}))
+
+    content = b"".join(response.streaming_content)
+    rows_to_fix = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert (response.status_code, response.streaming) == (200, True)
+    assert content == written_by_the_check
+    assert len(rows_to_fix) == 151
+    assert [row[12] for row in rows_to_fix[1:]] == [f"X{n}" for n in range(150)]
+
+
+def test_upload_without_errors_writes_no_rows_to_fix(client, media):
+    upload(client, registry_sheet([product_row()]))
+    batch = ImportBatch.objects.get()
+    stored = Path(media) / batch.stored_path
+
+    response = client.get(reverse("producers:import_errors", kwargs={"pk": batch.pk}))
+    page = page_text(client.get(reverse("producers:import_preview", kwargs={"pk": batch.pk})))
+
+    assert stored.with_name(stored.name + ".rows-to-fix.xlsx").exists() is False
+    assert response.status_code == 404
+    assert "ไม่มีข้อผิดพลาด นำเข้าได้ทุกแถว" in page
+    assert reverse("producers:import_errors", kwargs={"pk": batch.pk}) not in page
 
 
 def test_bad_rows_of_a_discarded_upload_are_gone(client):

@@ -122,17 +122,19 @@ def demo_sized_table(products=7192, producers=2531):
 
 def previewed_batch(uploaded_by, folder, *, file_name="ทะเบียนทดสอบ.xlsx"):
     """An ImportBatch awaiting confirmation, its workbook stored at an absolute path in `folder`
-    (one good row, one with a star level of 9) with its change list, as the check would leave it."""
+    (one good row, one with a star level of 9) with its change list and rows to fix, as the check
+    would leave it."""
     import hashlib
     import secrets
 
     from producers.models import ImportBatch
     from tests.factories import chiang_mai
 
-    content, summary, errors, change_list = _previewed_workbook()
+    content, summary, errors, change_list, rows_to_fix = _previewed_workbook()
     path = Path(folder) / f"{secrets.token_hex(8)}.upload"
     path.write_bytes(content)
     path.with_name(path.name + ".changes.xlsx").write_bytes(change_list)
+    path.with_name(path.name + ".rows-to-fix.xlsx").write_bytes(rows_to_fix)
     return ImportBatch.objects.create(
         uploaded_by=uploaded_by, province=chiang_mai(), file_name=file_name, sha256=hashlib.sha256(content).hexdigest(),
         size=len(content), stored_path=str(path), header_row=summary["header_row"], summary=summary, errors=errors,
@@ -142,7 +144,7 @@ def previewed_batch(uploaded_by, folder, *, file_name="ทะเบียนท�
 @functools.cache
 def _previewed_workbook():
     # Built once per test run: the permission table asks for it in every one of its tests.
-    from producers.importing import import_registry
+    from producers.importing import bad_rows_workbook, import_registry
     from producers.models import Province
 
     content = xlsx(registry_sheet([product_row(), product_row(product_code="OTOP-5013-0002", star_level=9)])).getvalue()
@@ -150,7 +152,8 @@ def _previewed_workbook():
     summary = import_registry(io.BytesIO(content), province=Province.objects.get(code="50"), dry_run=True,
                               change_list=change_list).as_dict()
     errors = summary.pop("errors")
-    return content, summary, errors, change_list.read_bytes()
+    rows_to_fix = bad_rows_workbook(io.BytesIO(content), errors, header_row=summary["header_row"])
+    return content, summary, errors, change_list.read_bytes(), rows_to_fix
 
 
 _import_files = None

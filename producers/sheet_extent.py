@@ -1,0 +1,432 @@
+"""How far a workbook's cells reach, measured the way python-calamine will place them, before
+its dense grid of cells is allocated.
+
+calamine holds a sheet as a rectangle from its first to its last cell, 32 bytes a cell, so one
+value at XFD1048576 in a 2 KB file asks for 550 GB. These readers walk the file's structure
+(XML through expat, .xls records by their lengths) in a few megabytes of memory and report the
+rectangle each sheet will need, counted from A1 (an upper bound of what calamine allocates).
+
+The readers follow calamine's own rules, not the specification's:
+- elements are matched by their local name whatever their prefix (<row>, <x:row>, a default
+  namespace), attributes by calamine's exact names, in either quoting (expat reads both);
+- a cell without a reference comes after the one before it, a row without one after the last;
+- cells with nothing in them are left out, as calamine leaves them out.
+
+What no workbook program writes but would make calamine and this count disagree (a DTD, a row or
+cell inside a cell, rows inside rows) raises Malformed, and so does anything expat cannot parse:
+the file is then refused as damaged rather than guessed at. Nothing here holds a message for a
+person: producers/workbooks.py turns these exceptions into refusals.
+"""
+
+import struct
+from dataclasses import dataclass
+from xml.parsers import expat
+
+# A reference longer than this is no spreadsheet's (and beyond calamine's 32-bit counters).
+_MAX_REFERENCE_DIGITS = 15
+_MAX_REFERENCE_LETTERS = 6
+_MAX_COUNT_DIGITS = 19
+_DIGITS = "0123456789"
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_SHEET_TYPES = {"worksheet", "chartsheet", "dialogsheet"}  # calamine's sheet relationships
+
+
+class Malformed(Exception):
+    """The part is not well-formed XML, or holds what no workbook program writes."""
+
+
+@dataclass(frozen=True)
+class Extent:
+    """Rows and columns from A1 to the farthest cell with something in it."""
+
+    rows: int = 0
+    columns: int = 0
+
+    @property
+    def cells(self):
+        return self.rows * self.columns
+
+
+def _parser(start, end=None):
+    """An expat parser that reads UTF-8 only and refuses any DTD, so no entity is ever declared,
+    expanded or fetched."""
+    parser = expat.ParserCreate("utf-8")  # the document's own encoding declaration is overridden
+    parser.buffer_text = True
+    parser.ordered_attributes = True
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.EntityDeclHandler = _refuse_doctype
+    parser.StartElementHandler = start
+    if end is not None:
+        parser.EndElementHandler = end
+    return parser
+
+
+def _refuse_doctype(*args):
+    raise Malformed("a DTD")
+
+
+class _XmlPart:
+    """Feed the part's bytes in chunks; close() checks that the document ended well."""
+
+    def __init__(self):
+        self._parser = _parser(self._start, getattr(self, "_end", None))
+
+    def feed(self, chunk):
+        try:
+            self._parser.Parse(chunk, False)
+        except expat.ExpatError as error:
+            raise Malformed(str(error)) from None
+
+    def close(self):
+        self.feed(b"")
+        try:
+            self._parser.Parse(b"", True)
+        except expat.ExpatError as error:
+            raise Malformed(str(error)) from None
+        self._parser = None
+        return self.result()
+
+
+def _local_name(name):
+    return name[name.rfind(":") + 1:]
+
+
+def _attribute(attributes, key):
+    """The value of attribute `key` (exact name, as calamine asks for it) in expat's ordered list."""
+    if attributes and attributes[0] == key:
+        return attributes[1]
+    for index in range(2, len(attributes), 2):
+        if attributes[index] == key:
+            return attributes[index + 1]
+    return None
+
+
+def _row_number(digits):
+    """A reference's row as calamine reads it (1-based in the file, 0-based here)."""
+    if not (digits.isascii() and digits.isdigit()):
+        raise Malformed(f"a reference with row {digits!r}")
+    if len(digits) > _MAX_REFERENCE_DIGITS:
+        raise Malformed(f"a row of {len(digits)} digits")
+    row = int(digits) - 1
+    if row < 0:
+        raise Malformed("row 0")
+    return row
+
+
+def _column_number(letters):
+    if len(letters) > _MAX_REFERENCE_LETTERS:
+        raise Malformed(f"a column of {len(letters)} letters")
+    if not (letters.isascii() and letters.isalpha()):
+        raise Malformed(f"a reference with {letters!r}")
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number - 1
+
+
+class XlsxSheet(_XmlPart):
+    """The extent of an .xlsx worksheet part (xl/worksheets/sheetN.xml), as calamine's cell
+    reader walks it: from the first <sheetData> to its end.
+
+    Millions of elements pass through the two handlers, so they are closures over local
+    variables rather than methods."""
+
+    def __init__(self):
+        other, row_kind, cell_kind, data_kind = 0, 1, 2, 3
+        kinds, columns = {}, {}
+        # in_data: 0 before <sheetData>, 1 inside, 2 after; depth: elements open in the current
+        # cell (the cell included); row and column: calamine's counters for cells without a
+        # reference; pending: the open cell's place until it shows it holds something.
+        in_data, in_row, depth, row, column, pending = 0, False, 0, 0, 0, None
+        last_row = last_column = -1
+
+        def start(name, attributes):
+            nonlocal in_data, in_row, depth, row, column, pending, last_row, last_column
+            kind = kinds.get(name)
+            if kind is None:
+                kind = kinds[name] = {"row": row_kind, "c": cell_kind, "sheetData": data_kind}.get(
+                    _local_name(name), other)
+            if in_data != 1:
+                if kind == data_kind and not in_data:
+                    in_data = 1
+                return
+            if depth:
+                if kind:
+                    raise Malformed(f"<{name}> inside a cell")
+                depth += 1
+                if pending is not None:  # the cell has a value (or a formula): calamine keeps it
+                    if pending[0] > last_row:
+                        last_row = pending[0]
+                    if pending[1] > last_column:
+                        last_column = pending[1]
+                    pending = None
+                return
+            if kind == cell_kind:
+                reference = attributes[1] if attributes and attributes[0] == "r" else _attribute(attributes, "r")
+                if reference is None:
+                    pending = (row, column)
+                else:
+                    letters = reference.rstrip(_DIGITS)
+                    column = columns.get(letters)
+                    if column is None:
+                        column = columns[letters] = _column_number(letters)
+                    pending = (_row_number(reference[len(letters):]), column)
+                column += 1
+                depth = 1
+            elif kind == row_kind:
+                if in_row:
+                    raise Malformed("a row inside a row")
+                in_row = True
+                reference = _attribute(attributes, "r")
+                if reference is not None:
+                    row = _row_number(reference.lstrip(_LETTERS))
+            elif kind == data_kind:
+                raise Malformed("<sheetData> inside <sheetData>")
+
+        def end(name):
+            nonlocal in_data, in_row, depth, row, column, pending
+            if in_data != 1:
+                return
+            if depth:
+                depth -= 1
+                if not depth:
+                    pending = None  # an empty cell: calamine drops it
+                return
+            kind = kinds[name]
+            if kind == row_kind:
+                in_row = False
+                row += 1
+                column = 0
+            elif kind == data_kind:
+                in_data = 2
+
+        def result():
+            return Extent(last_row + 1, last_column + 1) if last_row >= 0 else Extent()
+
+        self._start, self._end, self.result = start, end, result
+        super().__init__()
+
+
+class SharedStrings(_XmlPart):
+    """xl/sharedStrings.xml: calamine reserves room for the count the file declares
+    (<sst uniqueCount="…">) before it reads a string; result() is (declared, strings found)."""
+
+    def __init__(self):
+        self.declared = 0
+        self.found = 0
+        super().__init__()
+
+    def _start(self, name, attributes):
+        local = _local_name(name)
+        if local == "si":
+            self.found += 1
+        elif local == "sst" and not self.declared:
+            count = _attribute(attributes, "uniqueCount") or ""
+            if count.isascii() and count.isdigit():
+                self.declared = int(count[:_MAX_COUNT_DIGITS + 1])
+
+    def result(self):
+        return self.declared, self.found
+
+
+_ODS_VALUE_ATTRIBUTES = {"value", "string-value", "date-value", "time-value", "boolean-value", "value-type",
+                         "formula"}
+
+
+class OdsContent(_XmlPart):
+    """content.xml of an .ods: calamine reads every table of it when the file is opened, spelling
+    out repeated rows and cells that hold something (a value, a formula, any child element).
+    LibreOffice's empty repeats after the data cost nothing and are not counted.
+    result() is the list of the tables' extents."""
+
+    def __init__(self):
+        self.tables = []
+        self._depth = 0  # elements open inside the current cell
+        self._in_table = self._in_row = False
+        self._row = self._column = 0
+        self._row_repeat = 1
+        self._cell = None  # (first column, repeat, holds something) of the open cell
+        self._last_row = self._last_column = -1
+        super().__init__()
+
+    def _start(self, name, attributes):
+        if self._depth:
+            self._depth += 1
+            self._cell = self._cell[:2] + (True,)  # a child element: text, an annotation, …
+            if _local_name(name) in ("table", "table-row", "table-cell", "covered-table-cell"):
+                raise Malformed(f"<{name}> inside a cell")
+            return
+        local = _local_name(name)
+        if local == "table":
+            if self._in_table:
+                raise Malformed("a table inside a table")
+            self._in_table, self._row, self._last_row, self._last_column = True, 0, -1, -1
+        elif not self._in_table:
+            return
+        elif local == "table-row":
+            if self._in_row:
+                raise Malformed("a row inside a row")
+            self._in_row, self._column = True, 0
+            self._row_repeat = self._repeat(attributes, "number-rows-repeated")
+        elif local in ("table-cell", "covered-table-cell"):
+            if not self._in_row:
+                raise Malformed("a cell outside a row")
+            holds = any(_local_name(attributes[i]) in _ODS_VALUE_ATTRIBUTES for i in range(0, len(attributes), 2))
+            self._cell = (self._column, self._repeat(attributes, "number-columns-repeated"), holds)
+            self._depth = 1
+
+    def _end(self, name):
+        if self._depth:
+            self._depth -= 1
+            if not self._depth:
+                column, repeat, holds = self._cell
+                self._column = column + repeat
+                if holds:
+                    self._last_column = max(self._last_column, self._column - 1)
+                    self._last_row = max(self._last_row, self._row + self._row_repeat - 1)
+            return
+        local = _local_name(name)
+        if self._in_row and local == "table-row":
+            self._in_row = False
+            self._row += self._row_repeat
+        elif self._in_table and local == "table":
+            self._in_table = False
+            if self._last_row >= 0:
+                self.tables.append(Extent(self._last_row + 1, self._last_column + 1))
+
+    @staticmethod
+    def _repeat(attributes, local):
+        """A repeat count by its local name (calamine asks for table:…; any prefix counts here)."""
+        for index in range(0, len(attributes), 2):
+            if _local_name(attributes[index]) == local:
+                value = attributes[index + 1]
+                if not (value.isascii() and value.isdigit()) or len(value) > _MAX_COUNT_DIGITS:
+                    raise Malformed(f"{local}={value!r}")
+                return int(value)
+        return 1
+
+    def result(self):
+        return self.tables
+
+
+class Relationships(_XmlPart):
+    """A package's .rels part: (type, target) of every relationship."""
+
+    def __init__(self):
+        self.found = []
+        super().__init__()
+
+    def _start(self, name, attributes):
+        if _local_name(name) == "Relationship":
+            self.found.append((_attribute(attributes, "Type") or "", _attribute(attributes, "Target") or ""))
+
+    def result(self):
+        return self.found
+
+
+def read_xml(part, member, chunk_size=1024 * 1024):
+    """Feed a zip member (an open file) to part in chunks; returns part's result."""
+    while chunk := member.read(chunk_size):
+        part.feed(chunk)
+    return part.close()
+
+
+def xlsx_parts(relationships, names):
+    """The parts calamine may read cells or strings from in an .xlsx: (sheets, shared strings), as
+    sets of normalised names (normal_name). Wider than calamine's own choice: the workbook folder
+    of every officeDocument relationship and xl/, every sheet relationship's target as calamine
+    resolves it, and every part in a worksheets/ folder.
+
+    relationships(normalised name) gives the (type, target) pairs of a .rels part (none when the
+    file has no such part); names: the normalised names of the file's parts.
+    """
+    folders = {"xl/"}
+    for rel_type, target in relationships("_rels/.rels"):
+        if rel_type.endswith("/relationships/officeDocument"):
+            target = normal_name(target)
+            for path in (target.removeprefix("/"), target.lstrip("/")):
+                folders.add(path[:path.rfind("/") + 1])
+    sheets = {name for name in names if "worksheets/" in name and name.endswith(".xml")}
+    for folder in folders:
+        for rel_type, target in relationships(f"{folder}_rels/workbook.xml.rels"):
+            if rel_type.rsplit("/", 1)[-1] in _SHEET_TYPES:
+                target = normal_name(target)
+                sheets.add(target[1:] if target.startswith("/") else folder + target)
+    strings = {f"{folder}sharedstrings.xml" for folder in folders}
+    return sheets, strings
+
+
+def normal_name(name):
+    """A part name as calamine looks it up: any case, backslashes as slashes."""
+    return name.replace("\\", "/").lower()
+
+
+# --- .xls (BIFF records inside the OLE container) ------------------------------------------------
+
+_BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _MULRK = 0x0809, 0x000A, 0x0085, 0x0200, 0x00BD
+# The records calamine turns into cells (blanks are not kept): number, label, rich string, boolean
+# or error, RK, shared-string label, formula, and a formula's string value at the formula's place.
+_CELL_RECORDS = {0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, 0x0006}
+
+
+def xls_extents(stream):
+    """The extents of the sheets of an .xls Workbook stream (bytes), as calamine builds them all when
+    the file is opened: each sheet from its BOUNDSHEET position to its EOF, nested substreams
+    (charts) skipped. calamine also reserves room for the rectangle a sheet's DIMENSIONS record
+    claims, so a sheet counts whichever is larger."""
+    positions = []
+    for typ, data in _records(stream, 0):
+        if typ == _BOUNDSHEET and len(data) >= 4:
+            positions.append(struct.unpack_from("<I", data)[0])
+        elif typ == _EOF:
+            break
+    return [_xls_sheet(stream, position) for position in positions if position < len(stream)]
+
+
+def _records(stream, position):
+    while position + 4 <= len(stream):
+        typ, length = struct.unpack_from("<HH", stream, position)
+        data = stream[position + 4:position + 4 + length]
+        position += 4 + length
+        yield typ, data
+
+
+def _xls_sheet(stream, position):
+    last_row = last_column = -1
+    claimed = Extent()
+    seen_bof, depth = False, 0
+    for typ, data in _records(stream, position):
+        if depth:
+            depth += {_BOF: 1, _EOF: -1}.get(typ, 0)
+            continue
+        if typ == _BOF:
+            if seen_bof:
+                depth = 1
+            seen_bof = True
+        elif typ == _EOF:
+            break
+        elif typ == _DIMENSIONS:
+            claimed = max(claimed, _claimed(data), key=lambda extent: extent.cells)
+        elif typ in _CELL_RECORDS and len(data) >= 4:
+            row, column = struct.unpack_from("<HH", data)
+            last_row, last_column = max(last_row, row), max(last_column, column)
+        elif typ == _MULRK and len(data) >= 6:
+            row, first = struct.unpack_from("<HH", data)
+            last = struct.unpack_from("<H", data, len(data) - 2)[0]
+            last_row, last_column = max(last_row, row), max(last_column, first, last)
+    cells = Extent(last_row + 1, last_column + 1) if last_row >= 0 else Extent()
+    return claimed if claimed.cells > cells.cells else cells
+
+
+def _claimed(data):
+    """The rectangle calamine reserves for a DIMENSIONS record, with its 32-bit arithmetic."""
+    if len(data) == 10:
+        first_row, last_row, first_column, last_column = struct.unpack_from("<HHHH", data)
+    elif len(data) == 14:
+        first_row, last_row, first_column, last_column = struct.unpack_from("<IIHH", data)
+    else:
+        return Extent()
+    if first_column > 0xFF or last_column < first_column:
+        first_column = 0
+    end = (last_row - 1, last_column - 1) if last_row >= 1 and last_column >= 1 else (first_row, first_column)
+    return Extent((end[0] - first_row + 1) & 0xFFFFFFFF, (end[1] - first_column + 1) & 0xFFFFFFFF)
