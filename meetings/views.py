@@ -63,6 +63,9 @@ def meeting_create(request):
     committees = rules.committees_for_meetings(request.user)
     form = MeetingForm(request.POST or None, initial={"start_time": datetime.time(9, 0)})
     form.fields["committee"].queryset = committees
+    # Only the rounds of the committees the user may create meetings for (never another
+    # province's round names).
+    form.fields["round"].queryset = form.fields["round"].queryset.filter(committee__in=committees)
     if committees.count() == 1:
         form.fields["committee"].initial = committees.first()
     if request.method == "POST" and form.is_valid():
