@@ -131,9 +131,9 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_english_page_shows_thai_only_in_data_and_the_record(english, demo, page):
-    texts = page_text(english, PAGES[page](demo))
+@pytest.mark.parametrize("screen", PAGES)
+def test_english_page_shows_thai_only_in_data_and_the_record(english, demo, screen):
+    texts = page_text(english, PAGES[screen](demo))
 
     assert unexplained_thai(texts, data_texts()) == []
 

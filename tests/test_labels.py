@@ -83,7 +83,7 @@ def world(db, make_user):
             "round": round_, "submission": submission, "meeting": meeting}
 
 
-def page_url(page, world):
+def page_url(screen, world):
     producer, product, round_, meeting = world["producer"], world["product"], world["round"], world["meeting"]
     return {
         "producer_detail": reverse("producers:producer_detail", args=[producer.pk]),
@@ -100,7 +100,7 @@ def page_url(page, world):
         "score_form": reverse("selection:score_form", args=[round_.pk, world["submission"].pk]),
         "meeting_detail": reverse("meetings:detail", args=[meeting.pk]),
         "meeting_edit": reverse("meetings:edit", args=[meeting.pk]),
-    }[page]
+    }[screen]
 
 
 def fetch(client, url):
@@ -126,31 +126,31 @@ def readable_text(document):
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize(("page", "reader", "expected"), EXPECTED_LABELS, ids=[row[0] for row in EXPECTED_LABELS])
-def test_thai_page_shows_the_expected_labels(client, world, page, reader, expected):
+@pytest.mark.parametrize(("screen", "reader", "expected"), EXPECTED_LABELS, ids=[row[0] for row in EXPECTED_LABELS])
+def test_thai_page_shows_the_expected_labels(client, world, screen, reader, expected):
     client.force_login(world[reader])
 
-    labels = labels_of(fetch(client, page_url(page, world)))
+    labels = labels_of(fetch(client, page_url(screen, world)))
 
     assert [label for label in expected if label not in labels] == []
 
 
-@pytest.mark.parametrize(("page", "reader"), [row[:2] for row in EXPECTED_LABELS],
+@pytest.mark.parametrize(("screen", "reader"), [row[:2] for row in EXPECTED_LABELS],
                          ids=[row[0] for row in EXPECTED_LABELS])
-def test_thai_page_has_no_known_wrong_text(client, world, page, reader):
+def test_thai_page_has_no_known_wrong_text(client, world, screen, reader):
     client.force_login(world[reader])
 
-    text = readable_text(fetch(client, page_url(page, world)))
+    text = readable_text(fetch(client, page_url(screen, world)))
 
     assert [wrong for wrong in KNOWN_WRONG if re.search(rf"(?<!\w){re.escape(wrong)}(?!\w)", text)] == []
 
 
-@pytest.mark.parametrize(("page", "reader"), [row[:2] for row in EXPECTED_LABELS],
+@pytest.mark.parametrize(("screen", "reader"), [row[:2] for row in EXPECTED_LABELS],
                          ids=[row[0] for row in EXPECTED_LABELS])
-def test_thai_page_labels_are_all_thai(client, world, page, reader):
+def test_thai_page_labels_are_all_thai(client, world, screen, reader):
     client.force_login(world[reader])
 
-    labels = labels_of(fetch(client, page_url(page, world)))
+    labels = labels_of(fetch(client, page_url(screen, world)))
 
     untranslated = sorted(label for label in labels
                           if not THAI.search(label) and label not in LATIN_LABELS and re.search(r"[A-Za-z]", label)
