@@ -12,10 +12,10 @@ The readers follow calamine's own rules, not the specification's:
 - a cell without a reference comes after the one before it, a row without one after the last;
 - cells with nothing in them are left out, as calamine leaves them out.
 
-What no workbook program writes but would make calamine and this count disagree (a DTD, a row or
-cell inside a cell, rows inside rows) raises Malformed, and so does anything expat cannot parse:
-the file is then refused as damaged rather than guessed at. Nothing here holds a message for a
-person: producers/workbooks.py turns these exceptions into refusals.
+Anything expat cannot parse, a DTD (no entity is ever declared or expanded), a reference no
+spreadsheet writes, and in .ods a table, row or cell where none can be, raise Malformed: the file
+is then refused as damaged rather than guessed at. Nothing here holds a message for a person:
+producers/workbooks.py turns these exceptions into refusals.
 """
 
 import struct
@@ -126,40 +126,42 @@ def _column_number(letters):
 
 class XlsxSheet(_XmlPart):
     """The extent of an .xlsx worksheet part (xl/worksheets/sheetN.xml), as calamine's cell
-    reader walks it: from the first <sheetData> to its end.
+    reader walks it, from the first <sheetData> to the first end of one:
+    - <row r="…"> sets the row and every </row> moves it on by one, nested or not;
+    - <c r="…"> sets the cell's place, a cell without one comes after the cell before;
+    - a cell counts when something is inside it: calamine reads only <v>, <is> or <f> there
+      (anything else is an error it refuses the file for), and keeps the cell if it holds a value.
 
     Millions of elements pass through the two handlers, so they are closures over local
-    variables rather than methods."""
+    variables, and the elements inside a cell (most of them) cost one test."""
 
     def __init__(self):
-        other, row_kind, cell_kind, data_kind = 0, 1, 2, 3
+        row_kind, cell_kind, data_kind = 1, 2, 3
         kinds, columns = {}, {}
         # in_data: 0 before <sheetData>, 1 inside, 2 after; depth: elements open in the current
-        # cell (the cell included); row and column: calamine's counters for cells without a
-        # reference; pending: the open cell's place until it shows it holds something.
-        in_data, in_row, depth, row, column, pending = 0, False, 0, 0, 0, None
+        # cell (the cell included); row and column: calamine's counters; pending: the open cell's
+        # place until it shows it holds something.
+        in_data, depth, row, column, pending = 0, 0, 0, 0, None
         last_row = last_column = -1
 
         def start(name, attributes):
-            nonlocal in_data, in_row, depth, row, column, pending, last_row, last_column
-            kind = kinds.get(name)
-            if kind is None:
-                kind = kinds[name] = {"row": row_kind, "c": cell_kind, "sheetData": data_kind}.get(
-                    _local_name(name), other)
-            if in_data != 1:
-                if kind == data_kind and not in_data:
-                    in_data = 1
-                return
+            nonlocal in_data, depth, row, column, pending, last_row, last_column
             if depth:
-                if kind:
-                    raise Malformed(f"<{name}> inside a cell")
                 depth += 1
-                if pending is not None:  # the cell has a value (or a formula): calamine keeps it
+                if pending is not None:
                     if pending[0] > last_row:
                         last_row = pending[0]
                     if pending[1] > last_column:
                         last_column = pending[1]
                     pending = None
+                return
+            kind = kinds.get(name)
+            if kind is None:
+                kind = kinds[name] = {"row": row_kind, "c": cell_kind, "sheetData": data_kind}.get(
+                    _local_name(name), 0)
+            if in_data != 1:
+                if kind == data_kind and not in_data:
+                    in_data = 1
                 return
             if kind == cell_kind:
                 reference = attributes[1] if attributes and attributes[0] == "r" else _attribute(attributes, "r")
@@ -174,31 +176,24 @@ class XlsxSheet(_XmlPart):
                 column += 1
                 depth = 1
             elif kind == row_kind:
-                if in_row:
-                    raise Malformed("a row inside a row")
-                in_row = True
                 reference = _attribute(attributes, "r")
                 if reference is not None:
                     row = _row_number(reference.lstrip(_LETTERS))
-            elif kind == data_kind:
-                raise Malformed("<sheetData> inside <sheetData>")
 
         def end(name):
-            nonlocal in_data, in_row, depth, row, column, pending
-            if in_data != 1:
-                return
+            nonlocal in_data, depth, row, column, pending
             if depth:
                 depth -= 1
                 if not depth:
                     pending = None  # an empty cell: calamine drops it
                 return
-            kind = kinds[name]
-            if kind == row_kind:
-                in_row = False
-                row += 1
-                column = 0
-            elif kind == data_kind:
-                in_data = 2
+            if in_data == 1:
+                kind = kinds.get(name)
+                if kind == row_kind:
+                    row += 1
+                    column = 0
+                elif kind == data_kind:
+                    in_data = 2
 
         def result():
             return Extent(last_row + 1, last_column + 1) if last_row >= 0 else Extent()

@@ -365,7 +365,13 @@ def open_sheet(source):
     kind = _check_file(source, unpack=False)
     reader = _Reader(source, kind)
     try:
-        _check_file(source, unpack=True)  # while the reader loads the sheet
+        fingerprint = _fingerprint(source)
+        if fingerprint is None or fingerprint not in _checked_files:
+            _check_file(source, unpack=True)  # while the reader loads the sheet
+            if fingerprint is not None:
+                _checked_files[fingerprint] = None
+                while len(_checked_files) > 16:
+                    del _checked_files[next(iter(_checked_files))]
         frame = reader.frame()
         if frame[0] == "refused":
             raise WorkbookRefused({"password": _password_protected, "empty": _empty}.get(frame[1], _damaged)())
@@ -380,6 +386,20 @@ def open_sheet(source):
 
 def _empty():
     return _("The workbook is empty.")
+
+
+# Files this process checked whole already, by _fingerprint: the check of an upload reads it
+# twice when it has rows to fix (once to clean every row, once to copy the bad ones), and
+# measuring a national sheet costs seconds. The reader's memory bound holds either way.
+_checked_files = {}
+
+
+def _fingerprint(source):
+    """A stored file's identity (device, inode, size, modification time), or None for a stream."""
+    if not isinstance(source, (str, os.PathLike)):
+        return None
+    status = os.stat(source)
+    return os.path.realpath(source), status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def _check_file(source, *, unpack):

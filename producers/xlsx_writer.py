@@ -108,10 +108,12 @@ def _cell(reference, value, style):
 
 
 class SheetWriter:
-    """One worksheet written row by row into an .xlsx in `out` (a path or a binary file)."""
+    """One worksheet written row by row into an .xlsx in `out` (a path or a binary file).
 
-    def __init__(self, out, sheet_name, *, frozen_rows=1):
-        self._archive = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+    compresslevel: zlib's, 1 (fast) unless the file's size matters more than the time."""
+
+    def __init__(self, out, sheet_name, *, frozen_rows=1, compresslevel=1):
+        self._archive = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
         self._sheet_name, self._frozen_rows = sheet_name, frozen_rows
         self._letters = []
         self._rows = []

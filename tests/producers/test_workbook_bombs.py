@@ -190,11 +190,20 @@ def test_shared_strings_that_claim_a_hundred_billion_entries_are_refused():
 
 @pytest.mark.parametrize("head, rows", [
     (b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY far "XFD1048576">]>', ""),
-    (b"", "<row r='3'><row r='1048576'/><c r='CV3' t='n'><v>1</v></c></row>"),
     (b"", "<row r='3'><c r='A3' t='n'><v>1</v><c r='CV1048576' t='n'><v>1</v></c></c></row>"),
-], ids=["dtd", "row-inside-row", "cell-inside-cell"])
+    (b"", "<row r='3'><c r='A3' t='n'><v>1</v><row r='1048576'/></c></row>"),
+], ids=["dtd", "cell-inside-cell", "row-inside-cell"])
 def test_sheet_xml_that_no_spreadsheet_program_writes_is_refused_as_damaged(head, rows):
     assert refused(sheet_with(rows, head=head)) == DAMAGED
+
+
+def test_rows_inside_rows_are_counted_as_calamine_counts_them():
+    # Every </row> moves calamine's row on, nested or not: the cell without a reference after
+    # them lands on row 1,048,578.
+    rows = ("<row r='1'><row r='1048576'></row><c r='XFD1' t='n'><v>1</v></c></row>"
+            "<row><c t='n'><v>1</v></c></row>")
+
+    assert refused(sheet_with(rows)) == SPREAD.format(rows="1,048,578", columns="16,384")
 
 
 # --- .ods and .xls ------------------------------------------------------------------------------------
