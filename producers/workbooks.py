@@ -12,6 +12,7 @@ plain-XML writer (the rows to fix, which can be hundreds of thousands).
 Every refusal raises WorkbookRefused with a message an admin can act on.
 """
 
+import html
 import io
 import logging
 import os
@@ -140,7 +141,9 @@ def _check_parts(archive, kind):
     tables = []
     for entry in entries:
         name = sheet_extent.normal_name(entry.filename)
-        if name in sheets:
+        # calamine looks a sheet up by its relationship's Target as written, entities and all
+        # ("a&#47;b.xml"), where the Target here was read decoded: such a name counts too.
+        if name in sheets or sheet_extent.normal_name(html.unescape(entry.filename)) in sheets:
             _check_extent(_read_entry(archive, entry, sheet_extent.XlsxSheet()))
         elif name in strings:
             declared, found = _read_entry(archive, entry, sheet_extent.SharedStrings())

@@ -171,6 +171,40 @@ def test_a_sheet_moved_to_another_folder_by_the_workbooks_relationships_is_measu
     assert refused(source) == SPREAD.format(rows="1,048,576", columns="100")
 
 
+def test_a_sheet_named_with_an_escape_calamine_does_not_decode_is_measured():
+    # calamine takes a sheet relationship's Target as written ("other&#47;data.xml" names the
+    # part xl/other&#47;data.xml); an XML parser reads it as "other/data.xml".
+    row = "<row r='1048576'><c r='CV1048576' t='inlineStr'><is><t>x</t></is></c></row>"
+    with zipfile.ZipFile(sheet_with(row)) as archive:
+        bomb = archive.read(SHEET)
+    source = rewritten(registry(), {
+        "xl/_rels/workbook.xml.rels": lambda rels: rels.replace(b"worksheets/sheet1.xml", b"other&#47;data.xml"),
+        "xl/other&#47;data.xml": bomb})
+
+    assert refused(source) == SPREAD.format(rows="1,048,576", columns="100")
+
+
+def test_a_sheet_named_in_capitals_with_backslashes_and_a_second_copy_of_a_part_are_measured():
+    row = "<row r='1048576'><c r='CV1048576' t='inlineStr'><is><t>x</t></is></c></row>"
+    with zipfile.ZipFile(sheet_with(row)) as archive:
+        bomb = archive.read(SHEET)
+    capitals, twice = io.BytesIO(), io.BytesIO()
+    with zipfile.ZipFile(registry()) as original:
+        with zipfile.ZipFile(capitals, "w") as archive:
+            for entry in original.infolist():
+                if entry.filename != SHEET:
+                    archive.writestr(entry.filename, original.read(entry))
+            archive.writestr("XL\\WORKSHEETS\\SHEET1.XML", bomb)  # calamine finds parts in any case
+        with zipfile.ZipFile(twice, "w") as archive:
+            for entry in original.infolist():
+                archive.writestr(entry.filename, original.read(entry))
+            with pytest.warns(UserWarning, match="Duplicate name"):
+                archive.writestr(SHEET, bomb)
+
+    assert refused(capitals) == SPREAD.format(rows="1,048,576", columns="100")
+    assert refused(twice) == SPREAD.format(rows="1,048,576", columns="100")
+
+
 def test_shared_strings_that_claim_a_hundred_billion_entries_are_refused():
     # calamine reserves room for uniqueCount before it reads a string: 2.4 TB, at once.
     strings = (b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
