@@ -207,6 +207,8 @@ def _check_ole(stream, *, unpack=True):
         if not streams:
             raise WorkbookRefused(_not_a_workbook())
         if unpack:
+            # Read through olefile, not calamine's own container reader: a container the two read
+            # differently is left to the reader's memory bound.
             extents = []
             for path in streams:
                 try:

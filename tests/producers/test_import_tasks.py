@@ -404,7 +404,8 @@ HEAVY = with_sheet_rows("<row r='200000'><c r='T200000' t='n'><v>1</v></c></row>
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("content, status, message", [
     (BOMB, ImportStatus.REFUSED, "แผ่นงานกระจายไปถึง 1,048,576 แถว และ 16,384 คอลัมน์ มากเกินกว่าทะเบียนจะมีได้"),
-    (HEAVY, ImportStatus.FAILED, "อ่านสมุดงานนี้ไม่ได้: การอ่านต้องใช้หน่วยความจำเกินกว่าที่การนำเข้าหนึ่งครั้งใช้ได้ (64 MB)"),
+    (HEAVY, ImportStatus.FAILED,
+     "อ่านสมุดงานนี้ไม่ได้: การอ่านต้องใช้หน่วยความจำเกินกว่าที่การนำเข้าหนึ่งครั้งใช้ได้ (64 MB)"),
 ], ids=["bomb", "reader-out-of-memory"])
 def test_a_hostile_workbook_fails_its_batch_only_and_the_worker_goes_on_to_the_next(
         settings, tmp_path, content, status, message):
@@ -466,7 +467,8 @@ def test_resume_imports_gives_up_a_check_whose_worker_died_three_times(client):
     assert (batch.status, batch.attempts, batch.rows_read) == (ImportStatus.FAILED, 3, 0)
     assert batch.message.startswith(GIVEN_UP)
     assert f'id="batch-message">{GIVEN_UP}' in page
-    assert out.getvalue() == f"gave up batch {batch.pk} (ทะเบียน.xlsx): started 3 times\n0 unfinished import(s) resumed.\n"
+    assert out.getvalue() == (f"gave up batch {batch.pk} (ทะเบียน.xlsx): started 3 times\n"
+                              "0 unfinished import(s) resumed.\n")
 
 
 def test_resume_imports_still_resumes_a_check_started_twice(client):
