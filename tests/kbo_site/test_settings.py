@@ -52,3 +52,19 @@ def test_no_cdn_links_in_templates():
                  if "://" in p.read_text(encoding="utf-8").replace("file://", "")
                  and ("cdn" in p.read_text(encoding="utf-8") or "googleapis" in p.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def test_every_environment_variable_is_in_the_readme_and_the_production_example():
+    """A variable the settings read but the README's table or deploy/kbo.env.example leaves out
+    is one the operator cannot know about (KBO_IMPORT_TASK_MEMORY_MB was)."""
+    import re
+
+    source = (ROOT / "kbo_site" / "settings.py").read_text()
+    names = set(re.findall(r"""(?:env\w*|os\.environ\.get)\(\s*["']([A-Z][A-Z0-9_]+)["']""", source))
+    readme = (ROOT / "README.md").read_text()
+    example = (ROOT / "deploy" / "kbo.env.example").read_text()
+    in_example = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", example, flags=re.M))
+
+    assert len(names) >= 20
+    assert sorted(n for n in names if f"`{n}`" not in readme) == []
+    assert sorted(names - in_example) == []
