@@ -203,6 +203,51 @@ def score_field(criterion):
         })
 
 
+class _VersionField(forms.IntegerField):
+    """The version a page was showing: anything but a whole number reads as 0 ("none yet"), which
+    the service then refuses as stale if a score exists: never an error of its own."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value) or 0
+        except forms.ValidationError:
+            return 0
+
+
+class ScoreEntriesForm(forms.Form):
+    """One post of the scoring page. The phone's autosave posts one field (`value_<criterion>`
+    with `version_<criterion>`, or `comment` with `comment_version`); without JavaScript the
+    whole sheet comes at once. Only what was posted is bound, so a field left out is left alone.
+
+    After is_valid(): `entries`, one per posted criterion in the rubric's order, each
+    {"criterion", "value", "version"} or {"criterion", "error"}; and `comment`, None or
+    {"text", "version"}. A score that does not parse is an entry's error, not the form's: the
+    other fields of the same post are still saved."""
+
+    comment_version = _VersionField(required=False)
+
+    def __init__(self, data, *, criteria):
+        super().__init__(data)
+        self.criteria = [c for c in criteria if f"value_{c.pk}" in data]
+        for criterion in self.criteria:
+            self.fields[f"version_{criterion.pk}"] = _VersionField(required=False)
+        self.entries, self.comment_entry = [], None
+
+    def clean(self):
+        data = super().clean()
+        for criterion in self.criteria:
+            value, error = parse_score(criterion, self.data[f"value_{criterion.pk}"])
+            entry = {"criterion": criterion}
+            if error:
+                entry["error"] = error
+            else:
+                entry.update(value=value, version=data.get(f"version_{criterion.pk}") or 0)
+            self.entries.append(entry)
+        if "comment" in self.data:
+            self.comment_entry = {"text": self.data["comment"], "version": data.get("comment_version") or 0}
+        return data
+
+
 def parse_score(criterion, raw):
     """(value or None, error message or None), using the same field as the form."""
     field = score_field(criterion)

@@ -188,11 +188,27 @@ def _pstdev(values, mean):
     return math.sqrt(sum((x - mean) ** 2 for x in values) / len(values))
 
 
+def weighted_total(criteria, values):
+    """A sheet's total out of 100: each criterion's value times its weight, over the weighted
+    maxima. `values` is {criterion_id: value}; None unless every criterion has a value."""
+    criteria = list(criteria)
+    denominator = sum(float(c.weight) * c.max_score for c in criteria)
+    if not criteria or not denominator or any(values.get(c.pk) is None for c in criteria):
+        return None
+    return 100 * sum(float(c.weight) * float(values[c.pk]) for c in criteria) / denominator
+
+
+def member_total(member, submission, criteria):
+    """One member's total for one submission, as the ranking counts it (None until complete)."""
+    values = dict(Score.objects.filter(member=member, submission=submission, value__isnull=False)
+                  .values_list("criterion_id", "value"))
+    return weighted_total(criteria, values)
+
+
 def _totals(data):
     """{submission_id: {member_id: total}} and {submission_id: {criterion_id: mean}}, over the
     sheets that are complete (every criterion scored) and not conflicted."""
     weights = {c.pk: float(c.weight) for c in data.criteria}
-    denominator = sum(float(c.weight) * c.max_score for c in data.criteria)
     scoring_members = {m.pk for m in data.members}
     sheets = defaultdict(dict)
     for submission_id, member_id, criterion_id, value in data.scores:
@@ -203,9 +219,10 @@ def _totals(data):
     counts = defaultdict(int)
     needed = len(weights)
     for (submission_id, member_id), values in sheets.items():
-        if len(values) != needed or not denominator or (submission_id, member_id) in data.conflicts:
+        total = weighted_total(data.criteria, values)
+        if len(values) != needed or total is None or (submission_id, member_id) in data.conflicts:
             continue
-        totals[submission_id][member_id] = 100 * sum(weights[c] * v for c, v in values.items()) / denominator
+        totals[submission_id][member_id] = total
         sums = criterion_sums[submission_id]
         for criterion_id, value in values.items():
             sums[criterion_id] += value

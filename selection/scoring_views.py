@@ -6,17 +6,15 @@ JavaScript the whole form posts and the page reloads.
 """
 
 from django.contrib import messages
-from django.db import DatabaseError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import rules, services
-from .forms import ConflictForm, OfficerConflictForm, WithdrawForm, parse_score
+from .forms import ConflictForm, OfficerConflictForm, ScoreEntriesForm, WithdrawForm
 from .models import Conflict, RoundState, Score, ScoreComment, ScoreSheet, Submission
-from .ranking import compute_ranking
+from .ranking import compute_ranking, member_total
 
 
 def _scoring(request, pk):
@@ -59,15 +57,6 @@ def _field_states(member, submission, criteria):
     return [{"criterion": c, "score": scores.get(c.pk)} for c in criteria]
 
 
-def _total(member, submission, criteria):
-    values = {s.criterion_id: s.value for s in Score.objects.filter(member=member, submission=submission,
-                                                                      value__isnull=False)}
-    if len(values) != len(criteria) or not criteria:
-        return None
-    denominator = sum(float(c.weight) * c.max_score for c in criteria)
-    return 100 * sum(float(c.weight) * float(values[c.pk]) for c in criteria) / denominator
-
-
 def score_form(request, pk, sid):
     round, member = _scoring(request, pk)
     submission = get_object_or_404(Submission.objects.select_related("product__producer__district"),
@@ -84,7 +73,7 @@ def score_form(request, pk, sid):
         "fields": [] if conflict else _field_states(member, submission, criteria),
         "comment": ScoreComment.objects.filter(member=member, submission=submission).first(),
         "conflict": conflict,
-        "total": None if conflict else _total(member, submission, criteria),
+        "total": None if conflict else member_total(member, submission, criteria),
         "editable": rules.scoring_is_open(round) and not submitted and not conflict,
         "previous": order[index - 1] if index > 0 else None,
         "next": order[index + 1] if index + 1 < len(order) else None,
@@ -98,58 +87,15 @@ def score_save(request, pk, sid):
     submission = get_object_or_404(Submission, pk=sid, round=round)
     submission.round = round
     criteria = list(round.criteria.all())
-    states = []
-    for criterion in criteria:
-        key = f"value_{criterion.pk}"
-        if key not in request.POST:
-            continue
-        state = {"criterion": criterion}
-        value, error = parse_score(criterion, request.POST[key])
-        if error:
-            state["error"] = error
-            state["score"] = Score.objects.filter(member=member, submission=submission, criterion=criterion).first()
-        else:
-            try:
-                version = int(request.POST.get(f"version_{criterion.pk}") or 0)
-            except ValueError:
-                version = 0
-            try:
-                state["score"] = services.save_score(submission, member, criterion, value, version=version,
-                                                     by=request.user)
-                state["saved_at"] = timezone.now()
-            except services.StaleScoreError as stale:
-                state["error"], state["score"], state["stale"] = stale.message, stale.current, True
-            except services.SelectionError as failure:
-                state["error"] = failure.message
-            except DatabaseError:
-                # save_score is atomic: the database kept the earlier score.
-                state["error"] = _("Not saved: the database could not store this score just now. "
-                                   "Your earlier score is kept; please enter it again.")
-                state["score"] = Score.objects.filter(member=member, submission=submission,
-                                                      criterion=criterion).first()
-        states.append(state)
-    comment_state = None
-    if "comment" in request.POST:
-        comment_state = {}
-        try:
-            version = int(request.POST.get("comment_version") or 0)
-        except ValueError:
-            version = 0
-        try:
-            comment_state["comment"] = services.save_comment(submission, member, request.POST["comment"],
-                                                             version=version, by=request.user)
-            comment_state["saved_at"] = timezone.now()
-        except services.StaleScoreError as stale:
-            comment_state["error"], comment_state["comment"] = stale.message, stale.current
-        except services.SelectionError as failure:
-            comment_state["error"] = failure.message
+    form = ScoreEntriesForm(request.POST, criteria=criteria)
+    form.is_valid()  # every problem is an entry's own error; see the form
+    states, comment_state = services.save_entries(submission, member, form.entries, form.comment_entry,
+                                                  by=request.user)
     if request.htmx:
         return render(request, "selection/_score_status.html", {
-            "states": states, "comment_state": comment_state, "total": _total(member, submission, criteria),
-            "submission": submission})
-    errors = [s["error"] for s in states if "error" in s]
-    if comment_state and "error" in comment_state:
-        errors.append(comment_state["error"])
+            "states": states, "comment_state": comment_state, "submission": submission,
+            "total": member_total(member, submission, criteria)})
+    errors = [state["error"] for state in [*states, comment_state or {}] if "error" in state]
     for error in errors:
         messages.error(request, error)
     if not errors:

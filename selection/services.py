@@ -8,7 +8,7 @@ RoundTransition for a change of state). Views only call these.
 import re
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -521,6 +521,50 @@ def save_comment(submission, member, text, *, version, by):
             raise StaleScoreError(_("Not saved: the comment was changed on another device or tab."), current=current)
         current.refresh_from_db()
         return current
+
+
+def save_entries(submission, member, entries, comment=None, *, by):
+    """Save what one post of the scoring page carries: `entries` and `comment` as
+    forms.ScoreEntriesForm reads them. Each entry is saved on its own (one refused value never
+    loses the others). Returns (states, comment_state): per entry its criterion, the score now
+    stored, and either `saved_at` or an `error` (with `stale` when another device won)."""
+    states = []
+    for entry in entries:
+        criterion = entry["criterion"]
+        state = {"criterion": criterion}
+        show_stored = False  # this value was not saved: show the score still stored
+        if "error" in entry:
+            state["error"], show_stored = entry["error"], True
+        else:
+            try:
+                state["score"] = save_score(submission, member, criterion, entry["value"],
+                                            version=entry["version"], by=by)
+                state["saved_at"] = timezone.now()
+            except StaleScoreError as stale:
+                state["error"], state["score"], state["stale"] = stale.message, stale.current, True
+            except SelectionError as failure:
+                state["error"] = failure.message
+            except DatabaseError:
+                # save_score is atomic: the database kept the earlier score.
+                state["error"] = _("Not saved: the database could not store this score just now. "
+                                   "Your earlier score is kept; please enter it again.")
+                show_stored = True
+        if show_stored:
+            state["score"] = Score.objects.filter(member=member, submission=submission,
+                                                  criterion=criterion).first()
+        states.append(state)
+    comment_state = None
+    if comment is not None:
+        comment_state = {}
+        try:
+            comment_state["comment"] = save_comment(submission, member, comment["text"],
+                                                    version=comment["version"], by=by)
+            comment_state["saved_at"] = timezone.now()
+        except StaleScoreError as stale:
+            comment_state["error"], comment_state["comment"] = stale.message, stale.current
+        except SelectionError as failure:
+            comment_state["error"] = failure.message
+    return states, comment_state
 
 
 def unscored_submissions(round, member):
