@@ -1,6 +1,12 @@
 """Form pieces shared by the apps."""
 
+import datetime
+
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kbo_site import thaidates
+from kbo_site.thaidates import parse_date
 
 
 class VersionedForm(forms.Form):
@@ -11,3 +17,27 @@ class VersionedForm(forms.Form):
         """After a refused stale save, the next submit is made against what is saved now."""
         self.data = self.data.copy()
         self.data["version"] = version
+
+
+class BEDateInput(forms.TextInput):
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return f"{value.day:02d}/{value.month:02d}/{thaidates.be_year(value.year)}"
+        return value
+
+
+class BEDateField(forms.DateField):
+    """A date typed in the Buddhist Era, e.g. 11/01/2565 or 11 มกราคม 2565."""
+
+    widget = BEDateInput(attrs={"placeholder": _("dd/mm/yyyy (BE)"), "inputmode": "numeric"})
+    default_error_messages = {"invalid": _("Write the date as day/month/BE year, e.g. 11/01/2565.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return parse_date(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kbo_site.roles.role_context",
+                "producers.roles.role_context",
             ],
             "builtins": ["kbo_site.templatetags.thai"],
         },

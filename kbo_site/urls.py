@@ -4,8 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from kbo_site.security_views import lockout_list, lockout_unlock
-from kbo_site.views import healthz, home
+from kbo_site.views import healthz
+# The project's root URLconf names the apps' views; kbo_site's own modules import no app
+# (tests/test_layers.py).
+from producers.security_views import lockout_list, lockout_unlock
+from selection.views import home
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

@@ -1,22 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
-
-from kbo_site.roles import can_view_registry
-from selection.rules import is_committee_member
-
-
-def home(request):
-    """Where a user lands after logging in: the registry for officers, admins and viewers;
-    the selection rounds for committee members, who have no registry role."""
-    if can_view_registry(request.user):
-        return redirect("producers:dashboard")
-    if is_committee_member(request.user):
-        return redirect("selection:round_list")
-    raise PermissionDenied
 
 
 @login_not_required

@@ -5,9 +5,9 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kbo_site import thaidates, uploads
-from kbo_site.forms import VersionedForm
-from kbo_site.thaidates import parse_date, parse_time
+from kbo_site import uploads
+from kbo_site.forms import BEDateField, VersionedForm
+from kbo_site.thaidates import parse_time
 from selection.models import CommitteeMember, SelectionRound
 
 from .models import (
@@ -37,30 +37,6 @@ class LimitsSaid:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["max_length"] = TOO_LONG
-
-
-class BEDateInput(forms.TextInput):
-    def format_value(self, value):
-        if isinstance(value, datetime.date):
-            return f"{value.day:02d}/{value.month:02d}/{thaidates.be_year(value.year)}"
-        return value
-
-
-class BEDateField(forms.DateField):
-    """A date typed in the Buddhist Era, e.g. 11/01/2565 or 11 มกราคม 2565."""
-
-    widget = BEDateInput(attrs={"placeholder": _("dd/mm/yyyy (BE)"), "inputmode": "numeric"})
-    default_error_messages = {"invalid": _("Write the date as day/month/BE year, e.g. 11/01/2565.")}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, datetime.date):
-            return value
-        try:
-            return parse_date(str(value))
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class DotTimeInput(forms.TextInput):

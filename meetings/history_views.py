@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from producers.history_views import _entries, _shown_fields, history_page
 
 from .models import AgendaItem, Meeting
-from .rules import EDIT, get_meeting_for
+from . import rules
+from .rules import get_meeting_for
 
 # Kept in the history but not listed: bookkeeping (who recorded a resolution and when is the
 # entry's own "by" and "when"), the frozen round figures (shown in the minutes themselves) and
@@ -39,7 +40,7 @@ def _readable(entries):
 
 
 def meeting_history(request, pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     meeting_rows = Meeting.history.filter(id=pk).select_related("history_user").order_by("history_date", "history_id")
     entries = _readable(_entries(meeting_rows, _fields(Meeting), lambda row: _("Meeting record")))
     item_rows = (AgendaItem.history.filter(meeting_id=pk).select_related("history_user")

@@ -8,26 +8,19 @@
 - Viewers read only approved minutes.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
-from kbo_site.roles import VIEWER, group_names, in_scope, is_admin, is_national, is_officer, province_code
-from selection.models import CommitteeMember, CommitteeRole
+from kbo_site.access import get_for
+from producers.roles import VIEWER, group_names, in_scope, is_admin, is_national, is_officer, province_code
+from selection.models import CommitteeRole
+from selection.rules import memberships
 
 from .models import Meeting, MeetingState
 
 
 def committee_roles(user):
-    """{committee_id: role} for the user's memberships, cached on the user for the request."""
-    if not user.is_authenticated:
-        return {}
-    cached = getattr(user, "_kbo_committee_roles", None)
-    if cached is None:
-        cached = dict(CommitteeMember.objects.filter(user=user).values_list("committee_id", "role"))
-        user._kbo_committee_roles = cached
-    return cached
+    """{committee_id: role} for the user's memberships (selection.rules.memberships' cache)."""
+    return {committee_id: member.role for committee_id, member in memberships(user).items()}
 
 
 def is_staff_editor(user):
@@ -103,17 +96,20 @@ def visible_meetings(user, queryset=None):
     return queryset.filter(mine)
 
 
-READ, MINUTES, EDIT, CHAIR = "read", "minutes", "edit", "chair"
-_CHECKS = {READ: can_read, MINUTES: can_read_minutes, EDIT: can_edit, CHAIR: is_chair}
+def in_scope_of(user, meeting):
+    return in_meeting_scope(user, meeting.committee)
 
 
-def get_meeting_for(user, pk, need=READ):
-    """The meeting if `user` may do `need` with it; 404 if it does not exist, 403 otherwise."""
-    meeting = get_object_or_404(
-        Meeting.objects.select_related("committee", "committee__document_settings", "chair", "secretary", "round"),
-        pk=pk)
-    if not in_meeting_scope(user, meeting.committee):
-        raise Http404
-    if not _CHECKS[need](user, meeting):
-        raise PermissionDenied
-    return meeting
+def get_meeting_for(user, pk, predicate=can_read):
+    """The meeting if `predicate(user, meeting)` (can_read, can_read_minutes, can_edit, is_chair);
+    404 if it does not exist or lies outside the user's scope, 403 otherwise (kbo_site.access)."""
+    meetings = Meeting.objects.select_related("committee", "committee__document_settings", "chair", "secretary",
+                                              "round")
+    return get_for(user, meetings, pk, predicate, in_scope=in_scope_of)
+
+
+def get_committee_for(user, pk, predicate=can_edit_committee_documents):
+    """A committee, for its meeting documents' settings, checked the same way."""
+    from selection.models import Committee
+
+    return get_for(user, Committee.objects.all(), pk, predicate, in_scope=in_meeting_scope)

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kbo_site import i18n, uploads
+from kbo_site import i18n, thaidates, uploads
 from selection.models import CommitteeRole
 
 from . import facts as meeting_facts
@@ -121,10 +121,6 @@ def next_number(committee, year_be):
     return (last or 0) + 1
 
 
-def _be_year(date):
-    return date.year + 543
-
-
 # ---------------------------------------------------------------- the record
 
 @transaction.atomic
@@ -136,7 +132,7 @@ def create_meeting(committee, *, by, date, start_time, venue, number=None, year_
     prefills the standard agenda headings (unless headings=False), the chair and secretary
     from the committee, the signature blocks, and logs the creation.
     """
-    year_be = year_be or _be_year(date)
+    year_be = year_be or thaidates.be_year(date.year)
     number = number or next_number(committee, year_be)
     if Meeting.objects.filter(committee=committee, year_be=year_be, number=number).exists():
         raise MeetingError(_("Meeting %(label)s of this committee already exists: choose another number.")

@@ -7,7 +7,6 @@ import datetime
 import logging
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,8 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kbo_site.roles import role_required
-from selection.models import Committee
+from producers.roles import role_required
 
 from . import document_store, record, rules, services
 from .forms import (
@@ -33,7 +31,7 @@ from .forms import (
     attendance_forms,
 )
 from .models import Activity, AgendaItem, DocumentSettings, Guest, ItemAttachment, MeetingState
-from .rules import CHAIR, EDIT, MINUTES, READ, get_meeting_for
+from .rules import get_meeting_for
 from .services import MeetingError
 
 logger = logging.getLogger(__name__)
@@ -89,7 +87,7 @@ def _tree(meeting):
 
 
 def meeting_detail(request, pk):
-    meeting = get_meeting_for(request.user, pk, MINUTES)
+    meeting = get_meeting_for(request.user, pk, rules.can_read_minutes)
     attendance = list(meeting.attendance.all())
     can_read = rules.can_read(request.user, meeting)
     context = {
@@ -116,7 +114,7 @@ def meeting_detail(request, pk):
 
 
 def meeting_edit(request, pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     form = MeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,7 +128,7 @@ def meeting_edit(request, pk):
 
 
 def attendance(request, pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     rows = list(meeting.attendance.all())
     forms = attendance_forms(rows, request.POST or None)
     if request.method == "POST":
@@ -150,7 +148,7 @@ def attendance(request, pk):
 
 @require_POST
 def guest_add(request, pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     form = GuestForm(request.POST)
     if form.is_valid():
         try:
@@ -164,7 +162,7 @@ def guest_add(request, pk):
 
 @require_POST
 def guest_remove(request, pk, guest_pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     guest = get_object_or_404(Guest, pk=guest_pk, meeting=meeting)
     try:
         services.remove_guest(guest, by=request.user)
@@ -178,7 +176,7 @@ def _item(meeting, item_pk):
 
 
 def item_create(request, pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     parent = None
     if request.GET.get("parent") or request.POST.get("parent"):
         try:
@@ -199,7 +197,7 @@ def item_create(request, pk):
 
 
 def item_edit(request, pk, item_pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     item = _item(meeting, item_pk)
     form = ItemForm(request.POST or None, instance=item, meeting=meeting)
     if request.method == "POST" and form.is_valid():
@@ -217,7 +215,7 @@ def item_edit(request, pk, item_pk):
 
 @require_POST
 def item_move(request, pk, item_pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     item = _item(meeting, item_pk)
     try:
         services.move_item(item, request.POST.get("direction", ""), by=request.user)
@@ -236,7 +234,7 @@ def meeting_detail_agenda(request, meeting):
 
 @require_POST
 def item_remove(request, pk, item_pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     item = _item(meeting, item_pk)
     try:
         services.remove_item(item, by=request.user)
@@ -248,7 +246,7 @@ def item_remove(request, pk, item_pk):
 
 
 def item_resolution(request, pk, item_pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     item = _item(meeting, item_pk)
     form = ResolutionForm(request.POST or None, initial={
         "discussion": item.discussion, "resolution": item.resolution, "votes_for": item.votes_for,
@@ -272,7 +270,7 @@ def item_resolution(request, pk, item_pk):
 
 @require_POST
 def item_approve_previous(request, pk, item_pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     item = _item(meeting, item_pk)
     try:
         previous = services.approve_previous_minutes(item, by=request.user)
@@ -285,7 +283,7 @@ def item_approve_previous(request, pk, item_pk):
 
 @require_POST
 def attachment_add(request, pk, item_pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     item = _item(meeting, item_pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -302,7 +300,7 @@ def attachment_add(request, pk, item_pk):
 
 
 def attachment_download(request, pk, attachment_pk):
-    meeting = get_meeting_for(request.user, pk, READ)
+    meeting = get_meeting_for(request.user, pk, rules.can_read)
     attachment = get_object_or_404(ItemAttachment, pk=attachment_pk, item__meeting=meeting)
     try:
         handle = attachment.file.open("rb")
@@ -317,7 +315,7 @@ def attachment_download(request, pk, attachment_pk):
 
 @require_POST
 def attachment_remove(request, pk, attachment_pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     attachment = get_object_or_404(ItemAttachment.objects.select_related("item"), pk=attachment_pk,
                                    item__meeting=meeting)
     try:
@@ -328,7 +326,7 @@ def attachment_remove(request, pk, attachment_pk):
 
 
 def activity_form(request, pk, activity_pk=None):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     activity = get_object_or_404(Activity, pk=activity_pk, meeting=meeting) if activity_pk else None
     form = ActivityForm(request.POST or None, instance=activity)
     if request.method == "POST" and form.is_valid():
@@ -344,7 +342,7 @@ def activity_form(request, pk, activity_pk=None):
 
 @require_POST
 def activity_remove(request, pk, activity_pk):
-    meeting = get_meeting_for(request.user, pk, EDIT)
+    meeting = get_meeting_for(request.user, pk, rules.can_edit)
     activity = get_object_or_404(Activity, pk=activity_pk, meeting=meeting)
     try:
         services.remove_activity(activity, by=request.user)
@@ -353,8 +351,8 @@ def activity_remove(request, pk, activity_pk):
     return _detail(meeting, "activities")
 
 
-def _step(request, pk, need, step, success, form_class=None, **fields):
-    meeting = get_meeting_for(request.user, pk, need)
+def _step(request, pk, predicate, step, success, form_class=None, **fields):
+    meeting = get_meeting_for(request.user, pk, predicate)
     kwargs = {}
     if form_class is not None:
         form = form_class(request.POST)
@@ -373,28 +371,28 @@ def _step(request, pk, need, step, success, form_class=None, **fields):
 
 @require_POST
 def send_agenda(request, pk):
-    return _step(request, pk, EDIT, services.send_agenda, _("The agenda is marked as sent."))
+    return _step(request, pk, rules.can_edit, services.send_agenda, _("The agenda is marked as sent."))
 
 
 @require_POST
 def start(request, pk):
-    return _step(request, pk, EDIT, services.start_meeting, _("The meeting is in progress."), OpenForm)
+    return _step(request, pk, rules.can_edit, services.start_meeting, _("The meeting is in progress."), OpenForm)
 
 
 @require_POST
 def close(request, pk):
-    return _step(request, pk, EDIT, services.close_meeting,
+    return _step(request, pk, rules.can_edit, services.close_meeting,
                  _("The meeting is closed; the selection facts in its minutes are frozen."), CloseForm)
 
 
 @require_POST
 def reopen(request, pk):
-    return _step(request, pk, CHAIR, services.reopen_meeting, _("The meeting is reopened."), ReasonForm)
+    return _step(request, pk, rules.is_chair, services.reopen_meeting, _("The meeting is reopened."), ReasonForm)
 
 
 @require_POST
 def approve(request, pk):
-    return _step(request, pk, CHAIR, services.approve_minutes, _("The minutes are approved."))
+    return _step(request, pk, rules.is_chair, services.approve_minutes, _("The minutes are approved."))
 
 
 CONTENT_TYPES = {
@@ -405,9 +403,8 @@ CONTENT_TYPES = {
 
 
 def document(request, pk, which, fmt):
-    meeting = get_meeting_for(request.user, pk, MINUTES if which == record.MINUTES else READ)
-    if which == record.AGENDA and not rules.can_read(request.user, meeting):
-        raise PermissionDenied
+    meeting = get_meeting_for(request.user, pk,
+                              rules.can_read_minutes if which == record.MINUTES else rules.can_read)
     try:
         # Rendered once per change of what the document shows, then served from the stored file.
         handle = document_store.document_file(meeting, which, fmt)
@@ -423,11 +420,7 @@ def document(request, pk, which, fmt):
 
 
 def document_settings(request, committee_pk):
-    committee = get_object_or_404(Committee, pk=committee_pk)
-    if not rules.in_meeting_scope(request.user, committee):
-        raise Http404
-    if not rules.can_edit_committee_documents(request.user, committee):
-        raise PermissionDenied
+    committee = rules.get_committee_for(request.user, committee_pk, rules.can_edit_committee_documents)
     instance = DocumentSettings.for_committee(committee)
     form = DocumentSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kbo_site.roles import can_import, role_required, scoped
+from producers.roles import can_import, role_required, scoped
 
 from .import_batches import change_list_file
 from .models import ImportBatch

@@ -5,7 +5,7 @@ always holds exactly the rows the officer was looking at. Invalid values are ign
 shown as form errors), never a 500. Sorting accepts only the whitelisted keys below.
 
 Province scope: the view passes a queryset already cut to the user's province
-(kbo_site.roles.scoped). A provincial user's district choices are their province's; a
+(producers.roles.scoped). A provincial user's district choices are their province's; a
 national user gets a province filter, and the district choices follow the chosen province
 (928 districts nationally are too many for one drop-down).
 
@@ -24,7 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from kbo_site.roles import is_national, province_code
+from producers.roles import is_national, province_code
 
 from .models import Classification, District, Producer, ProducerType, Product, ProductType, Province
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kbo_site.forms import VersionedForm
-from kbo_site.roles import NATIONAL, province_code
+from producers.roles import NATIONAL, province_code
 from kbo_site.text import NormalisedInputMixin
 
 from . import cleaning

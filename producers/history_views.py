@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from kbo_site.roles import can_edit_registry, role_required, scoped
+from producers.roles import can_edit_registry, role_required, scoped
 
 from .bulk_sql import IMPORT_REASON_PREFIX
 from .models import Producer, Product

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from kbo_site.roles import can_import, is_national, province_code, role_required, scoped
+from producers.roles import can_import, is_national, province_code, role_required, scoped
 
 from .import_batches import (ERRORS_KEPT_PER_COLUMN, bad_rows, confirm_import, discard_import, receive_workbook,
                              rows_to_fix_file)

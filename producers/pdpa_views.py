@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kbo_site.roles import NATIONAL, is_admin, province_code, role_required, scoped
-from meetings.forms import BEDateField
+from producers.roles import NATIONAL, can_anonymise, get_producer_for, is_admin, province_code, role_required
+from kbo_site.forms import BEDateField
 
 from . import pdpa, services
 from .models import Affiliation, PersonalDataAccess, Producer, home_province_code
@@ -77,10 +77,9 @@ def access_log(request):
     return render(request, "producers/pdpa_access_log.html", {"form": form, "page": page})
 
 
-@role_required(is_admin)
 def anonymise(request, pk):
-    producer = get_object_or_404(
-        scoped(Producer.objects.select_related("province", "district", "anonymised_by"), request.user), pk=pk)
+    producer = get_producer_for(request.user, pk, can_anonymise,
+                                Producer.objects.select_related("province", "district", "anonymised_by"))
     form = AnonymiseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

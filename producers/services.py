@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from kbo_site.roles import in_scope
+from producers.roles import in_scope
 
 from .models import Producer, Product, Standard
 

@@ -4,14 +4,14 @@ Thin views: check the role, bind the form or filter, call producers.services, tu
 error into a message. Lists run a fixed number of queries whatever the data size.
 
 Province scope: every list, count and object lookup goes through `_producers(user)` or
-`_products(user)` (kbo_site.roles.scoped), so a provincial user sees and changes only their
+`_products(user)` (producers.roles.scoped), so a provincial user sees and changes only their
 province's registry and another province's producer answers 404.
 """
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,10 +19,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from kbo_site.roles import (
+from producers.roles import (
+    can_edit_record,
     can_edit_registry,
     can_see_personal_data,
+    can_view_record,
     can_view_registry,
+    get_producer_for,
+    get_product_for,
     in_scope,
     is_national,
     province_code,
@@ -214,10 +218,9 @@ def product_export(request):
     return response
 
 
-@role_required(can_view_registry)
 def producer_detail(request, pk):
-    producer = get_object_or_404(_producers(request.user).select_related("province", "district", "subdistrict"),
-                                 pk=pk)
+    producer = get_producer_for(request.user, pk, can_view_record,
+                                Producer.objects.select_related("province", "district", "subdistrict"))
     products = producer.products.prefetch_related("standards").order_by("code")
     show_personal = can_see_personal_data(request.user)
     if show_personal and producer.anonymised_at is None:
@@ -284,10 +287,9 @@ def producer_create(request):
     return render(request, "producers/producer_form.html", {"form": form, "producer": None, "conflicts": conflicts})
 
 
-@role_required(can_edit_registry)
 def producer_edit(request, pk):
-    producer = get_object_or_404(_producers(request.user).select_related("province", "district", "subdistrict"),
-                                 pk=pk)
+    producer = get_producer_for(request.user, pk, can_edit_record,
+                                Producer.objects.select_related("province", "district", "subdistrict"))
     form = ProducerForm(request.POST or None, instance=producer, user=request.user)
     if request.method == "GET" and producer.anonymised_at is None:
         # The edit form shows the contact fields: a sight of personal data like the producer page.
@@ -321,9 +323,8 @@ def product_create(request):
     return render(request, "producers/product_form.html", {"form": form, "product": None, "conflicts": conflicts})
 
 
-@role_required(can_edit_registry)
 def product_edit(request, pk):
-    product = get_object_or_404(_products(request.user).select_related("producer__province"), pk=pk)
+    product = get_product_for(request.user, pk, can_edit_record, Product.objects.select_related("producer__province"))
     form = ProductForm(request.POST or None, instance=product, user=request.user)
     conflicts = None
     if request.method == "POST" and form.is_valid():

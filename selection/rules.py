@@ -1,16 +1,14 @@
 """Who may do what in a round, decided here and nowhere else.
 
-Officers and admins (registry groups, kbo_site.roles) manage rounds. Committee roles (chair,
+Officers and admins (registry groups, producers.roles) manage rounds. Committee roles (chair,
 member, secretary) come from the round's committee. `get_round_for` is the one access check
 per round used by every view: it returns the round or raises 404/403.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
-from kbo_site.roles import in_scope, is_admin, is_national, is_officer, province_code, scoped
+from kbo_site.access import get_for
+from producers.roles import in_scope, is_admin, is_national, is_officer, province_code, scoped
 
 from .models import AuditAction, CommitteeMember, CommitteeRole, Conflict, RoundState, ScoreSheet, SelectionRound
 
@@ -20,25 +18,26 @@ def can_manage_rounds(user):
     return is_admin(user) or is_officer(user)
 
 
-def membership(user, round):
-    """The user's CommitteeMember row in the round's committee, or None (cached per request)."""
+def memberships(user):
+    """{committee_id: CommitteeMember} of the user's committees, read once per request and
+    cached on the user: the one look-up of committee membership every app uses."""
     if not user.is_authenticated:
-        return None
+        return {}
     cache = getattr(user, "_kbo_memberships", None)
     if cache is None:
         cache = {m.committee_id: m for m in CommitteeMember.objects.filter(user=user).select_related("user")}
         user._kbo_memberships = cache
-    return cache.get(round.committee_id)
+    return cache
+
+
+def membership(user, round):
+    """The user's CommitteeMember row in the round's committee, or None."""
+    return memberships(user).get(round.committee_id)
 
 
 def is_committee_member(user):
     """Whether the user sits on any committee (for the navigation)."""
-    if not user.is_authenticated:
-        return False
-    cache = getattr(user, "_kbo_memberships", None)
-    if cache is None:
-        return CommitteeMember.objects.filter(user=user).exists()
-    return bool(cache)
+    return bool(memberships(user))
 
 
 def can_view_round(user, round):
@@ -158,12 +157,18 @@ def committees_for(user, queryset=None):
     return scoped(Committee.objects.all() if queryset is None else queryset, user)
 
 
+def can_manage_round(user, round):
+    """can_manage_rounds as a predicate of (user, round), for get_round_for."""
+    return can_manage_rounds(user)
+
+
+def is_on_committee(user, round):
+    """The user sits on the round's committee, in any role."""
+    return membership(user, round) is not None
+
+
 def get_round_for(user, pk, predicate=can_view_round):
     """The round if `predicate(user, round)`; 404 if it does not exist or belongs to another
-    province, 403 otherwise."""
-    round = get_object_or_404(SelectionRound.objects.select_related("committee"), pk=pk)
-    if not in_round_scope(user, round):
-        raise Http404
-    if not predicate(user, round):
-        raise PermissionDenied
-    return round
+    province, 403 otherwise (kbo_site.access)."""
+    return get_for(user, SelectionRound.objects.select_related("committee"), pk, predicate,
+                   in_scope=in_round_scope)

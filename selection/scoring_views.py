@@ -116,7 +116,7 @@ def scores_submit(request, pk):
 
 
 def conflict_declare(request, pk, sid):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.membership(u, r) is not None)
+    round = rules.get_round_for(request.user, pk, rules.is_on_committee)
     member = rules.membership(request.user, round)
     submission = get_object_or_404(Submission.objects.select_related("product__producer"), pk=sid, round=round,
                                    eligible=True)
@@ -137,7 +137,7 @@ def conflict_declare(request, pk, sid):
 
 
 def conflict_list(request, pk):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     form = OfficerConflictForm(request.POST or None, round=round)
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,7 +159,7 @@ def conflict_list(request, pk):
 
 @require_POST
 def conflict_withdraw(request, pk, cid):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     conflict = get_object_or_404(Conflict.objects.select_related("member__user", "submission"), pk=cid,
                                  submission__round=round)
     form = WithdrawForm(request.POST)

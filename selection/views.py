@@ -5,6 +5,7 @@ view gets its round through rules.get_round_for and calls one service.
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -16,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kbo_site.i18n import reader_language
-from kbo_site.roles import Roles, role_required
+from kbo_site.thaidates import be_year
+from producers import roles
 from producers.models import Product
+from producers.roles import Roles, role_required
 
 from . import rules, screening, services
 from .forms import (
@@ -73,7 +76,7 @@ def round_create(request):
     chosen = request.POST.get("copy_from", "") if request.method == "POST" else request.GET.get("copy", "")
     # Any other text is no round: "²" is a digit to str.isdigit but not to int().
     source = get_object_or_404(sources, pk=chosen) if chosen.isascii() and chosen.isdigit() else None
-    year = timezone.localdate().year + 543
+    year = be_year(timezone.localdate().year)
     name = f"KBO จังหวัด{province.name_th} ปี {year}" if province else f"KBO ปี {year}"
     initial = {"name": name, "fiscal_year": year}
     if source is not None:
@@ -138,7 +141,7 @@ def round_detail(request, pk):
 
 
 def round_edit(request, pk):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     form = RoundForm(request.POST or None, instance=SelectionRound.objects.get(pk=round.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,7 +157,7 @@ def round_edit(request, pk):
 
 
 def rubric_edit(request, pk):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     initial = None if request.method == "POST" else criteria_initial(round)
     formset = CriterionFormSet(request.POST or None, initial=initial)
     if request.method == "POST" and formset.is_valid():
@@ -174,7 +177,7 @@ def rubric_edit(request, pk):
 
 
 def committee(request, pk):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     form = CommitteeMemberForm(request.POST or None, committee=round.committee)
     if request.method == "POST" and form.is_valid():
         member = form.save()
@@ -189,7 +192,7 @@ def committee(request, pk):
 
 @require_POST
 def committee_remove(request, pk, member_pk):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     member = get_object_or_404(CommitteeMember, pk=member_pk, committee_id=round.committee_id)
     if member.given_scores.exists() or member.conflicts.exists():
         messages.error(request, _("%(name)s has scores or conflicts on record and cannot be removed.") % {
@@ -201,7 +204,7 @@ def committee_remove(request, pk, member_pk):
 
 
 def submission_list(request, pk):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     query = request.GET.get("q", "").strip()
     found = []
     if query:
@@ -220,7 +223,7 @@ def submission_list(request, pk):
 
 @require_POST
 def submission_add(request, pk):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     # Only the round's province's products can be submitted to it.
     product = get_object_or_404(Product.objects.filter(producer__province_id=round.committee.province_id),
                                 pk=request.POST.get("product") or 0)
@@ -237,7 +240,7 @@ def submission_add(request, pk):
 
 @require_POST
 def submission_bulk(request, pk):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     form = BulkCodesForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Paste at least one product code."))
@@ -258,7 +261,7 @@ def submission_bulk(request, pk):
 
 @require_POST
 def submission_remove(request, pk, sid):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     submission = get_object_or_404(Submission.objects.select_related("product"), pk=sid, round=round)
     try:
         services.remove_submission(submission, by=request.user)
@@ -271,7 +274,7 @@ def submission_remove(request, pk, sid):
 
 @require_POST
 def screening_run(request, pk):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     try:
         services.screen_round(round, by=request.user)
     except services.SelectionError as error:
@@ -300,7 +303,7 @@ def screening_summary(request, pk):
 
 
 def screening_override(request, pk, result_pk):
-    round = rules.get_round_for(request.user, pk, lambda u, r: rules.can_manage_rounds(u))
+    round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     result = get_object_or_404(ScreeningResult.objects.select_related("submission__product"), pk=result_pk,
                                submission__round=round)
     form = OverrideForm(request.POST or None)
@@ -327,3 +330,12 @@ def open_scoring(request, pk):
         messages.success(request, _("Scoring is open. Members can now score on their phones."))
     return redirect("selection:round_detail", pk=round.pk)
 
+
+def home(request):
+    """Where a user lands after logging in: the registry for officers, admins and viewers;
+    the selection rounds for committee members, who have no registry role."""
+    if roles.can_view_registry(request.user):
+        return redirect("producers:dashboard")
+    if rules.is_committee_member(request.user):
+        return redirect("selection:round_list")
+    raise PermissionDenied

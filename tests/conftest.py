@@ -31,7 +31,7 @@ def _reference_data(request):
     request.getfixturevalue("transactional_db")
     from django.contrib.auth.models import Group
 
-    from kbo_site.roles import REGISTRY_GROUPS
+    from producers.roles import REGISTRY_GROUPS
     from producers.geography import load_geography
     from producers.models import District, Province, Subdistrict
 

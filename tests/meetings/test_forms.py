@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from meetings.forms import parse_date, parse_time
+from kbo_site.thaidates import parse_date, parse_time
 
 
 @pytest.mark.parametrize("text", ["11/01/2565", "11/1/2565", "11-01-2565", "11 มกราคม 2565", "11 ม.ค. 2565",

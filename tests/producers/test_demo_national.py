@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Count
 
-from kbo_site.roles import is_national, province_code
+from producers.roles import is_national, province_code
 from producers import demo, demo_national
 from producers.models import Producer, Product
 

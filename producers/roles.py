@@ -18,6 +18,8 @@ import geothai
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
+from kbo_site.access import get_for
+
 ADMIN = "admin"
 OFFICER = "officer"
 VIEWER = "viewer"
@@ -179,3 +181,46 @@ class Roles:
 
 def role_context(request):
     return {"roles": Roles(request.user)}
+
+
+# ------------------------------------------------------------ object look-ups (kbo_site.access)
+# Registry records are checked by the user's role alone; the province decides whether the user
+# may know of the record at all.
+
+def can_view_record(user, record):
+    return can_view_registry(user)
+
+
+def can_edit_record(user, record):
+    return can_edit_registry(user)
+
+
+def can_import_into(user, batch):
+    return can_import(user)
+
+
+def can_anonymise(user, producer):
+    return is_admin(user)
+
+
+def get_producer_for(user, pk, predicate, queryset=None):
+    """The producer if `predicate(user, producer)`; 404 if none or of another province, else 403."""
+    from producers.models import Producer
+
+    return get_for(user, Producer.objects.all() if queryset is None else queryset, pk, predicate,
+                   in_scope=lambda user, producer: in_scope(user, producer.province_id))
+
+
+def get_product_for(user, pk, predicate, queryset=None):
+    from producers.models import Product
+
+    queryset = Product.objects.select_related("producer") if queryset is None else queryset
+    return get_for(user, queryset, pk, predicate,
+                   in_scope=lambda user, product: in_scope(user, product.producer.province_id))
+
+
+def get_batch_for(user, pk, predicate, queryset=None):
+    from producers.models import ImportBatch
+
+    return get_for(user, ImportBatch.objects.all() if queryset is None else queryset, pk, predicate,
+                   in_scope=lambda user, batch: in_scope(user, batch.province_id))

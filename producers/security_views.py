@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kbo_site.roles import NATIONAL, is_admin, province_code, role_required
+from producers.roles import NATIONAL, is_admin, province_code, role_required
 from kbo_site.security import DEVICE_ROW_PREFIX, throttle_for
 
 RECENT_UNLOCKS = 20

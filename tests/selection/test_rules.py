@@ -1,0 +1,96 @@
+"""selection/rules.py as one table: who may do what with a round, in each state, the way
+pretalx's test_rules.py reads. Each row is a person; the set is the predicates that hold for
+them. The getter (get_round_for) is checked over the same people: 404 outside the province,
+403 inside it when the predicate fails."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from selection import rules
+from selection.models import CommitteeRole, RoundState, ScoreSheet
+from tests.factories import CommitteeMemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PREDICATES = ("can_view_round", "can_manage_round", "is_on_committee", "is_chair", "can_score",
+              "can_open_scoring", "can_project_results", "sees_conflict_notes", "can_see_member_scores")
+VIEW, MANAGE, ON, CHAIR, SCORE, OPEN, PROJECT, NOTES, SCORES = PREDICATES
+
+MANAGER = {VIEW, MANAGE, OPEN, PROJECT, NOTES}
+SCORING = {
+    "officer": MANAGER,
+    "national officer": MANAGER,
+    "viewer": set(),
+    "outsider": set(),
+    "chair who scores": {VIEW, ON, CHAIR, SCORE, OPEN, NOTES},  # the live board after submitting only
+    "chair who scores, submitted": {VIEW, ON, CHAIR, SCORE, OPEN, NOTES, PROJECT},
+    "chair who does not score": {VIEW, ON, CHAIR, OPEN, NOTES, PROJECT},
+    "member": {VIEW, ON, SCORE},
+    "member, submitted": {VIEW, ON, SCORE},
+    "secretary": {VIEW, ON, PROJECT, NOTES},
+    "officer who scores on the committee": {VIEW, MANAGE, ON, SCORE, OPEN, NOTES},
+}
+# Once the chair has closed scoring, everyone who sees the round sees each member's scores,
+# and whoever may project the board may do so whether or not they submitted.
+RANKING = {who: allowed | ({SCORES} if VIEW in allowed else set())
+           | ({PROJECT} if NOTES in allowed else set()) for who, allowed in SCORING.items()}
+DRAFT = {who: allowed - {PROJECT} | ({PROJECT} if NOTES in allowed else set()) for who, allowed in SCORING.items()}
+
+
+@pytest.fixture
+def people(make_user, round_):
+    committee = round_.committee
+
+    def member(name, role=CommitteeRole.MEMBER, scores=True, user=None):
+        user = user or UserFactory(username=name.replace(" ", "-").replace(",", ""))
+        return CommitteeMemberFactory(committee=committee, user=user, role=role, scores=scores).user
+
+    people = {
+        "officer": make_user("officer"),
+        "national officer": make_user("officer", username="national-officer", province="national"),
+        "viewer": make_user("viewer"),
+        "outsider": make_user("nobody"),
+        "chair who scores": member("chair who scores", CommitteeRole.CHAIR),
+        "chair who scores, submitted": member("chair submitted", CommitteeRole.CHAIR),
+        "chair who does not score": member("chair not scoring", CommitteeRole.CHAIR, scores=False),
+        "member": member("member"),
+        "member, submitted": member("member submitted"),
+        "secretary": member("secretary", CommitteeRole.SECRETARY, scores=False),
+        "officer who scores on the committee": member(
+            "officer member", user=make_user("officer", username="officer-member")),
+    }
+    for name in ("chair who scores, submitted", "member, submitted"):
+        sheet_member = rules.membership(people[name], round_)
+        ScoreSheet.objects.create(round=round_, member=sheet_member, submitted_at=timezone.now())
+    return people
+
+
+def _allowed(user, round):
+    fresh = type(user).objects.get(pk=user.pk)  # no per-request caches carried over
+    return {name for name in PREDICATES if getattr(rules, name)(fresh, round)}
+
+
+@pytest.mark.parametrize(("state", "table"), [(RoundState.SCORING, SCORING), (RoundState.RANKING, RANKING),
+                                               (RoundState.DRAFT, DRAFT)])
+def test_who_may_do_what_with_a_round(people, round_, state, table):
+    round_.state = state
+    round_.save()
+
+    assert {who: _allowed(user, round_) for who, user in people.items()} == table
+
+
+def test_the_getter_answers_404_outside_the_province_and_403_inside_it(people, round_, make_user):
+    lamphun = make_user("officer", username="lamphun-officer", province="51")
+    with pytest.raises(Http404):
+        rules.get_round_for(lamphun, round_.pk, rules.can_view_round)
+    with pytest.raises(Http404):
+        rules.get_round_for(people["officer"], round_.pk + 1000, rules.can_view_round)
+    with pytest.raises(PermissionDenied):
+        rules.get_round_for(people["viewer"], round_.pk, rules.can_view_round)
+    with pytest.raises(PermissionDenied):
+        rules.get_round_for(people["member"], round_.pk, rules.can_manage_round)
+
+    assert rules.get_round_for(people["national officer"], round_.pk, rules.can_manage_round) == round_
+    assert rules.get_round_for(people["member"], round_.pk, rules.can_score) == round_
