@@ -203,7 +203,9 @@ class _Builder:
     def ranking_table(self):
         ranking = self.facts.get("ranking") or {}
         w = self.w
-        rows = [[w.t(row.get("rank", "")), row.get("product_code", ""), self._product(row), w.score(row.get("score")),
+        # A snapshot frozen before rank labels were kept has the plain rank only.
+        rows = [[w.t(row.get("rank_label") or row.get("rank", "")), row.get("product_code", ""), self._product(row),
+                 w.score(row.get("score")),
                  w.score(row.get("median")), w.t(row.get("scorers", "")), w.t(_status_label(row.get("status")))]
                 for row in ranking.get("rows") or []]
         columns = [(_("Rank"), "num"), (_("Product code"), "code"), (_("Product and producer"), "product"),

@@ -69,6 +69,8 @@ def ranking_row(row, round):
         flags = [str(t) for t in ranking_module.flag_texts(row, round)]
     return {
         "rank": row.rank,
+        # "=20" for each row of an exact tie, as the ranking page and the board show it.
+        "rank_label": row.rank_label,
         **_product_facts(row.submission.product),
         "score": _round2(row.calibrated if round.deciding == "calibrated" else row.score),
         "raw_score": _round2(row.score),

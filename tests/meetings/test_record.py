@@ -222,3 +222,16 @@ def test_resolution_page_shows_the_selection_with_the_chairs_reason(selection_me
     assert TIE_REASON in html
     assert '<span class="text-nowrap">OTOP50TD</span>' in html
     assert "\ufdd0" not in html and "\ufdd1" not in html
+
+
+def test_minutes_ranking_table_shows_an_exact_tie_as_a_shared_rank(meeting, officer, decided_round):
+    """B and C tie exactly (80, same median): the minutes' ranking reads "=2" for both, as the
+    ranking page, the board and the export do, while the order still follows the tie-break."""
+    services.update_meeting(meeting, {"round": decided_round}, by=officer)
+    services.add_item(meeting, by=officer, parent=meeting.items.get(title="เรื่องเพื่อพิจารณา"),
+                      kind="consideration", title="ผลการจัดลำดับ", facts=[RoundFacts.RANKING])
+    doc = record.build(Meeting.objects.get(pk=meeting.pk), record.MINUTES)
+
+    table = next(t for t in doc["attachments"] if t["key"] == "ranking")
+    ranks = [(record_text(row[0]), record_text(row[1])) for row in table["rows"]]
+    assert ranks == [("๑", "OTOP50TA"), ("=๒", "OTOP50TC"), ("=๒", "OTOP50TB"), ("๔", "OTOP50TD")]
