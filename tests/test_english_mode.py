@@ -125,6 +125,7 @@ PAGES = {
     "screening_summary": lambda demo: reverse("selection:screening_summary", args=[demo["round"].pk]) + "?show=all",
     "round_history": lambda demo: reverse("selection:history", args=[demo["round"].pk]),
     "ranking": lambda demo: reverse("selection:ranking", args=[demo["round"].pk]),
+    "results_board": lambda demo: reverse("selection:results_board", args=[demo["round"].pk]),
     "committee": lambda demo: reverse("selection:committee", args=[demo["round"].pk]),
     "meeting_list": lambda demo: reverse("meetings:list"),
     "meeting_detail": lambda demo: reverse("meetings:detail", args=[demo["meeting"].pk]),
