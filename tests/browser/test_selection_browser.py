@@ -92,3 +92,23 @@ def test_chair_closes_scoring_breaks_a_tie_with_a_reason_and_approves_the_20(pag
     snapshot = Approval.objects.get(round=round_).snapshot
     assert round_.state == RoundState.APPROVED
     assert sum(1 for row in snapshot["rows"] if row["status"] == "selected") == 20
+
+
+def test_a_score_typed_in_thai_digits_is_saved_and_a_slip_of_the_thai_keyboard_keeps_the_score(
+        page, live_server, login):
+    """A Thai keyboard's digit row gives letters (ถ for 4): the field must not read them as an
+    empty field, which would clear the saved score, but say what to type and keep the score."""
+    round_, _chair, member, criteria, submissions = _round(quota=1, count=1)
+    page.set_viewport_size(PHONE)
+    login(page, member.user)
+    page.goto(f"{live_server.url}/selection/{round_.pk}/score/{submissions[0].pk}/")
+    field, status = page.locator(f"#value-{criteria[0].pk}"), page.locator(f"#status-{criteria[0].pk}")
+
+    field.fill("๔๒")
+    field.blur()
+    expect(status).to_contain_text("บันทึกแล้ว")
+    field.fill("ถ")
+    field.blur()
+    expect(status).to_contain_text("กรุณาใส่ตัวเลข 0 ถึง 45")
+
+    assert list(Score.objects.filter(member=member).values_list("value", flat=True)) == [42]
