@@ -2,13 +2,11 @@ from django.contrib import admin
 
 from .models import (
     Approval,
-    AuditEntry,
     ChairDecision,
     Committee,
     CommitteeMember,
     Conflict,
     Criterion,
-    RoundTransition,
     SelectionRound,
     Submission,
 )
@@ -66,18 +64,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "round", "action", "by", "submission", "from_value", "to_value"]
-    list_filter = ["action", "round"]
-    list_select_related = ["round", "by", "submission__product"]
-
-
-@admin.register(RoundTransition)
-class RoundTransitionAdmin(ReadOnlyAdmin):
-    list_display = ["at", "round", "from_state", "to_state", "by", "reason"]
 
 
 @admin.register(ChairDecision)
