@@ -3,13 +3,8 @@ from django.contrib import admin
 from .models import ActionLog
 
 
-@admin.register(ActionLog)
-class ActionLogAdmin(admin.ModelAdmin):
-    """The one action log: viewable, never edited."""
-
-    list_display = ["at", "content_type", "object_id", "action", "actor", "from_state", "to_state"]
-    list_filter = ["action", "content_type"]
-    list_select_related = ["content_type", "actor"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened, and reference data: viewable, never edited."""
 
     def has_add_permission(self, request):
         return False
@@ -19,3 +14,12 @@ class ActionLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ActionLog)
+class ActionLogAdmin(ReadOnlyAdmin):
+    """The one action log."""
+
+    list_display = ["at", "content_type", "object_id", "action", "actor", "from_state", "to_state"]
+    list_filter = ["action", "content_type"]
+    list_select_related = ["content_type", "actor"]

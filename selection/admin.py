@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from kbo_site.admin import ReadOnlyAdmin
+
 from .models import (
     Approval,
     ChairDecision,
@@ -51,19 +53,6 @@ class SubmissionAdmin(admin.ModelAdmin):
 class ConflictAdmin(admin.ModelAdmin):
     list_display = ["member", "submission", "conflict_type", "declared_by", "declared_at"]
     list_select_related = ["member__user", "submission__product", "declared_by"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of what happened: viewable, never edited."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ChairDecision)
