@@ -81,7 +81,7 @@ class ActionLog(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("action log entry")
-        verbose_name_plural = _("action log")
+        verbose_name_plural = _("action log entries")
         indexes = [
             # Every history page: one object's rows, newest first (kbo_site.actions.log_for).
             models.Index(fields=["content_type", "object_id", "-at"], name="action_log_object_at_idx"),

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'action log entry',
-                'verbose_name_plural': 'action log',
+                'verbose_name_plural': 'action log entries',
                 'ordering': ['-at', '-pk'],
                 'indexes': [models.Index(fields=['content_type', 'object_id', '-at'], name='action_log_object_at_idx')],
             },
