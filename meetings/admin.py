@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Activity, AgendaItem, Attendance, DocumentSettings, Guest, Meeting, MeetingEvent
+from .models import Activity, AgendaItem, Attendance, DocumentSettings, Guest, Meeting
 
 
 class AttendanceInline(admin.TabularInline):
@@ -28,18 +28,6 @@ class AgendaItemAdmin(admin.ModelAdmin):
     list_display = ("title", "meeting", "parent", "order", "kind")
     list_filter = ("kind",)
     search_fields = ("title",)
-
-
-@admin.register(MeetingEvent)
-class MeetingEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "meeting", "action", "by", "from_state", "to_state")
-    list_filter = ("action",)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 admin.site.register(Activity)

@@ -2,13 +2,15 @@
 
 django-simple-history keeps a copy of the meeting and of each item at every save. This page
 lines the copies up, newest first: who changed what, when, from what to what, so that the
-minutes' text can always be traced back. The state changes themselves (sent, started, closed,
-approved, reopened with a reason) are on the meeting page's log.
+minutes' text can always be traced back. Above them, the meeting's action log: the state changes
+(sent, started, closed, approved, reopened with a reason) and every other step, as on every
+history page.
 """
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from kbo_site.actions import log_for
 from producers.history_views import _entries, _shown_fields, history_page
 
 from .models import AgendaItem, Meeting
@@ -51,5 +53,5 @@ def meeting_history(request, pk):
     item_fields = _fields(AgendaItem)
     for rows in by_item.values():
         entries += _readable(_entries(rows, item_fields, lambda row: row.title))
-    return render(request, "meetings/meeting_history.html", {"meeting": meeting,
+    return render(request, "meetings/meeting_history.html", {"meeting": meeting, "log": log_for(meeting),
                                                              "page": history_page(request, entries)})

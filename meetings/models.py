@@ -1,8 +1,8 @@
 """Committee meetings: the record, attendance, the agenda tree, resolutions and the activity plan.
 
 A meeting moves draft → agenda sent → in progress → closed → minutes approved, only through
-meetings/services.py; every move leaves a MeetingEvent. Closing freezes the selection round's
-facts into `Meeting.facts_snapshot`, so a round changed later cannot change the minutes.
+meetings/services.py; every move leaves a row in the one action log (kbo_site.models.ActionLog).
+Closing freezes the selection round's facts into `Meeting.facts_snapshot`, so a round changed later cannot change the minutes.
 """
 
 import secrets
@@ -173,45 +173,6 @@ class Meeting(models.Model):
     @property
     def is_closed(self):
         return self.state in CLOSED_STATES
-
-
-class MeetingAction(models.TextChoices):
-    CREATED = "created", _("Meeting created")
-    EDITED = "edited", _("Meeting details edited")
-    STATE_CHANGED = "state_changed", _("State changed")
-    ATTENDANCE = "attendance", _("Attendance marked")
-    GUESTS = "guests", _("Attendees changed")
-    AGENDA = "agenda", _("Agenda changed")
-    RESOLUTION = "resolution", _("Resolution recorded")
-    ATTACHMENT = "attachment", _("Attachment changed")
-    ACTIVITIES = "activities", _("Activity plan changed")
-    FACTS_FROZEN = "facts_frozen", _("Selection facts frozen")
-
-
-class MeetingEvent(models.Model):
-    """Who did what to a meeting, when, from what state to what, and why."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=20, choices=MeetingAction.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    from_state = models.CharField(max_length=20, choices=MeetingState.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=MeetingState.choices, blank=True)
-    detail = models.TextField(blank=True)
-    reason = models.TextField(blank=True, max_length=MAX_REASON, validators=[MaxLengthValidator(MAX_REASON)])
-
-    class Meta:
-        ordering = ["meeting", "-at", "-pk"]
-        verbose_name = _("meeting event")
-        verbose_name_plural = _("meeting events")
-        indexes = [
-            # Meeting page history: a meeting's events, newest first.
-            models.Index(fields=["meeting", "-at"], name="meeting_event_at_idx"),
-        ]
-        constraints = [_at_most("reason", MAX_REASON, "meeting_event_reason_length")]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
 
 
 class AttendanceStatus(models.TextChoices):

@@ -1,6 +1,6 @@
 """Workflow steps of a meeting. Each takes the object and `by=user`, checks the state, saves in
-one transaction and leaves a MeetingEvent. Errors are MeetingError with a message a person
-can act on. Permission checks belong to the views (meetings/rules.py)."""
+one transaction and leaves a row in the meeting's action log (kbo_site.actions.log_action).
+Errors are MeetingError with a message a person can act on. Permission checks belong to the views (meetings/rules.py)."""
 
 from dataclasses import dataclass
 
@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kbo_site import i18n, thaidates, uploads
+from kbo_site.actions import log_action
+from kbo_site.models import Action
 from selection.models import CommitteeRole
 
 from . import facts as meeting_facts
@@ -32,8 +34,6 @@ from .models import (
     ItemAttachment,
     ItemKind,
     Meeting,
-    MeetingAction,
-    MeetingEvent,
     MeetingState,
     RoundFacts,
 )
@@ -73,8 +73,9 @@ def _save(obj, by, **kwargs):
 
 
 def _log(meeting, by, action, *, detail="", from_state="", to_state="", reason=""):
-    MeetingEvent.objects.create(meeting=meeting, by=by, action=action, detail=detail, from_state=from_state,
-                                to_state=to_state, reason=reason)
+    """One row of the meeting's log; states are kept by their code and shown by their label."""
+    log_action(by, meeting, action, note=detail, reason=reason, from_state=MeetingState(from_state) if from_state else "",
+               to_state=MeetingState(to_state) if to_state else "")
 
 
 def _locked(meeting):
@@ -161,7 +162,7 @@ def create_meeting(committee, *, by, date, start_time, venue, number=None, year_
                 AgendaItem(meeting=meeting, order=i, kind=kind, title=str(title))
                 for i, (kind, title) in enumerate(STANDARD_HEADINGS)
             ])
-    _log(meeting, by, MeetingAction.CREATED, to_state=meeting.state)
+    _log(meeting, by, Action.MEETING_CREATED, to_state=meeting.state)
     return meeting
 
 
@@ -193,7 +194,7 @@ def update_meeting(meeting, data, *, by, version=None):
         meeting.version = F("version") + 1
         _save(meeting, by)
         meeting.refresh_from_db()
-        _log(meeting, by, MeetingAction.EDITED, detail=", ".join(changed))
+        _log(meeting, by, Action.MEETING_EDITED, detail=", ".join(changed))
     return meeting
 
 
@@ -248,7 +249,7 @@ def mark_attendance(meeting, rows, *, by):
             changed.append(row)
     if changed:
         Attendance.objects.bulk_update(changed, ["status", "stand_in_name", "stand_in_position", "reason"])
-        _log(meeting, by, MeetingAction.ATTENDANCE,
+        _log(meeting, by, Action.ATTENDANCE,
              detail="; ".join(f"{row.name}: {row.get_status_display()}" for row in changed))
     return changed
 
@@ -267,7 +268,7 @@ def add_guest(meeting, *, by, name, position=""):
         return existing
     order = (meeting.guests.aggregate(n=Max("order"))["n"] or 0) + 1
     guest = Guest.objects.create(meeting=meeting, name=name, position=position, order=order)
-    _log(meeting, by, MeetingAction.GUESTS, detail=_("Added %(name)s") % {"name": name})
+    _log(meeting, by, Action.GUESTS, detail=_("Added %(name)s") % {"name": name})
     return guest
 
 
@@ -277,7 +278,7 @@ def remove_guest(guest, *, by):
     meeting = _locked(guest.meeting)
     _require_editable(meeting)
     guest.delete()
-    _log(meeting, by, MeetingAction.GUESTS, detail=_("Removed %(name)s") % {"name": guest.name})
+    _log(meeting, by, Action.GUESTS, detail=_("Removed %(name)s") % {"name": guest.name})
 
 
 # ---------------------------------------------------------------- the agenda
@@ -333,7 +334,7 @@ def add_item(meeting, *, by, parent=None, **data):
     order = len(_siblings(meeting, parent.pk if parent else None))
     item = AgendaItem.objects.create(meeting=meeting, parent=parent, order=order,
                                      **{k: v for k, v in data.items() if k in ITEM_FIELDS})
-    _log(meeting, by, MeetingAction.AGENDA, detail=_("Added item: %(title)s") % {"title": item.title})
+    _log(meeting, by, Action.AGENDA, detail=_("Added item: %(title)s") % {"title": item.title})
     return item
 
 
@@ -351,7 +352,7 @@ def update_item(item, data, *, by, version=None):
     item.version = F("version") + 1
     _save(item, by)
     item.refresh_from_db()
-    _log(meeting, by, MeetingAction.AGENDA, detail=_("Edited item: %(title)s") % {"title": item.title})
+    _log(meeting, by, Action.AGENDA, detail=_("Edited item: %(title)s") % {"title": item.title})
     return item
 
 
@@ -372,7 +373,7 @@ def move_item(item, direction, *, by):
         return
     siblings[index], siblings[target] = siblings[target], siblings[index]
     _renumber(siblings)
-    _log(meeting, by, MeetingAction.AGENDA, detail=_("Moved item: %(title)s") % {"title": item.title})
+    _log(meeting, by, Action.AGENDA, detail=_("Moved item: %(title)s") % {"title": item.title})
 
 
 @transaction.atomic
@@ -385,7 +386,7 @@ def remove_item(item, *, by):
     title, parent_id = item.title, item.parent_id
     AgendaItem.objects.filter(pk=item.pk).delete()
     _renumber(_siblings(meeting, parent_id))
-    _log(meeting, by, MeetingAction.AGENDA, detail=_("Removed item: %(title)s") % {"title": title})
+    _log(meeting, by, Action.AGENDA, detail=_("Removed item: %(title)s") % {"title": title})
 
 
 def _vote(value, label):
@@ -432,7 +433,7 @@ def record_resolution(item, *, by, discussion="", resolution="", votes_for=None,
     detail = _("Resolution on: %(title)s") % {"title": item.title}
     if item.without_quorum:
         detail += " · " + _("without a quorum")
-    _log(meeting, by, MeetingAction.RESOLUTION, detail=detail)
+    _log(meeting, by, Action.RESOLUTION, detail=detail)
     return item
 
 
@@ -466,7 +467,7 @@ def approve_previous_minutes(item, *, by):
     _save(item, by)
     _transition(previous, MeetingState.MINUTES_APPROVED, by=by,
                 reason=_("Approved at meeting %(label)s") % {"label": meeting.label})
-    _log(meeting, by, MeetingAction.RESOLUTION,
+    _log(meeting, by, Action.RESOLUTION,
          detail=_("Minutes of meeting %(label)s approved") % {"label": previous.label})
     return previous
 
@@ -479,7 +480,7 @@ def _transition(meeting, to_state, *, by, reason=""):
     meeting.version = F("version") + 1
     _save(meeting, by, update_fields=["state", "version", "updated_at"])
     meeting.refresh_from_db()
-    _log(meeting, by, MeetingAction.STATE_CHANGED, from_state=from_state, to_state=to_state, reason=reason)
+    _log(meeting, by, Action.STATE_CHANGED, from_state=from_state, to_state=to_state, reason=reason)
     return meeting
 
 
@@ -530,7 +531,7 @@ def close_meeting(meeting, *, by, closed_time=None):
     if meeting.facts_snapshot is None:
         meeting.facts_snapshot = meeting_facts.live_facts(meeting)
         _save(meeting, by, update_fields=["facts_snapshot"])
-        _log(meeting, by, MeetingAction.FACTS_FROZEN)
+        _log(meeting, by, Action.FACTS_FROZEN)
     return _transition(meeting, MeetingState.CLOSED, by=by)
 
 
@@ -581,7 +582,7 @@ def add_attachment(item, *, by, title, upload, kind=None):
                                 content_type=kind.content_type)
     attachment.file.save(f"upload.{kind.extension}", upload, save=False)
     attachment.save()
-    _log(meeting, by, MeetingAction.ATTACHMENT, detail=_("Attached %(title)s") % {"title": title})
+    _log(meeting, by, Action.ATTACHMENT, detail=_("Attached %(title)s") % {"title": title})
     return attachment
 
 
@@ -593,7 +594,7 @@ def remove_attachment(attachment, *, by):
     title = attachment.title
     transaction.on_commit(lambda f=attachment.file.name, s=attachment.file.storage: s.delete(f))
     attachment.delete()
-    _log(meeting, by, MeetingAction.ATTACHMENT, detail=_("Removed %(title)s") % {"title": title})
+    _log(meeting, by, Action.ATTACHMENT, detail=_("Removed %(title)s") % {"title": title})
 
 
 ACTIVITY_FIELDS = ("title", "description", "start_date", "end_date", "whole_months", "venue", "responsible")
@@ -629,7 +630,7 @@ def save_activity(meeting, *, by, activity=None, **data):
         for name, value in data.items():
             setattr(activity, name, value)
         activity.save()
-    _log(meeting, by, MeetingAction.ACTIVITIES, detail=activity.title)
+    _log(meeting, by, Action.ACTIVITIES, detail=activity.title)
     return activity
 
 
@@ -639,7 +640,7 @@ def remove_activity(activity, *, by):
     meeting = _locked(activity.meeting)
     _require_editable(meeting)
     activity.delete()
-    _log(meeting, by, MeetingAction.ACTIVITIES, detail=_("Removed %(title)s") % {"title": activity.title})
+    _log(meeting, by, Action.ACTIVITIES, detail=_("Removed %(title)s") % {"title": activity.title})
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kbo_site.actions import log_for
 from producers.roles import role_required
 
 from . import document_store, record, rules, services
@@ -101,7 +102,7 @@ def meeting_detail(request, pk):
         "guests": list(meeting.guests.all()),
         "tree": _tree(meeting) if can_read else [],
         "activities": list(meeting.activities.all()) if can_read else [],
-        "events": list(meeting.events.select_related("by")[:30]) if can_read else [],
+        "events": list(log_for(meeting)[:30]) if can_read else [],
         "guest_form": GuestForm(),
         "open_form": OpenForm(initial={"opened_time": meeting.opened_time or meeting.start_time}),
         "close_form": CloseForm(initial={"closed_time": timezone.localtime().time().replace(second=0, microsecond=0)}),

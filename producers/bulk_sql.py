@@ -154,17 +154,13 @@ def insert_history(model, pks, history_type, *, now, file_name="", by=None):
     """One history row per record the import wrote ("+" created, "~" changed), as simple-history's
     signals would have made: the plain SQL above sends none. The copy is made in the database
     (INSERT ... SELECT, a page of primary keys per statement), so no value passes through Python.
-    The user is `by`, else the signed-in one of the request (simple-history's middleware), or
-    nobody for the command-line import."""
+    The user is `by`, as the caller names it (nobody for the command-line import): never read
+    from simple-history's request context, which a background task does not have."""
     if not pks:
         return
-    from simple_history.models import HistoricalRecords
-
     historical = model.history.model
     copied = [field for field in historical._meta.concrete_fields if field.name not in HISTORY_COLUMNS]
-    request = getattr(HistoricalRecords.context, "request", None)
-    user = by if by is not None else getattr(request, "user", None)
-    user_id = user.pk if user is not None and user.is_authenticated else None
+    user_id = by.pk if by is not None else None
     stamp = historical._meta.get_field("history_date").get_db_prep_save(now, connection)
     reason = f"{IMPORT_REASON_PREFIX}{file_name}"[:100]
     quote = connection.ops.quote_name

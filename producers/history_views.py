@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from kbo_site.actions import log_for_keys
 from producers.roles import can_edit_registry, role_required, scoped
 
 from .bulk_sql import IMPORT_REASON_PREFIX
@@ -89,7 +90,8 @@ def producer_history(request, pk):
     for rows in by_product.values():
         entries += [entry for entry in _entries(rows, product_fields, lambda row: f"{row.code} {row.name}")
                     if entry["row"].producer_id == pk or any(f.name == "producer" for f, *_ in entry["changes"])]
-    return render(request, "producers/producer_history.html", {"producer": producer,
+    log = log_for_keys({Producer: [pk], Product: product_ids})
+    return render(request, "producers/producer_history.html", {"producer": producer, "log": log,
                                                                 "page": history_page(request, entries)})
 
 

@@ -3,17 +3,16 @@
 Every save is optimistic: the form carries the `version` it was opened at, and a save from a
 stale copy is refused, so the other person's change is kept rather than overwritten. A
 repeated submit of the same data (a double click) is recognised and does nothing.
-Every change leaves a row in Django's admin log (who, when, which fields).
+Every change leaves a row in the one action log (kbo_site.actions.log_action): who, when, which fields.
 """
 
-import json
-
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kbo_site import i18n
+from kbo_site.actions import log_action
+from kbo_site.models import Action
 from producers.roles import in_scope
 
 from .models import Producer, Product, Standard
@@ -72,19 +71,14 @@ def _set_standards(product, names):
     product.standards.set([existing[name] for name in names])
 
 
-def _log(obj, *, by, flag, fields=()):
-    # Stored untranslated, like the admin's own messages, and translated when read.
+def _log(obj, *, by, action, fields=()):
+    """The record's row in the action log; the changed fields are kept by their English names
+    (detail "fields", as Django's admin log keeps them) and listed in Thai in the note."""
     with translation.override(None):
         labels = [str(obj._meta.get_field(name).verbose_name) for name in fields]
-    message = [{"added": {}}] if flag == ADDITION else [{"changed": {"fields": labels}}]
-    LogEntry.objects.create(
-        user_id=by.pk,
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        action_flag=flag,
-        change_message=json.dumps(message),
-    )
+    with translation.override(i18n.RECORD_LANGUAGE):
+        note = ", ".join(str(obj._meta.get_field(name).verbose_name) for name in fields)
+    log_action(by, obj, action, note=note, detail={"about": str(obj)[:200], **({"fields": labels} if fields else {})})
 
 
 def _stale_message(kind):
@@ -97,7 +91,7 @@ def _stale_message(kind):
 def create_producer(data, *, province, by):
     """Create a producer from cleaned form data; returns (producer, created).
 
-    Side effects: inserts the producer (version 1) and an admin log row. A second submit of
+    Side effects: inserts the producer (version 1) and an action log row. A second submit of
     the same data returns the existing producer with created=False. A code already used by a
     different producer raises RegistryError on the "code" field.
     """
@@ -115,14 +109,14 @@ def create_producer(data, *, province, by):
         except IntegrityError:
             raise RegistryError(_("The producer code %(code)s is already used.") % {"code": data["code"]},
                                 field="code") from None
-        _log(producer, by=by, flag=ADDITION)
+        _log(producer, by=by, action=Action.RECORD_ADDED)
     return producer, True
 
 
 def update_producer(producer, data, *, version, by):
     """Save an officer's edit of a producer opened at `version`; returns (producer, changed).
 
-    Side effects: updates the changed fields, bumps `version`, writes an admin log row naming
+    Side effects: updates the changed fields, bumps `version`, writes an action log row naming
     the changed fields. Nothing is written when nothing changed. Raises StaleEditError when
     someone else saved in between and the two edits differ; RegistryError when the new code
     is taken.
@@ -149,7 +143,7 @@ def update_producer(producer, data, *, version, by):
             setattr(current, name, data[name])
         current.version += 1
         current.save()
-        _log(current, by=by, flag=CHANGE, fields=changed)
+        _log(current, by=by, action=Action.RECORD_CHANGED, fields=changed)
     return current, True
 
 
@@ -172,7 +166,7 @@ def create_product(data, *, by):
     (product, created).
 
     Side effects: inserts the product (version 1), any standard not yet known, its standards
-    and an admin log row. A second submit of the same data returns the existing product with
+    and an action log row. A second submit of the same data returns the existing product with
     created=False; a code used by a different product raises RegistryError on "code", which
     names that product only if it is of the same province (product codes are unique in the
     whole registry, and another province's products are not the user's to read).
@@ -192,7 +186,7 @@ def create_product(data, *, by):
             raise RegistryError(_("The product code %(code)s is already used.") % {"code": data["code"]},
                                 field="code") from None
         _set_standards(product, data["standards"])
-        _log(product, by=by, flag=ADDITION)
+        _log(product, by=by, action=Action.RECORD_ADDED)
     return product, True
 
 
@@ -224,7 +218,7 @@ def update_product(product, data, *, version, by):
         current.save()
         if "standards" in changed:
             _set_standards(current, data["standards"])
-        _log(current, by=by, flag=CHANGE, fields=changed)
+        _log(current, by=by, action=Action.RECORD_CHANGED, fields=changed)
     return current, True
 
 
@@ -232,7 +226,7 @@ def anonymise_producer(producer, *, by, reason, address=None):
     """Erase a producer's personal data on the person's request (PDPA); returns the producer.
 
     Side effects: clears contact name, phone and house number, sets anonymised_at/by, bumps
-    `version` (an edit form opened before cannot bring the data back), writes an admin log row
+    `version` (an edit form opened before cannot bring the data back), writes an action log row
     and a PersonalDataAccess row with the reason. Products, scores and decisions are kept.
     Raises RegistryError when the record is already anonymised or no reason is given.
     """
@@ -254,7 +248,7 @@ def anonymise_producer(producer, *, by, reason, address=None):
         current.anonymised_by = by
         current.version += 1
         current.save()
-        _log(current, by=by, flag=CHANGE, fields=changed)
+        _log(current, by=by, action=Action.RECORD_CHANGED, fields=changed)
         PersonalDataAccess.objects.create(user=by, kind=PersonalDataAccessKind.ANONYMISE, producer=current,
                                           reason=reason, address=address)
     return current

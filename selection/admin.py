@@ -1,14 +1,14 @@
 from django.contrib import admin
 
+from kbo_site.admin import ReadOnlyAdmin
+
 from .models import (
     Approval,
-    AuditEntry,
     ChairDecision,
     Committee,
     CommitteeMember,
     Conflict,
     Criterion,
-    RoundTransition,
     SelectionRound,
     Submission,
 )
@@ -53,31 +53,6 @@ class SubmissionAdmin(admin.ModelAdmin):
 class ConflictAdmin(admin.ModelAdmin):
     list_display = ["member", "submission", "conflict_type", "declared_by", "declared_at"]
     list_select_related = ["member__user", "submission__product", "declared_by"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of what happened: viewable, never edited."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "round", "action", "by", "submission", "from_value", "to_value"]
-    list_filter = ["action", "round"]
-    list_select_related = ["round", "by", "submission__product"]
-
-
-@admin.register(RoundTransition)
-class RoundTransitionAdmin(ReadOnlyAdmin):
-    list_display = ["at", "round", "from_state", "to_state", "by", "reason"]
 
 
 @admin.register(ChairDecision)

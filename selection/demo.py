@@ -14,14 +14,14 @@ scores are written in bulk (with their audit rows) to keep the build quick.
 from decimal import Decimal
 from fractions import Fraction
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
+from kbo_site.models import Action, ActionLog
 from producers.models import Classification, Product, ProducerType
 
 from . import ranking, services
 from .models import (
-    AuditAction,
-    AuditEntry,
     Committee,
     CommitteeMember,
     CommitteeRole,
@@ -31,6 +31,7 @@ from .models import (
     Score,
     ScoreSheet,
     SelectionRound,
+    Submission,
 )
 
 COMMITTEE_NAME = "คณะกรรมการเครือข่ายองค์ความรู้ (Knowledge-Based OTOP : KBO) จังหวัดเชียงใหม่"
@@ -152,9 +153,12 @@ def _score(rng, round, members):
         Score(submission_id=s, member_id=m, criterion=c, value=v, max_score=c.max_score)
         for (s, m), values in sheets.items() for c, v in zip(criteria, values))
     names = {m.pk: m for m in scorers}
-    AuditEntry.objects.bulk_create(
-        AuditEntry(round=round, action=AuditAction.SCORE_SAVED, by=names[m].user, submission_id=s,
-                   detail=f"{names[m].full_name} · {c.name}", to_value=str(v))
+    codes = dict(Submission.objects.filter(round=round).values_list("pk", "product__code"))
+    round_type = ContentType.objects.get_for_model(round)
+    ActionLog.objects.bulk_create(
+        ActionLog(content_type=round_type, object_id=round.pk, action=Action.SCORE_SAVED,
+                  actor=names[m].user, subject=names[m].user, detail={"about": codes[s], "submission": s},
+                  note=f"{names[m].full_name} · {c.name}", to_state=str(v))
         for (s, m), values in sheets.items() for c, v in zip(criteria, values))
     for member in scorers:
         ScoreSheet.objects.get_or_create(round=round, member=member)

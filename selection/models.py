@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kbo_site import i18n
+from kbo_site.models import Action
 from producers.models import EARLIEST_YEAR_BE, Product, Province, Standard, home_province_code
 
 
@@ -421,70 +422,10 @@ class Approval(models.Model):
         return f"{self.round} · {self.approved_at:%Y-%m-%d %H:%M}"
 
 
-class RoundTransition(models.Model):
-    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="transitions",
-                              verbose_name=_("round"))
-    from_state = models.CharField(_("from state"), max_length=20, choices=RoundState.choices)
-    to_state = models.CharField(_("to state"), max_length=20, choices=RoundState.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    reason = models.TextField(_("reason"), blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-        verbose_name = _("round state change")
-        verbose_name_plural = _("round state changes")
-
-    def __str__(self):
-        return f"{self.round}: {self.from_state} → {self.to_state}"
-
-
-class AuditAction(models.TextChoices):
-    ROUND_CREATED = "round_created", _("Round created")
-    SETTINGS_CHANGED = "settings_changed", _("Settings changed")
-    RUBRIC_CHANGED = "rubric_changed", _("Rubric changed")
-    SUBMISSION_ADDED = "submission_added", _("Submission added")
-    SUBMISSION_REMOVED = "submission_removed", _("Submission removed")
-    STATE_CHANGED = "state_changed", _("State changed")
-    SCREENED = "screened", _("Screening run")
-    OVERRIDE = "override", _("Screening result overridden")
-    SCORE_SAVED = "score_saved", _("Score saved")
-    SCORES_SUBMITTED = "scores_submitted", _("Scores submitted")
-    CONFLICT_DECLARED = "conflict_declared", _("Conflict declared")
-    CONFLICT_WITHDRAWN = "conflict_withdrawn", _("Conflict withdrawn")
-    DECISION = "decision", _("Chair's decision")
-    DECISION_WITHDRAWN = "decision_withdrawn", _("Chair's decision withdrawn")
-    APPROVED = "approved", _("List approved")
-    REOPENED = "reopened", _("Round reopened")
-
-
-class AuditEntry(models.Model):
-    """Who did what, when, from what to what, and why; the round history page lists them."""
-
-    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="audit", verbose_name=_("round"))
-    submission = models.ForeignKey(Submission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                   verbose_name=_("submission"))
-    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
-    # Whose scores, sheet or conflict the entry is about (it may be recorded by an officer on
-    # the member's behalf): the history shows a member's entries to others only as the
-    # visibility rules say (rules.visible_history).
-    member = models.ForeignKey("CommitteeMember", on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+")
-    at = models.DateTimeField(_("when"), auto_now_add=True)
-    detail = models.TextField(_("detail"), blank=True)
-    from_value = models.TextField(_("value before"), blank=True)
-    to_value = models.TextField(_("value after"), blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit entries")
-        indexes = [
-            # Round history page: a round's entries, newest first.
-            models.Index(fields=["round", "-at"], name="audit_round_at_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+# A round's actions in the one log (kbo_site.models.Action), as the round history's filter lists them.
+ROUND_ACTIONS = (
+    Action.ROUND_CREATED, Action.SETTINGS_CHANGED, Action.RUBRIC_CHANGED, Action.SUBMISSION_ADDED,
+    Action.SUBMISSION_REMOVED, Action.STATE_CHANGED, Action.SCREENED, Action.OVERRIDE, Action.SCORE_SAVED,
+    Action.SCORES_SUBMITTED, Action.CONFLICT_DECLARED, Action.CONFLICT_WITHDRAWN, Action.DECISION,
+    Action.DECISION_WITHDRAWN, Action.APPROVED, Action.REOPENED,
+)

@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kbo_site.actions import log_for
+
 from . import exporting, facts, rules, services
 from .forms import DecisionForm, ReopenForm
-from .models import Approval, AuditEntry, ChairDecision, CommitteeMember, Conflict, RoundState, Score, ScoreSheet
+from .models import ROUND_ACTIONS, Approval, ChairDecision, CommitteeMember, Conflict, RoundState, Score, ScoreSheet
 from .ranking import SELECTED, MemberSpread, compute_ranking, tie_text
 
 HISTORY_PAGE = 50
@@ -276,14 +278,12 @@ def export(request, pk):
 
 def history(request, pk):
     round = rules.get_round_for(request.user, pk)
-    entries = rules.visible_history(
-        request.user, round, AuditEntry.objects.filter(round=round).select_related("by", "submission__product"))
+    entries = rules.visible_history(request.user, round, log_for(round))
     action = request.GET.get("action", "")
     if action:
         entries = entries.filter(action=action)
     page = Paginator(entries, HISTORY_PAGE).get_page(request.GET.get("page"))
     return render(request, "selection/history.html", {
         "round": round, "page": page, "action": action,
-        "actions": AuditEntry._meta.get_field("action").choices,
-        "transitions": round.transitions.select_related("by"),
+        "actions": [(action.value, action.label) for action in ROUND_ACTIONS],
     })

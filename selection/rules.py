@@ -8,9 +8,10 @@ per round used by every view: it returns the round or raises 404/403.
 from django.db.models import Q
 
 from kbo_site.access import get_for
+from kbo_site.models import Action
 from producers.roles import in_scope, is_admin, is_national, is_officer, province_code, scoped
 
-from .models import AuditAction, CommitteeMember, CommitteeRole, Conflict, RoundState, ScoreSheet, SelectionRound
+from .models import CommitteeMember, CommitteeRole, Conflict, RoundState, ScoreSheet, SelectionRound
 
 
 def can_manage_rounds(user):
@@ -106,8 +107,8 @@ def can_see_member_scores(user, round):
     return scoring_is_closed(round) and can_view_round(user, round)
 
 
-MEMBER_SCORE_ACTIONS = (AuditAction.SCORE_SAVED,)
-CONFLICT_ACTIONS = (AuditAction.CONFLICT_DECLARED, AuditAction.CONFLICT_WITHDRAWN)
+MEMBER_SCORE_ACTIONS = (Action.SCORE_SAVED,)
+CONFLICT_ACTIONS = (Action.CONFLICT_DECLARED, Action.CONFLICT_WITHDRAWN)
 
 
 def visible_history(user, round, entries):
@@ -119,14 +120,14 @@ def visible_history(user, round, entries):
       the officers;
     - every other entry (settings, screening, state changes, decisions): whoever sees the round.
     """
-    own = Q(member__user=user) | Q(by=user)
+    own = Q(subject=user) | Q(actor=user)
     if not can_see_member_scores(user, round):
         entries = entries.exclude(Q(action__in=MEMBER_SCORE_ACTIONS) & ~own)
     else:
         member = membership(user, round)
         if member is not None:
-            conflicted = Conflict.objects.filter(member=member).values("submission_id")
-            entries = entries.exclude(Q(action__in=MEMBER_SCORE_ACTIONS, submission_id__in=conflicted) & ~own)
+            conflicted = list(Conflict.objects.filter(member=member).values_list("submission_id", flat=True))
+            entries = entries.exclude(Q(action__in=MEMBER_SCORE_ACTIONS, detail__submission__in=conflicted) & ~own)
     if not sees_conflict_notes(user, round):
         entries = entries.exclude(Q(action__in=CONFLICT_ACTIONS) & ~own)
     return entries

@@ -1,8 +1,8 @@
 """Every workflow step of a selection round, one function each.
 
 Each takes the object and `*, by=user`, checks the state, raises SelectionError with a message a
-person can act on, saves inside transaction.atomic() and leaves an AuditEntry (and a
-RoundTransition for a change of state). Views only call these.
+person can act on, saves inside transaction.atomic() and leaves a row in the round's action log
+(kbo_site.actions.log_action). Views only call these.
 """
 
 import re
@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from kbo_site import i18n
+from kbo_site.actions import log_action
+from kbo_site.models import Action
 from kbo_site.text import normalise
 from kbo_site.thaidates import arabic_digits
 from producers.models import Product
@@ -26,15 +28,13 @@ from .models import (
     STATE_ORDER,
     SUBMISSIONS_OPEN,
     Approval,
-    AuditAction,
-    AuditEntry,
+    Action,
     ChairDecision,
     CommitteeMember,
     Conflict,
     ConflictType,
     DecisionKind,
     RoundState,
-    RoundTransition,
     Score,
     ScoreComment,
     ScoreSheet,
@@ -68,21 +68,20 @@ RECORD_LANGUAGE = "th"
 
 
 def audit(round, action, *, by, submission=None, member=None, detail="", from_value="", to_value="", reason=""):
-    """One row of the round's history. Lazy labels are written in the record language.
-    `member` names the committee member whose scores, sheet or conflict the row is about."""
-    with translation.override(RECORD_LANGUAGE):
-        detail, from_value, to_value = str(detail), str(from_value), str(to_value)
-    return AuditEntry.objects.create(round=round, action=action, by=by, submission=submission, member=member,
-                                     detail=detail, from_value=from_value, to_value=to_value, reason=reason)
+    """One row of the round's log. `submission` is kept by its product's code (the history's
+    "Product" column) and key; `member` names the committee member whose scores, sheet or
+    conflict the row is about (selection.rules.visible_history)."""
+    about = {} if submission is None else {"about": submission.product.code, "submission": submission.pk}
+    return log_action(by, round, action, from_state=from_value, to_state=to_value, reason=reason, note=detail,
+                      detail=about, subject=None if member is None else member.user)
 
 
 def _transition(round, to_state, *, by, reason=""):
     from_state = round.state
     round.state = to_state
     round.save(update_fields=["state", "updated_at"])
-    RoundTransition.objects.create(round=round, from_state=from_state, to_state=to_state, by=by, reason=reason)
-    audit(round, AuditAction.STATE_CHANGED, by=by, from_value=RoundState(from_state).label,
-          to_value=RoundState(to_state).label, reason=reason)
+    audit(round, Action.STATE_CHANGED, by=by, from_value=RoundState(from_state),
+          to_value=RoundState(to_state), reason=reason)
 
 
 def _lock(round):
@@ -116,7 +115,7 @@ def create_round(*, committee, name, fiscal_year, by, **settings):
                                               number=number, created_by=by, **settings)
         if standards:
             round.required_standards.set(standards)
-        audit(round, AuditAction.ROUND_CREATED, by=by, to_value=round.name)
+        audit(round, Action.ROUND_CREATED, by=by, to_value=round.name)
     return round
 
 
@@ -140,7 +139,7 @@ def update_settings(round, *, by, changes, required_standards=None):
                 round.required_standards.set(required_standards)
                 changed.append(f"required_standards: {', '.join(before) or '-'} → {', '.join(after) or '-'}")
         if changed:
-            audit(round, AuditAction.SETTINGS_CHANGED, by=by, detail="\n".join(changed))
+            audit(round, Action.SETTINGS_CHANGED, by=by, detail="\n".join(changed))
     return round
 
 
@@ -176,7 +175,7 @@ def set_rubric(round, criteria, *, by):
             round.save(update_fields=["tie_break_criterion", "updated_at"])
         removed.delete()
         after = [f"{c.name} ({c.max_score} × {c.weight})" for c in round.criteria.all()]
-        audit(round, AuditAction.RUBRIC_CHANGED, by=by, from_value="; ".join(before), to_value="; ".join(after))
+        audit(round, Action.RUBRIC_CHANGED, by=by, from_value="; ".join(before), to_value="; ".join(after))
     return round
 
 
@@ -247,7 +246,7 @@ def copy_round_setup(new_round, source, *, by):
                                       "%(n)s members added from the earlier round's committee",
                                       len(added)) % {"n": len(added)})
             detail = "; ".join(parts)
-        audit(new_round, AuditAction.SETTINGS_CHANGED, by=by, detail=detail,
+        audit(new_round, Action.SETTINGS_CHANGED, by=by, detail=detail,
               from_value=f"{source.name} ({source.label})")
     return new_round
 
@@ -265,7 +264,7 @@ def add_submission(round, product, *, by):
             raise SelectionError(_("%(code)s %(name)s is already submitted to this round.") % {
                 "code": product.code, "name": product.name})
         submission = Submission.objects.create(round=round, product=product, submitted_by=by)
-        audit(round, AuditAction.SUBMISSION_ADDED, by=by, submission=submission, to_value=str(product))
+        audit(round, Action.SUBMISSION_ADDED, by=by, submission=submission, to_value=str(product))
     return submission
 
 
@@ -296,7 +295,7 @@ def add_submissions_by_codes(round, text, *, by):
                 already.append(code)
             else:
                 submission = Submission.objects.create(round=round, product=products[code], submitted_by=by)
-                audit(round, AuditAction.SUBMISSION_ADDED, by=by, submission=submission, to_value=str(products[code]))
+                audit(round, Action.SUBMISSION_ADDED, by=by, submission=submission, to_value=str(products[code]))
                 added.append(code)
     return added, already, unknown
 
@@ -306,7 +305,7 @@ def remove_submission(submission, *, by):
     with transaction.atomic():
         round = _lock(submission.round)
         _require_state(round, SUBMISSIONS_OPEN, _("Submissions are closed once scoring has opened."))
-        audit(round, AuditAction.SUBMISSION_REMOVED, by=by, from_value=str(submission.product))
+        audit(round, Action.SUBMISSION_REMOVED, by=by, from_value=str(submission.product))
         submission.delete()
 
 
@@ -356,7 +355,7 @@ def screen_round(round, *, by):
         failed = sum(1 for s in submissions if not s.eligible)
         with translation.override(RECORD_LANGUAGE):
             detail = _("%(total)s submitted, %(failed)s not eligible") % {"total": len(submissions), "failed": failed}
-        audit(round, AuditAction.SCREENED, by=by, detail=detail)
+        audit(round, Action.SCREENED, by=by, detail=detail)
     return round
 
 
@@ -379,7 +378,7 @@ def override_result(result, *, passed, reason, by):
         submission = result.submission
         submission.eligible = all(r.effective_passed for r in submission.results.all())
         submission.save(update_fields=["eligible"])
-        audit(round, AuditAction.OVERRIDE, by=by, submission=submission, detail=ScreeningRule(result.rule).label,
+        audit(round, Action.OVERRIDE, by=by, submission=submission, detail=ScreeningRule(result.rule).label,
               from_value=_pass_label(before), to_value=_pass_label(result.effective_passed), reason=reason)
     return result
 
@@ -464,7 +463,7 @@ def save_score(submission, member, criterion, value, *, version, by):
                 if current.value == value:
                     return current
                 raise StaleScoreError(_stale_message(current), current=current) from None
-            audit(round, AuditAction.SCORE_SAVED, by=by, submission=submission, member=member,
+            audit(round, Action.SCORE_SAVED, by=by, submission=submission, member=member,
                   detail=f"{member.full_name} · {criterion.name}", to_value=_number(value))
             return score
         if current.value == value:
@@ -476,7 +475,7 @@ def save_score(submission, member, criterion, value, *, version, by):
             if current.value == value:
                 return current
             raise StaleScoreError(_stale_message(current), current=current)
-        audit(round, AuditAction.SCORE_SAVED, by=by, submission=submission, member=member,
+        audit(round, Action.SCORE_SAVED, by=by, submission=submission, member=member,
               detail=f"{member.full_name} · {criterion.name}", from_value=_number(current.value),
               to_value=_number(value))
         # The conditional update succeeded, so the stored row is exactly this.
@@ -598,7 +597,7 @@ def submit_scores(round, member, *, by):
                 "codes": ", ".join(s.product.code for s in missing[:10]) + (" …" if len(missing) > 10 else "")})
         sheet.submitted_at = timezone.now()
         sheet.save(update_fields=["submitted_at"])
-        audit(round, AuditAction.SCORES_SUBMITTED, by=by, member=member, detail=member.full_name)
+        audit(round, Action.SCORES_SUBMITTED, by=by, member=member, detail=member.full_name)
     return sheet
 
 
@@ -622,7 +621,7 @@ def declare_conflict(submission, member, *, conflict_type, note, by):
                                                    note=(note or "").strip(), declared_by=by)
         except IntegrityError:
             raise SelectionError(_("This conflict of interest is already recorded.")) from None
-        audit(round, AuditAction.CONFLICT_DECLARED, by=by, submission=submission, member=member,
+        audit(round, Action.CONFLICT_DECLARED, by=by, submission=submission, member=member,
               detail=member.full_name, to_value=ConflictType(conflict.conflict_type).label, reason=conflict.note)
     return conflict
 
@@ -638,7 +637,7 @@ def withdraw_conflict(conflict, *, reason, by):
             raise SelectionError(_("Conflicts are fixed once scoring has closed."))
         if not reason:
             raise SelectionError(_("Write the reason for withdrawing the conflict."))
-        audit(round, AuditAction.CONFLICT_WITHDRAWN, by=by, submission=conflict.submission,
+        audit(round, Action.CONFLICT_WITHDRAWN, by=by, submission=conflict.submission,
               member=conflict.member, detail=conflict.member.full_name,
               from_value=ConflictType(conflict.conflict_type).label, reason=reason)
         conflict.delete()
@@ -697,7 +696,7 @@ def record_decision(round, submission, *, kind, reason, by):
                                      ).update(withdrawn_at=timezone.now())
         decision = ChairDecision.objects.create(round=round, submission=submission, kind=kind, reason=reason,
                                                 decided_by=by)
-        audit(round, AuditAction.DECISION, by=by, submission=submission, detail=DecisionKind(decision.kind).label,
+        audit(round, Action.DECISION, by=by, submission=submission, detail=DecisionKind(decision.kind).label,
               from_value=_status_label(row.status), reason=reason)
     return decision
 
@@ -713,7 +712,7 @@ def withdraw_decision(decision, *, by):
             return decision
         decision.withdrawn_at = timezone.now()
         decision.save(update_fields=["withdrawn_at"])
-        audit(round, AuditAction.DECISION_WITHDRAWN, by=by, submission=decision.submission,
+        audit(round, Action.DECISION_WITHDRAWN, by=by, submission=decision.submission,
               detail=DecisionKind(decision.kind).label, reason=decision.reason)
     return decision
 
@@ -754,7 +753,7 @@ def approve(round, *, by):
         with translation.override(RECORD_LANGUAGE):
             detail = _("%(selected)s selected, %(reserves)s reserves") % {
                 "selected": len(current.selected), "reserves": len(current.reserves)}
-        audit(round, AuditAction.APPROVED, by=by, detail=detail)
+        audit(round, Action.APPROVED, by=by, detail=detail)
     return approval
 
 
@@ -779,6 +778,6 @@ def reopen(round, *, to_state, reason, by):
             # Members who had submitted may revise their scores again.
             ScoreSheet.objects.filter(round=round).update(submitted_at=None)
         _transition(round, to_state, by=by, reason=reason)
-        audit(round, AuditAction.REOPENED, by=by, from_value=RoundState(from_state).label,
+        audit(round, Action.REOPENED, by=by, from_value=RoundState(from_state).label,
               to_value=RoundState(to_state).label, reason=reason)
     return round

@@ -16,7 +16,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kbo_site.actions import log_for
 from kbo_site.i18n import reader_language
+from kbo_site.models import Action
 from kbo_site.thaidates import be_year
 from producers import roles
 from producers.models import Product
@@ -136,7 +138,7 @@ def round_detail(request, pk):
         "is_chair": rules.is_chair(request.user, round),
         "can_project": rules.can_project_results(request.user, round),
         "settings_open": round.state in SETTINGS_OPEN,
-        "transitions": round.transitions.select_related("by"),
+        "transitions": log_for(round).filter(action=Action.STATE_CHANGED).order_by("at", "pk"),
     })
 
 

@@ -16,11 +16,12 @@ from django.db import IntegrityError, OperationalError, connection
 from django.test import Client
 from django.urls import reverse
 
+from kbo_site.models import ActionLog
 from meetings import services as meeting_services
 from producers.importing import import_registry
 from producers.models import ImportBatch, ImportStatus
 from selection import services as selection_services
-from selection.models import AuditEntry, CommitteeRole, RoundState, Score
+from selection.models import CommitteeRole, RoundState, Score
 from tests.factories import (
     CommitteeMemberFactory,
     CriterionFactory,
@@ -161,12 +162,12 @@ def test_score_audit_row_failing_undoes_the_score(scoring):
     selection_round, member, criterion, submission = scoring
     before = snapshot()
 
-    with failing('INSERT INTO "selection_auditentry"', OperationalError):
+    with failing('INSERT INTO "kbo_site_actionlog"', OperationalError):
         with pytest.raises(OperationalError):
             selection_services.save_score(submission, member, criterion, Decimal("40"), version=0, by=member.user)
 
     assert snapshot() == before
-    assert AuditEntry.objects.count() == 0
+    assert ActionLog.objects.count() == 0
 
 
 # --- A PDF render that fails ------------------------------------------------------------------

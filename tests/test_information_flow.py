@@ -25,10 +25,12 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from kbo_site.actions import log_for
+from kbo_site.models import Action
 from meetings.models import AgendaItem
 from producers.models import District, Province
 from selection import services as selection_services
-from selection.models import AuditAction, AuditEntry, CommitteeRole, Conflict, ScoreComment
+from selection.models import CommitteeRole, Conflict, ScoreComment
 from tests.factories import (
     CommitteeFactory,
     CommitteeMemberFactory,
@@ -127,7 +129,7 @@ def plant_markers(world):
     selection_services.submit_scores(round_, submitted, by=submitted.user)
     conflict = world["sel_conflict"]
     Conflict.objects.filter(pk=conflict.pk).update(note="MKCONFLICTNOTE")
-    AuditEntry.objects.filter(round=round_, action=AuditAction.CONFLICT_DECLARED).update(reason="MKCONFLICTNOTE")
+    log_for(round_).filter(action=Action.CONFLICT_DECLARED).update(reason="MKCONFLICTNOTE")
 
     # A closed round: the member who has submitted above declared a conflict with its submission.
     ranked, ranked_submission = world["sel_ranked"], world["sel_ranked_submission"]

@@ -5,7 +5,9 @@ import datetime
 import pytest
 
 from meetings import record, services
-from meetings.models import AgendaItem, ItemKind, MeetingAction, MeetingEvent, MeetingState
+from kbo_site.actions import log_for
+from kbo_site.models import Action
+from meetings.models import AgendaItem, ItemKind, MeetingState
 from meetings.services import MeetingError
 from tests.meetings.conftest import in_progress, mark_all_present
 
@@ -55,8 +57,8 @@ def test_create_meeting_sets_chair_secretary_and_signatures(meeting, chair, secr
 # -- transitions ------------------------------------------------------------------------
 
 def states(meeting):
-    return list(MeetingEvent.objects.filter(meeting=meeting, action=MeetingAction.STATE_CHANGED)
-                .order_by("at", "pk").values_list("from_state", "to_state", "by__username", "reason"))
+    return list(log_for(meeting).filter(action=Action.STATE_CHANGED)
+                .order_by("at", "pk").values_list("from_state", "to_state", "actor__username", "reason"))
 
 
 def test_send_agenda_moves_draft_to_agenda_sent(meeting, officer):
@@ -252,8 +254,8 @@ def test_mark_attendance_logs_the_members_changed(meeting, officer):
 
     services.mark_attendance(meeting, {rows[3].pk: {"status": "absent", "reason": "ติดราชการ"}}, by=officer)
 
-    event = MeetingEvent.objects.get(meeting=meeting, action=MeetingAction.ATTENDANCE)
-    assert event.detail == "กรรมการ3 ใจดี: ไม่มาประชุม"
+    event = log_for(meeting).get(action=Action.ATTENDANCE)
+    assert event.note == "กรรมการ3 ใจดี: ไม่มาประชุม"
 
 
 # -- resolutions ----------------------------------------------------------------------------

@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from kbo_site.actions import log_action
+from kbo_site.models import Action
 from producers.importing import import_registry
 from producers.models import Producer, Product
 from tests.factories import ProducerFactory, ProductFactory, chiang_mai
@@ -84,15 +86,17 @@ def test_history_page_runs_a_fixed_number_of_queries(officer_client, django_asse
         product = ProductFactory(producer=producer)
         product.name = f"ชื่อใหม่ {i}"
         product.save()
+        log_action(None, product, Action.RECORD_CHANGED, note="ชื่อผลิตภัณฑ์")
     producer.district_id = "5002"
     producer.save()
     url = history_url(producer)
     officer_client.get(url)
 
     # session, user, groups, committee membership (the menu); the user's province; the producer; its
-    # history; its products' history; the districts the changes name (the session's idle expiry was
-    # written by the request before: at most once a minute)
-    with django_assert_num_queries(9):
+    # history; its products' history; the districts the changes name; the action log of the producer
+    # and its products (the session's idle expiry was written by the request before: at most once a
+    # minute)
+    with django_assert_num_queries(10):
         response = officer_client.get(url)
 
     assert response.status_code == 200

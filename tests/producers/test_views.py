@@ -5,9 +5,9 @@ from html import unescape
 
 import lxml.html
 import pytest
-from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
+from kbo_site.actions import log_for
 from producers.models import Classification, District, Producer, ProducerType, Product, ProductType
 from tests.factories import ProducerFactory, ProductFactory
 
@@ -300,9 +300,9 @@ def test_producer_edit_saves_bumps_the_version_and_logs_who(officer_client):
     assert response.redirect_chain == [(reverse("producers:producer_detail", args=[producer.pk]), 302)]
     assert (producer.name, producer.village_no, producer.version) == ("กลุ่มใหม่", 5, 2)
     assert "บันทึกการแก้ไขแล้ว" in response.content.decode()
-    entry = LogEntry.objects.get(object_id=str(producer.pk))
-    assert (entry.user.username, entry.change_message) == (
-        "officer-user", '[{"changed": {"fields": ["producer name", "village number"]}}]')
+    entry = log_for(producer).get()
+    assert (entry.actor.username, entry.action, entry.detail["fields"]) == (
+        "officer-user", "record_changed", ["producer name", "village number"])
 
 
 def test_producer_edit_from_a_stale_copy_is_refused_and_keeps_the_other_change(officer_client):
@@ -332,7 +332,7 @@ def test_producer_edit_submitted_twice_saves_once(officer_client):
     producer.refresh_from_db()
     assert (first.status_code, second.status_code) == (302, 302)
     assert (producer.name, producer.version) == ("กลุ่มใหม่", 2)
-    assert LogEntry.objects.filter(object_id=str(producer.pk)).count() == 1
+    assert log_for(producer).count() == 1
 
 
 def test_producer_create_submitted_twice_creates_one_producer(officer_client):

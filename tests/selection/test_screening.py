@@ -2,6 +2,7 @@
 
 import pytest
 
+from kbo_site.actions import log_for
 from producers.models import Classification, ProducerType, Province
 from selection import screening, services
 from selection.models import RoundState, ScreeningRule
@@ -166,7 +167,7 @@ def test_screening_moves_a_draft_round_to_screening(round_, officer):
 
     round_.refresh_from_db()
     assert round_.state == RoundState.SCREENING
-    assert list(round_.transitions.values_list("from_state", "to_state")) == [("draft", "screening")]
+    assert list(log_for(round_).filter(action="state_changed").order_by("at", "pk").values_list("from_state", "to_state")) == [("draft", "screening")]
 
 
 def test_screening_rule_texts_state_the_rules_of_the_round(round_):
@@ -187,7 +188,7 @@ def test_screening_override_with_a_reason_makes_a_submission_eligible(round_, of
 
     submission.refresh_from_db()
     assert submission.eligible is True
-    assert list(round_.audit.filter(action="override").values_list("from_value", "to_value", "reason")) == [
+    assert list(log_for(round_).filter(action="override").values_list("from_state", "to_state", "reason")) == [
         ("ไม่ผ่าน", "ผ่าน", "จดทะเบียนเป็นกลุ่มแล้วตามหนังสือที่ ชม 0019/123")]
 
 

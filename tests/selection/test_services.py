@@ -4,10 +4,11 @@ from decimal import Decimal
 
 import pytest
 
+from kbo_site.actions import log_for
+from kbo_site.models import ActionLog
 from selection import services
 from selection.models import (
     Approval,
-    AuditEntry,
     ChairDecision,
     Conflict,
     ConflictType,
@@ -81,7 +82,7 @@ def test_open_scoring_moves_screening_to_scoring_with_a_record(round_, rubric, m
 
     round_.refresh_from_db()
     assert round_.state == RoundState.SCORING
-    assert list(round_.transitions.values_list("from_state", "to_state", "by")) == [
+    assert list(log_for(round_).filter(action="state_changed").order_by("at", "pk").values_list("from_state", "to_state", "actor")) == [
         ("screening", "scoring", officer.pk)]
 
 
@@ -137,7 +138,7 @@ def test_save_score_creates_it_at_version_one_with_an_audit_row(scoring, rubric,
     score = services.save_score(submissions[0], member, rubric[0], Decimal("40"), version=0, by=member.user)
 
     assert (score.value, score.version) == (Decimal("40"), 1)
-    assert list(AuditEntry.objects.filter(action="score_saved").values_list("detail", "from_value", "to_value")) == [
+    assert list(ActionLog.objects.filter(action="score_saved").values_list("note", "from_state", "to_state")) == [
         (f"{member.full_name} · คุณภาพผลิตภัณฑ์", "", "40")]
 
 
@@ -160,7 +161,7 @@ def test_save_score_twice_with_the_same_value_does_nothing(scoring, rubric, memb
 
     again = services.save_score(submissions[0], member, rubric[0], Decimal("40"), version=0, by=member.user)
 
-    assert (again.version, Score.objects.count(), AuditEntry.objects.filter(action="score_saved").count()) == (1, 1, 1)
+    assert (again.version, Score.objects.count(), ActionLog.objects.filter(action="score_saved").count()) == (1, 1, 1)
 
 
 def test_save_score_out_of_range_is_refused(scoring, rubric, members, submissions):
@@ -237,7 +238,7 @@ def test_declare_conflict_twice_is_refused(scoring, members, submissions):
         services.declare_conflict(submissions[0], member, conflict_type=ConflictType.OTHER, note="", by=member.user)
 
     assert error.value.message == "บันทึกส่วนได้เสียนี้ไว้แล้ว"
-    assert list(AuditEntry.objects.filter(action="conflict_declared").values_list("to_value", "reason")) == [
+    assert list(ActionLog.objects.filter(action="conflict_declared").values_list("to_state", "reason")) == [
         ("ความเกี่ยวข้องทางธุรกิจ", "คู่ค้า")]
 
 
@@ -266,7 +267,7 @@ def test_close_scoring_by_the_chair_moves_to_ranking(ranked, chair):
 
     ranked.refresh_from_db()
     assert ranked.state == RoundState.RANKING
-    assert ranked.transitions.get().reason == "กรรมการส่งคะแนนแล้ว 0 จาก 3 คน"
+    assert log_for(ranked).get(action="state_changed").reason == "กรรมการส่งคะแนนแล้ว 0 จาก 3 คน"
 
 
 def test_close_scoring_by_a_member_is_refused(ranked, members):
@@ -354,7 +355,7 @@ def test_record_decision_move_in_pushes_the_last_selected_out(ranked, chair, sub
 
     assert [(r["product_code"], r["status"]) for r in approval.snapshot["rows"]] == [
         ("OTOP50S1", "selected"), ("OTOP50S2", "not_selected"), ("OTOP50S3", "selected")]
-    assert list(AuditEntry.objects.filter(action="decision").values_list("detail", "from_value", "reason")) == [
+    assert list(ActionLog.objects.filter(action="decision").values_list("note", "from_state", "reason")) == [
         ("ย้ายเข้ารายชื่อที่ได้รับการคัดเลือก", "ไม่ได้รับการคัดเลือก", "ผลิตภัณฑ์มีศักยภาพส่งออก")]
 
 
@@ -375,7 +376,7 @@ def test_reopen_by_the_chair_supersedes_the_approval_and_keeps_it(ranked, chair)
     ranked.refresh_from_db()
     assert ranked.state == RoundState.RANKING
     assert Approval.objects.get().superseded_at is not None
-    assert list(ranked.transitions.values_list("to_state", "reason"))[-1] == ("ranking", "ตรวจพบคะแนนผิด")
+    assert list(log_for(ranked).filter(action="state_changed").order_by("at", "pk").values_list("to_state", "reason"))[-1] == ("ranking", "ตรวจพบคะแนนผิด")
 
 
 def test_reopen_without_a_reason_is_refused(ranked, chair):
@@ -450,10 +451,10 @@ def test_copy_round_setup_leaves_a_row_saying_what_was_copied_from_where(earlier
 
     services.copy_round_setup(new, earlier, by=officer)
 
-    entry = AuditEntry.objects.filter(round=new).first()
-    assert (entry.action, entry.by, entry.from_value) == ("settings_changed", officer,
+    entry = log_for(new).first()
+    assert (entry.action, entry.actor, entry.from_state) == ("settings_changed", officer,
                                                           f"KBO จังหวัดเชียงใหม่ ปี 2565 ({earlier.label})")
-    assert entry.detail == (
+    assert entry.note == (
         "คัดลอกการตั้งค่าจากรอบก่อน: เงื่อนไขคุณสมบัติ การให้คะแนนและการตัดสินคะแนนเท่ากัน; "
         "เกณฑ์การให้คะแนน 3 ข้อ; คณะกรรมการชุดเดียวกัน (4 คน)")
 
@@ -472,7 +473,7 @@ def test_copy_round_setup_into_another_committee_adds_the_members(earlier, offic
         ("member1", "member", "ตำแหน่งใหม่", True),
         ("member2", "member", members[2].position, True),
         ("secretary", "secretary", secretary.position, False)]
-    assert AuditEntry.objects.filter(round=new).first().detail.endswith("เพิ่มกรรมการ 3 คนจากคณะของรอบก่อน")
+    assert log_for(new).first().note.endswith("เพิ่มกรรมการ 3 คนจากคณะของรอบก่อน")
 
 
 def test_copy_round_setup_is_refused_from_another_province(earlier, officer):

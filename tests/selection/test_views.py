@@ -6,8 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kbo_site.models import Action
 from selection import services
-from selection.models import AuditAction, AuditEntry, Conflict, RoundState, Score, ScoreSheet, SelectionRound
+from selection.models import Conflict, RoundState, Score, ScoreSheet, SelectionRound
 from tests.factories import SelectionRoundFactory, SubmissionFactory, UserFactory
 
 from .conftest import give
@@ -215,8 +216,8 @@ def test_history_lists_who_did_what(scoring, chair):
     response = _client(chair.user).get(reverse("selection:history", kwargs={"pk": scoring.pk}))
 
     entries = list(response.context["page"])
-    assert [(e.action, e.by, e.from_value, e.to_value) for e in entries] == [
-        (AuditAction.STATE_CHANGED, chair.user, "ให้คะแนน", "ผลการจัดอันดับ")]
+    assert [(e.action, e.actor, e.from_display, e.to_display) for e in entries] == [
+        (Action.STATE_CHANGED, chair.user, "ให้คะแนน", "ผลการจัดอันดับ")]
 
 
 def _history_text(user, round_, query=""):
@@ -304,8 +305,7 @@ def _grow(round_, members, rubric, count):
         submission = SubmissionFactory(round=round_)
         for member in members:
             give(submission, member, rubric, (30, 15, 20))
-            AuditEntry.objects.create(round=round_, action=AuditAction.SCORE_SAVED, by=member.user,
-                                      submission=submission)
+            services.audit(round_, Action.SCORE_SAVED, by=member.user, submission=submission)
 
 
 def _officer_client():
