@@ -6,11 +6,11 @@ each change, who made it, when, and which fields went from what to what.
 """
 
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kbo_site.actions import log_for_keys
-from producers.roles import can_edit_registry, role_required, scoped
+from producers.roles import can_edit_record, get_producer_for
 
 from .bulk_sql import IMPORT_REASON_PREFIX
 from .models import Producer, Product
@@ -71,9 +71,8 @@ def _related_names(entries):
     return related
 
 
-@role_required(can_edit_registry)
 def producer_history(request, pk):
-    producer = get_object_or_404(scoped(Producer.objects.all(), request.user), pk=pk)
+    producer = get_producer_for(request.user, pk, can_edit_record)
     producer_rows = Producer.history.filter(id=pk).select_related("history_user").order_by("history_date",
                                                                                            "history_id")
     # Every product that belonged to the producer at some time, with all its copies (also those from
