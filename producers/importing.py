@@ -13,6 +13,7 @@ Two passes, as pretix imports do:
 Unusable files raise WorkbookRefused (from workbooks.py) before anything is read.
 """
 
+import functools
 import itertools
 import pickle
 import re
@@ -30,35 +31,26 @@ from kbo_site.thaidates import arabic_digits
 
 from .cleaning import clean_text, is_blank, key
 from .bulk_sql import BATCH_SIZE, insert_history, insert_new, insert_values, update_rows
-from .change_list import CREATED, PRODUCER, PRODUCT, UPDATED, write_change_list
-from .import_format import (COLUMNS, COLUMNS_BY_FIELD, FIELD_BY_HEADER, HEADER_SEARCH_ROWS, MIN_HEADER_MATCHES,
-                            header_key, template_workbook)
-from .models import Producer, ProducerType, Product, ProductType, Standard
+from .change_list import CREATED, UPDATED, write_change_list
+from .columns import COLUMNS, COLUMNS_BY_KEY, ERASED_FIELDS, PRODUCER, PRODUCT, columns_of
+from .import_format import KEY_BY_HEADER, HEADER_SEARCH_ROWS, MIN_HEADER_MATCHES, header_key, template_workbook
+from .models import District, Producer, Product, Standard, Subdistrict
 from .workbooks import ImportFailed, WorkbookRefused, open_sheet, write_bad_rows
 
 __all__ = ["COLUMNS", "ImportFailed", "ImportReport", "WorkbookRefused", "import_registry", "template_workbook"]
 
 
-# The columns of a producer (the rest are its product's).
-PRODUCER_COLUMNS = ("producer_code", "producer_name", "producer_type", "contact_name", "phone", "house_no", "village_no",
-                    "subdistrict", "district", "province", "postcode", "registration_year")
-# Producer fields (model attribute names) and the columns they come from.
-PRODUCER_FIELDS = {
-    "name": "producer_name", "producer_type": "producer_type", "contact_name": "contact_name", "phone": "phone",
-    "house_no": "house_no", "village_no": "village_no", "district_id": "district",
-    "subdistrict_id": "subdistrict", "postcode": "postcode", "registration_year": "registration_year",
-}
-# A later row of the same producer may leave these blank without contradicting an earlier row:
-# district offices often fill the contact details on the producer's first row only.
-FILL_IN_FIELDS = {"contact_name", "phone", "house_no", "village_no", "subdistrict_id", "postcode"}
-# Cleared by services.anonymise_producer and never filled again by an import.
-ERASED_FIELDS = {"contact_name", "phone", "house_no"}
-PRODUCT_FIELDS = {
-    "name": "product_name", "product_type": "product_type", "classification": "classification",
-    "star_level": "star_level", "star_year": "star_year", "standards": "standards",
-}
+# The model fields (as values() names them) that each side's columns fill, and the column each
+# comes from; the codes are the records' keys, apart.
+PRODUCER_FIELDS = {column.attname: column.key for column in columns_of(PRODUCER) if column.written and column.field != "code"}
+PRODUCT_FIELDS = {column.attname: column.key for column in columns_of(PRODUCT) if column.written and column.field != "code"}
+# A later row of the same producer may leave an optional column blank without contradicting an
+# earlier row: district offices often fill the contact details on the producer's first row only.
+FILL_IN_FIELDS = {column.attname for column in columns_of(PRODUCER) if column.written and not column.required}
 # A product's changes as the columns they come from (moving to another producer included).
 PRODUCT_COLUMNS = {**PRODUCT_FIELDS, "producer_code": "producer_code"}
+COLUMN_ORDER = {column.key: position for position, column in enumerate(COLUMNS)}
+_PRODUCER_MODEL_FIELDS = {column.attname: column.model_field for column in columns_of(PRODUCER)}
 
 
 @dataclass
@@ -302,10 +294,6 @@ _CLOSING_STARTS = {"รว", "ยอ", "ลง", "to", "gr", "si"}
 # A closing block's later lines fill fewer cells than this; a data row fills far more.
 CLOSING_LINE_CELLS = 3
 
-def _choice_label(choices, value):
-    return str(choices(value).label) if value else ""
-
-
 class _RowReader:
     """Reads the sheet row by row, cleans each row, and keeps one entry per producer and per
     product: a row either joins them or becomes errors. Rows are not kept."""
@@ -319,9 +307,9 @@ class _RowReader:
         self.gazetteer = cleaning.Gazetteer.for_province(province)
         self.districts = {d.code: d for d in self.gazetteer.districts_by_key.values()}
         self.subdistricts = {s.code: s for s in self.gazetteer.subdistricts_by_key.values()}
-        self.province_keys = {key(province.code), key(province.name_th), key(province.name_en)}
+        self.related = {District: self.districts, Subdistrict: self.subdistricts}
         # Values repeat (types, districts, years, star levels): each distinct one is cleaned once.
-        self.cache = {}
+        self.cache = {column.key: {} for column in COLUMNS}
         # A product code held by a producer of another province cannot move here.
         self.foreign_products = dict(Product.objects.exclude(producer__province=province).values_list(
             "code", "producer__province__name_th"))
@@ -335,7 +323,9 @@ class _RowReader:
         header_row, header_values, buffered = self._find_header(rows)
         self.report.header_row = header_row
         self.index, self.headers = self._map_columns(header_values)
-        self.producer_positions = [self.index[name] for name in PRODUCER_COLUMNS if name in self.index]
+        self.producer_plan, self.producer_fields = self._cleaning_plan(PRODUCER)
+        self.product_plan, self.product_fields = self._cleaning_plan(PRODUCT)
+        self.producer_positions = [position for _name, position, *_rest in self.producer_plan]
         self.last_raw_producer, self.last_producer = None, None
         self.in_closing = False
         progress, on_progress, report = self.progress, self.on_progress, self.report
@@ -374,7 +364,7 @@ class _RowReader:
         buffered, best = [], (0, None, None)
         for number, values in rows:
             buffered.append((number, values))
-            matches = len({FIELD_BY_HEADER.get(header_key(v)) for v in values} - {None})
+            matches = len({KEY_BY_HEADER.get(header_key(v)) for v in values} - {None})
             if matches > best[0]:
                 best = (matches, number, values)
             if len(buffered) >= HEADER_SEARCH_ROWS:
@@ -395,7 +385,7 @@ class _RowReader:
             text = clean_text(value)
             if not text:
                 continue
-            name = FIELD_BY_HEADER.get(header_key(text))
+            name = KEY_BY_HEADER.get(header_key(text))
             letter = self.sheet.column_letter(position)
             if name is None:
                 self.report.ignored_columns.append(f"{text} ({letter})")
@@ -405,41 +395,63 @@ class _RowReader:
                                       % {"column": text, "first": seen[name], "second": letter})
             else:
                 index[name], headers[name], seen[name] = position, text, letter
-        missing = [column for column in COLUMNS if column.required and column.field not in index]
+        missing = [column for column in COLUMNS if column.required and column.key not in index]
         if missing:
             raise WorkbookRefused(_("Required columns are missing: %(columns)s. Add them to the header row "
                                     "(row %(row)d) and upload the workbook again.") % {
-                "columns": ", ".join(f"{c.header} ({c.alias})" for c in missing),
+                "columns": ", ".join(f"{c.header} ({c.key})" for c in missing),
                 "row": self.report.header_row})
         return index, headers
 
-    def _cell(self, values, name, cleaner, errors, number, cached=True, context=None):
-        """The clean value of one cell; on a problem the error is noted and None returned.
+    def _cleaning_plan(self, side):
+        """How to clean the side's columns the sheet has: (key, position, cleaner, needs, repeats)
+        in an order where a column comes after the columns it uses; and the (key, attname) of
+        each field they fill but the code, in the table's order (a conflict between two rows of a
+        producer names the leftmost column that differs)."""
+        present = [column for column in columns_of(side) if column.key in self.index]
+        plan = []
+        for column in sorted(present, key=_depth):
+            cleaner = column.clean
+            if "gazetteer" in column.uses:
+                cleaner = functools.partial(cleaner, gazetteer=self.gazetteer)
+            needs = tuple(name for name in column.uses if name != "gazetteer")
+            plan.append((column.key, self.index[column.key], cleaner, needs, column.repeats))
+        fields = [(column.key, column.attname) for column in present if column.written and column.field != "code"]
+        return plan, fields
 
-        cached: the value is cleaned once per distinct raw value (and context) in the file;
-        otherwise (names, codes, phones: nearly all distinct) only the last value is remembered,
-        which spares the cleaning of a producer's columns on its second and later rows.
+    def _clean(self, plan, values, errors, number):
+        """The clean value of each of a side's cells, by column key; a cell with a problem is
+        None and its error noted.
+
+        Each distinct raw value (with the values it uses) is cleaned once in the file; a column
+        whose values do not repeat (names, codes, phones) remembers only its last value, which
+        spares the cleaning of a producer's columns on its second and later rows.
         """
-        position = self.index[name]
-        raw = values[position] if position < len(values) else ""
-        cache = self.cache.get(name)
-        if cache is None:
-            cache = self.cache[name] = {}
-        cache_key = (context, raw) if context else raw
-        hit = cache.get(cache_key)
-        if hit is None:
-            try:
-                hit = (True, cleaner(raw))
-            except ValidationError as error:
-                hit = (False, error.messages[0])
-            if not cached:
-                cache.clear()
-            cache[cache_key] = hit
-        ok, result = hit
-        if not ok:
-            errors.append(RowError(number, self.headers[name], clean_text(raw), result))
-            return None
-        return result
+        clean, caches, width = {}, self.cache, len(values)
+        for name, position, cleaner, needs, repeats in plan:
+            raw = values[position] if position < width else ""
+            if needs:
+                given = {need: clean.get(need) for need in needs}
+                cache_key = (tuple(getattr(value, "pk", None) for value in given.values()), raw)
+            else:
+                given, cache_key = None, raw
+            cache = caches[name]
+            hit = cache.get(cache_key)
+            if hit is None:
+                try:
+                    hit = (True, cleaner(raw, **given) if given else cleaner(raw))
+                except ValidationError as error:
+                    hit = (False, error.messages[0])
+                if not repeats:
+                    cache.clear()
+                cache[cache_key] = hit
+            ok, result = hit
+            if ok:
+                clean[name] = result
+            else:
+                clean[name] = None
+                errors.append(RowError(number, self.headers[name], clean_text(raw), result))
+        return clean
 
     def _is_closing(self, number, values):
         """Whether the row is one of the sheet's closing lines (see _TOTAL_ROW); notes it if so."""
@@ -469,62 +481,21 @@ class _RowReader:
             return None  # a blank row between data rows
         self.report.rows += 1
         errors = []
-        cell = self._cell
         # A producer's rows come one after another with the same producer columns: clean them once.
         raw_producer = [values[i] if i < len(values) else "" for i in self.producer_positions]
         if raw_producer == self.last_raw_producer:
             producer_code, producer = self.last_producer[0], dict(self.last_producer[1])
         else:
-            producer_code, producer = self._read_producer(values, errors, number)
+            clean = self._clean(self.producer_plan, values, errors, number)
+            producer_code, producer = clean["producer_code"], _record(self.producer_fields, clean)
             self.last_raw_producer = raw_producer if not errors else None
             self.last_producer = (producer_code, dict(producer))
-        product_code = cell(values, "product_code", cleaning.code, errors, number, cached=False)
-        product = {"name": cell(values, "product_name", cleaning.required_text, errors, number, cached=False),
-                   "product_type": cell(values, "product_type", cleaning.product_type, errors, number),
-                   "classification": cell(values, "classification", cleaning.classification, errors, number)}
-        if "star_level" in index:
-            product["star_level"] = cell(values, "star_level", cleaning.star_level, errors, number)
-        if "star_year" in index:
-            product["star_year"] = cell(values, "star_year", _optional_year, errors, number)
-        if "standards" in index:
-            product["standards"] = cell(values, "standards", cleaning.standards, errors, number)
+        clean = self._clean(self.product_plan, values, errors, number)
+        product_code, product = clean["product_code"], _record(self.product_fields, clean)
         if errors:
             self.report.errors.extend(errors)
             return None
         return number, producer_code, producer, product_code, product
-
-    def _read_producer(self, values, errors, number):
-        index, cell = self.index, self._cell
-        producer_code = cell(values, "producer_code", cleaning.code, errors, number, cached=False)
-        # Built in column order, so that a conflict names the leftmost differing column.
-        producer = {"name": cell(values, "producer_name", cleaning.required_text, errors, number, cached=False),
-                    "producer_type": cell(values, "producer_type", cleaning.producer_type, errors, number)}
-        if "contact_name" in index:
-            producer["contact_name"] = cell(values, "contact_name", cleaning.optional_text, errors, number,
-                                            cached=False)
-        if "phone" in index:
-            producer["phone"] = cell(values, "phone", cleaning.phone, errors, number, cached=False)
-        if "house_no" in index:
-            producer["house_no"] = cell(values, "house_no", cleaning.house_no, errors, number)
-        if "village_no" in index:
-            producer["village_no"] = cell(values, "village_no", cleaning.village_no, errors, number)
-        district = cell(values, "district", self.gazetteer.district, errors, number)
-        if "subdistrict" in index:
-            subdistrict = None
-            if district is not None:
-                subdistrict = cell(values, "subdistrict", lambda v: self.gazetteer.subdistrict(v, district), errors,
-                                   number, context=district.code)
-            producer["subdistrict_id"] = subdistrict.code if subdistrict else None
-        producer["district_id"] = district.code if district else None
-        if "postcode" in index:
-            subdistrict_id = producer.get("subdistrict_id")
-            subdistrict = self.subdistricts.get(subdistrict_id)
-            producer["postcode"] = cell(values, "postcode", lambda v: _postcode(v, subdistrict), errors, number,
-                                        context=subdistrict_id)
-        if "province" in index:
-            cell(values, "province", self._province, errors, number)
-        producer["registration_year"] = cell(values, "registration_year", cleaning.year_be, errors, number)
-        return producer_code, producer
 
     def _accept(self, number, producer_code, producer, product_code, product):
         """Add a clean row to the producers and products; later rows must agree with earlier ones.
@@ -565,30 +536,27 @@ class _RowReader:
         self.products[product_code] = (number, producer_code, product)
         return True
 
-    def _province(self, value):
-        if is_blank(value):
-            return None
-        text = re.sub(r"^(จังหวัด|จ\.)\s*", "", clean_text(value))
-        if key(text) not in self.province_keys:
-            raise ValidationError(_("Province \"%(value)s\" is not %(province)s: this registry holds %(province)s "
-                                    "province only.") % {"value": clean_text(value), "province": self.province.name_th})
-        return None
-
     def display(self, name, value):
-        """A clean value as a person reads it, for messages."""
+        """A producer's clean value as a person reads it, for messages."""
         if value is None:
             return ""
-        if name == "district_id":
-            return self.districts[value].name_th
-        if name == "subdistrict_id":
-            return self.subdistricts[value].name_th
-        if name == "producer_type":
-            return _choice_label(ProducerType, value)
-        if name == "product_type":
-            return _choice_label(ProductType, value)
-        if name == "standards":
-            return ", ".join(value)
+        field = _PRODUCER_MODEL_FIELDS[name]
+        if field.is_relation:
+            return self.related[field.related_model][value].name_th
+        if field.choices:
+            return str(dict(field.choices)[value])
         return str(value)
+
+
+def _depth(column):
+    """How many columns a column's cleaning waits for."""
+    needs = [name for name in column.uses if name != "gazetteer"]
+    return max((1 + _depth(COLUMNS_BY_KEY[name]) for name in needs), default=0)
+
+
+def _record(fields, clean):
+    """A side's field values from its clean cells: related records by primary key."""
+    return {attname: getattr(clean[name], "pk", clean[name]) for name, attname in fields}
 
 
 def _preview_entry(entry):
@@ -599,15 +567,6 @@ def _preview_entry(entry):
     if change == UPDATED:
         shown["columns"] = columns
     return shown
-
-
-def _postcode(value, subdistrict):
-    # Checked against the subdistrict; a blank one is filled once every row is read.
-    return "" if is_blank(value) else cleaning.postcode_in(value, subdistrict)
-
-
-def _optional_year(value):
-    return cleaning.year_be(value, required=False)
 
 
 # --- Pass 2: comparing and writing ----------------------------------------------------------
@@ -680,7 +639,7 @@ class _Plan:
                 report.products.unchanged += 1
         report.products.created = len(self.new_products)
         report.products.updated = len(self.changed_products)
-        column_order = {header: COLUMNS.index(COLUMNS_BY_FIELD[name]) for name, header in self.headers.items()}
+        column_order = {header: COLUMN_ORDER[name] for name, header in self.headers.items()}
         report.errors.sort(key=lambda error: (error.row, column_order.get(error.column, len(COLUMNS))))
         report.planned = {}
         for (change, kind), entries in self._listings(producers, products):

@@ -121,7 +121,7 @@ def test_import_reads_the_header_on_row_20_but_not_row_21():
 
 
 def test_import_accepts_columns_in_any_order_and_english_aliases():
-    fields = [column.field for column in COLUMNS]
+    fields = [column.key for column in COLUMNS]
     shuffled = {field: alias for field, alias in zip(reversed(fields), reversed(ALIASES))}
 
     report = run(registry_sheet([product_row()], headers=shuffled))
@@ -131,7 +131,7 @@ def test_import_accepts_columns_in_any_order_and_english_aliases():
 
 
 def test_import_matches_headers_whatever_their_case_spacing_and_notes():
-    headers = {column.field: column.header for column in COLUMNS}
+    headers = {column.key: column.header for column in COLUMNS}
     headers.update({"registration_year": " ปีที่ลงทะเบียน (พ.ศ.) ", "producer_code": "Producer Code",
                     "product_code": "รหัสผลิตภัณฑ์ *"})
 
@@ -512,7 +512,7 @@ def test_import_takes_either_postcode_of_a_subdistrict_with_two_and_a_later_blan
 
 
 def test_import_fills_the_postcode_of_a_new_producer_when_the_column_is_missing():
-    headers = {column.field: column.header for column in COLUMNS if column.field != "postcode"}
+    headers = {column.key: column.header for column in COLUMNS if column.key != "postcode"}
 
     report = run(registry_sheet([product_row(district="แม่ริม", subdistrict="ริมใต้")], headers=headers))
 
@@ -637,7 +637,7 @@ def test_reimporting_keeps_products_missing_from_the_file():
 
 def test_reimporting_without_an_optional_column_keeps_its_values():
     run(registry_sheet([product_row()]))
-    headers = {column.field: column.header for column in COLUMNS if column.field not in ("phone", "standards")}
+    headers = {column.key: column.header for column in COLUMNS if column.key not in ("phone", "standards")}
 
     report = run(registry_sheet([product_row()], headers=headers))
 
@@ -745,7 +745,7 @@ def test_import_refuses_a_workbook_without_a_header_row():
 
 
 def test_import_refuses_a_workbook_missing_a_required_column_and_names_it():
-    headers = {column.field: column.header for column in COLUMNS if column.field not in ("district", "product_type")}
+    headers = {column.key: column.header for column in COLUMNS if column.key not in ("district", "product_type")}
 
     assert refused(xlsx(registry_sheet([product_row()], headers=headers, title_rows=1))) == (
         "ไม่มีคอลัมน์ที่ต้องมี: อำเภอ (district), ประเภทผลิตภัณฑ์ (product_type) "

@@ -14,7 +14,7 @@ from producers.importing import COLUMNS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
 HEADERS = [column.header for column in COLUMNS]
-ALIASES = [column.alias for column in COLUMNS]
+ALIASES = [column.key for column in COLUMNS]
 
 
 def product_row(**values):
@@ -53,7 +53,7 @@ def registry_sheet(rows, *, headers=HEADERS, title_rows=0, blank_rows_after=(), 
     `fields`); blank_rows_after: data row indexes after which a blank row is inserted;
     extra_columns: {header: value} appended to every row.
     """
-    fields = [column.field for column in COLUMNS]
+    fields = [column.key for column in COLUMNS]
     if isinstance(headers, dict):  # {field: header title}, in the order wanted
         fields, headers = list(headers), list(headers.values())
     table = [[f"ทะเบียนผู้ผลิต OTOP หัวเรื่องแถวที่ {n + 1}"] for n in range(title_rows)]
