@@ -14,11 +14,11 @@ from kbo_site.thaidates import BE_OFFSET
 
 from .columns import COLUMNS, PRIVATE_KEYS, PRODUCER
 from .models import Product
+from .xlsx_writer import column_letter
 
 Workbook = lazy.name("openpyxl", "Workbook")
 WriteOnlyCell = lazy.name("openpyxl.cell", "WriteOnlyCell")
 Font = lazy.name("openpyxl.styles", "Font")
-get_column_letter = lazy.name("openpyxl.utils", "get_column_letter")
 
 # Spreadsheet programs run a cell starting with these as a formula (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -99,7 +99,7 @@ def write_products(products, *, personal_data):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("ทะเบียน OTOP")
     for index, column in enumerate(chosen):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = column.width or 14
+        sheet.column_dimensions[column_letter(index + 1)].width = column.width or 14
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header_cells = []

@@ -23,6 +23,8 @@ from producers.workbooks import WorkbookRefused
 
 class Command(BaseCommand):
     help = "Import the OTOP producer registry from an .xlsx, .xls or .ods workbook."
+    # Django's system checks import every view (and what they render with): not needed here.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the workbook (.xlsx, .xls or .ods)")

@@ -17,6 +17,8 @@ from producers.import_batches import resume_abandoned
 
 class Command(BaseCommand):
     help = "Enqueue again the workbook checks and imports a stopped worker left unfinished."
+    # Django's system checks import every view (and what they render with): not needed here.
+    requires_system_checks = []
 
     def handle(self, *args, **options):
         given_up = []
