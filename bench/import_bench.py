@@ -233,7 +233,7 @@ def confirm(batch, admin):
     from producers import tasks
     from producers.import_batches import confirm_import
 
-    confirm_import(batch, by=admin, enqueue=False)
+    confirm_import(batch, by=admin)
     tasks.import_workbook.call(batch.pk)
     batch.refresh_from_db()
     return batch

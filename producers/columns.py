@@ -144,7 +144,8 @@ COLUMNS = (
     Column("product_type", "ประเภทผลิตภัณฑ์", cleaning.product_type, PRODUCT, "product_type", required=True,
            drop_down=True, width=26, help=_("One of the five official types, or the codes 1–5.")),
     Column("classification", "กลุ่มผลิตภัณฑ์", cleaning.classification, PRODUCT, "classification", required=True,
-           aliases=("กลุ่ม ABCD",), drop_down=tuple(Classification.values), help=_("A, B, C or D (\"กลุ่ม D\" is accepted).")),
+           aliases=("กลุ่ม ABCD",), drop_down=tuple(Classification.values),
+           help=_("A, B, C or D (\"กลุ่ม D\" is accepted).")),
     Column("star_level", "ระดับดาว", cleaning.star_level, PRODUCT, "star_level", aliases=("ระดับดาว OPC",),
            drop_down=(1, 2, 3, 4, 5), help=_("1 to 5 (\"3 ดาว\" is accepted); empty if unrated.")),
     Column("star_year", "ปีที่คัดสรร", _optional_year, PRODUCT, "star_year", aliases=("ปีที่ได้รับดาว",),
@@ -157,6 +158,11 @@ COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 
 def columns_of(side):
     return tuple(column for column in COLUMNS if column.side == side)
+
+
+def values_of(side):
+    """A side's columns whose values the import writes, the code (the record's key) apart."""
+    return tuple(column for column in columns_of(side) if column.written and column.field != "code")
 
 
 def fields_of(side):

@@ -149,7 +149,8 @@ def _copy(producer_rows, product_rows, standards, now):
     stamp = now.isoformat()
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg2's own cursor: copy_expert
-        raw.copy_expert(f"COPY {quote(Producer._meta.db_table)} ({_copied_columns(Producer, PRODUCER_FIELDS)}) FROM STDIN",
+        copied = _copied_columns(Producer, PRODUCER_FIELDS)
+        raw.copy_expert(f"COPY {quote(Producer._meta.db_table)} ({copied}) FROM STDIN",
                         _tsv(_producer_values(row, stamp) for row in producer_rows))
         cursor.execute(f"SELECT code, id FROM {quote(Producer._meta.db_table)} WHERE code = ANY(%s)",
                        [[row["code"] for row in producer_rows]])

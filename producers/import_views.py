@@ -20,9 +20,11 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from kbo_site.roles import can_import, is_national, province_code, role_required, scoped
 
+from . import tasks
 from .import_batches import (ERRORS_KEPT_PER_COLUMN, bad_rows, confirm_import, discard_import, receive_workbook,
                              rows_to_fix_file)
-from .importing import COLUMNS, template_workbook as build_template
+from .columns import COLUMNS
+from .import_format import template_workbook as build_template
 from .models import IMPORT_RUNNING_STATES, ImportBatch, ImportStatus, Province
 from .workbooks import ImportFailed
 
@@ -71,7 +73,8 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         province = form.cleaned_data["province"] if national else _province(request.user)
         try:
-            batch = receive_workbook(form.cleaned_data["file"], by=request.user, province=province)
+            batch = receive_workbook(form.cleaned_data["file"], by=request.user, province=province,
+                                     check=tasks.check_workbook)
         except ImportFailed as error:
             form.add_error("file", error.message)
         else:
@@ -159,7 +162,7 @@ def _result_message(batch, summary):
 def confirm(request, pk):
     batch = _batch(request.user, pk)
     try:
-        confirm_import(batch, by=request.user)
+        confirm_import(batch, by=request.user, task=tasks.import_workbook)
     except ImportFailed as error:
         messages.error(request, error.message)
     return redirect(batch)

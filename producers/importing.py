@@ -32,21 +32,22 @@ from kbo_site.thaidates import arabic_digits
 from .cleaning import clean_text, is_blank, key
 from .bulk_sql import BATCH_SIZE, insert_history, insert_new, insert_values, update_rows
 from .change_list import CREATED, UPDATED, write_change_list
-from .columns import COLUMNS, COLUMNS_BY_KEY, ERASED_FIELDS, PRODUCER, PRODUCT, columns_of
+from .columns import COLUMNS, COLUMNS_BY_KEY, ERASED_FIELDS, PRODUCER, PRODUCT, columns_of, values_of
 from .import_format import KEY_BY_HEADER, HEADER_SEARCH_ROWS, MIN_HEADER_MATCHES, header_key, template_workbook
 from .models import District, Producer, Product, Standard, Subdistrict
 from .workbooks import ImportFailed, WorkbookRefused, open_sheet, write_bad_rows
 
-__all__ = ["COLUMNS", "ImportFailed", "ImportReport", "WorkbookRefused", "import_registry", "template_workbook"]
+__all__ = ["COLUMNS", "ImportFailed", "ImportReport", "ImportRun", "WorkbookRefused", "import_registry",
+           "template_workbook"]
 
 
 # The model fields (as values() names them) that each side's columns fill, and the column each
 # comes from; the codes are the records' keys, apart.
-PRODUCER_FIELDS = {column.attname: column.key for column in columns_of(PRODUCER) if column.written and column.field != "code"}
-PRODUCT_FIELDS = {column.attname: column.key for column in columns_of(PRODUCT) if column.written and column.field != "code"}
+PRODUCER_FIELDS = {column.attname: column.key for column in values_of(PRODUCER)}
+PRODUCT_FIELDS = {column.attname: column.key for column in values_of(PRODUCT)}
 # A later row of the same producer may leave an optional column blank without contradicting an
 # earlier row: district offices often fill the contact details on the producer's first row only.
-FILL_IN_FIELDS = {column.attname for column in columns_of(PRODUCER) if column.written and not column.required}
+FILL_IN_FIELDS = {column.attname for column in values_of(PRODUCER) if not column.required}
 # A product's changes as the columns they come from (moving to another producer included).
 PRODUCT_COLUMNS = {**PRODUCT_FIELDS, "producer_code": "producer_code"}
 COLUMN_ORDER = {column.key: position for position, column in enumerate(COLUMNS)}
@@ -141,32 +142,58 @@ PREVIEW_LIMIT = 50
 PROGRESS_EVERY = 5000
 
 
-def import_registry(source, *, province, dry_run=False, file_name="", before_write=None, progress=None, by=None,
-                    checked=None, change_list=None):
-    """Import a registry workbook into `province`; source is a path or a binary file object.
+@dataclass
+class ImportRun:
+    """One run's options beyond its file and province, and what it tells its caller on the way.
 
-    Returns an ImportReport. With dry_run nothing is written. Otherwise the valid rows are
-    written in one transaction; before_write(report), when given, runs first inside it and
-    may raise ImportFailed to write nothing (the web confirm step locks its batch there).
-    progress(Progress), when given, is called every PROGRESS_EVERY rows, after the last row,
-    and before the writing starts. by: the user the history rows name (default: the signed-in
-    user of the request, or nobody).
-
+    file_name: the workbook's name as its sender knew it, for the report and the history.
+    by: the user the history rows name (default: the signed-in user of the request, or nobody).
     checked: a path beside the stored workbook. A dry run leaves its clean rows there; the
     import of the same workbook then takes them from there instead of reading and cleaning
     every row again (they are compared with the registry as it is now all the same).
-
     change_list: a path where the list of every record created and updated (or that would be)
     is written as an .xlsx, once compared and before anything is written (producers.change_list).
+
+    A caller that follows the run overrides progress() and before_write()
+    (import_batches.BatchRun keeps them on the import's batch).
+    """
+
+    file_name: str = ""
+    by: object = None
+    checked: Path | None = None
+    change_list: Path | None = None
+
+    def progress(self, progress):
+        """Called with a Progress every PROGRESS_EVERY rows, after the last row, and before the
+        writing starts."""
+
+    def before_write(self, report):
+        """Runs first in the transaction that writes the registry, when not a dry run (even
+        with nothing to write); raising ImportFailed there writes nothing."""
+
+
+def import_registry(source, *, province, dry_run=False, run=None):
+    """Import a registry workbook into `province`; source is a path or a binary file object.
+
+    Returns an ImportReport. With dry_run nothing is written. Otherwise the valid rows are
+    written in one transaction. run: an ImportRun, for the file's name, the user, the files
+    kept beside a stored upload, and the progress.
+
+    The path of a row, top-down: workbooks.open_sheet checks the file and starts the reader
+    process; _RowReader finds the header, maps the columns (columns.COLUMNS) and cleans each
+    row with the columns' cleaners (cleaning.py), keeping one entry per producer and product;
+    _Plan compares them with the registry and writes the differences (bulk_sql.py).
 
     Raises WorkbookRefused for an unusable file and ImportFailed when the registry changed
     under the import; in both cases nothing is written.
     """
-    rows = _load_checked(checked, province, file_name, dry_run) if checked and not dry_run else None
+    run = run or ImportRun()
+    checked = run.checked
+    rows = _load_checked(checked, province, run.file_name, dry_run) if checked and not dry_run else None
     if rows is None:
         sheet = open_sheet(source)
-        report = ImportReport(file_name=file_name, format=sheet.format, dry_run=dry_run)
-        reader = _RowReader(sheet, province, report, progress)
+        report = ImportReport(file_name=run.file_name, format=sheet.format, dry_run=dry_run)
+        reader = _RowReader(sheet, province, report, run.progress)
         producers, products = reader.read()
         sheet.close()  # calamine's copy of the cells is not needed any more
         del sheet, reader.sheet
@@ -175,22 +202,19 @@ def import_registry(source, *, province, dry_run=False, file_name="", before_wri
     else:
         reader, producers, products = rows
         report = reader.report
-        if progress:
-            progress(reader.progress)
+        run.progress(reader.progress)
     plan = _Plan(reader)
     plan.compare(producers, products)
-    if change_list:
-        write_change_list(change_list, plan.listing(producers, products))
+    if run.change_list:
+        write_change_list(run.change_list, plan.listing(producers, products))
     del producers, products
-    if not dry_run and (plan.has_writes or before_write):
-        if progress:
-            reader.progress.writing = True
-            progress(reader.progress)
+    if not dry_run:
+        reader.progress.writing = True
+        run.progress(reader.progress)
         try:
             with transaction.atomic():
-                if before_write:
-                    before_write(report)
-                plan.write(by=by)
+                run.before_write(report)
+                plan.write(by=run.by)
         except IntegrityError:
             raise ImportFailed(_registry_changed()) from None
         _refresh_statistics(report)
@@ -298,7 +322,7 @@ class _RowReader:
     """Reads the sheet row by row, cleans each row, and keeps one entry per producer and per
     product: a row either joins them or becomes errors. Rows are not kept."""
 
-    def __init__(self, sheet, province, report, on_progress=None):
+    def __init__(self, sheet, province, report, on_progress):
         self.sheet = sheet
         self.province = province
         self.report = report
@@ -328,15 +352,14 @@ class _RowReader:
         self.producer_positions = [position for _name, position, *_rest in self.producer_plan]
         self.last_raw_producer, self.last_producer = None, None
         self.in_closing = False
-        progress, on_progress, report = self.progress, self.on_progress, self.report
+        progress, report = self.progress, self.report
         for number, values in itertools.chain(buffered, rows):
             record = self._read_row(number, values)
             if record is not None and self._accept(*record):
                 progress.rows_valid += 1
-            if on_progress and report.rows - progress.rows_read >= PROGRESS_EVERY:
+            if report.rows - progress.rows_read >= PROGRESS_EVERY:
                 self._report_progress()
-        if on_progress:
-            self._report_progress()
+        self._report_progress()
         if not self.report.rows:
             raise WorkbookRefused(_("The workbook has a header row (row %(row)d) but no data rows below it.")
                                   % {"row": header_row})
@@ -416,7 +439,7 @@ class _RowReader:
                 cleaner = functools.partial(cleaner, gazetteer=self.gazetteer)
             needs = tuple(name for name in column.uses if name != "gazetteer")
             plan.append((column.key, self.index[column.key], cleaner, needs, column.repeats))
-        fields = [(column.key, column.attname) for column in present if column.written and column.field != "code"]
+        fields = [(column.key, column.attname) for column in values_of(side) if column.key in self.index]
         return plan, fields
 
     def _clean(self, plan, values, errors, number):

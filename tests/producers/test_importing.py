@@ -12,7 +12,8 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from producers.cleaning import current_year_be
-from producers.importing import COLUMNS, ImportFailed, RowError, WorkbookRefused, bad_rows_workbook, import_registry
+from producers.importing import (COLUMNS, ImportFailed, ImportRun, RowError, WorkbookRefused, bad_rows_workbook,
+                                import_registry)
 from producers.models import District, Producer, Product, Standard
 from tests.factories import ProducerFactory, ProductFactory, chiang_mai
 from tests.producers.workbooks import ALIASES, FIXTURES, HEADERS, ods, product_row, registry_sheet, xlsx
@@ -578,7 +579,7 @@ def test_import_lists_the_records_it_creates_and_updates_with_the_changed_column
     rows[3]["phone"] = "053-123456"
     rows.append(product_row(producer_code="P3", producer_name="กลุ่มใหม่", product_code="Z1"))
 
-    report = run(registry_sheet(rows), dry_run=True, change_list=tmp_path / "changes.xlsx")
+    report = run(registry_sheet(rows), dry_run=True, run=ImportRun(change_list=tmp_path / "changes.xlsx"))
 
     assert report.as_dict()["planned"] == {
         "producers_created": [{"row": 6, "code": "P3", "name": "กลุ่มใหม่"}],
@@ -604,7 +605,7 @@ def test_import_lists_the_first_50_of_each_kind_and_every_record_in_the_download
     rows = [product_row(producer_code=f"P{n:03d}", product_code=f"X{n:03d}", product_name=f"=สินค้า <{n}> & co")
             for n in range(120)]
 
-    report = run(registry_sheet(rows), dry_run=True, change_list=tmp_path / "changes.xlsx")
+    report = run(registry_sheet(rows), dry_run=True, run=ImportRun(change_list=tmp_path / "changes.xlsx"))
 
     planned = report.as_dict()["planned"]
     assert {kind: len(entries) for kind, entries in planned.items()} == {"producers_created": 50,
@@ -674,6 +675,17 @@ def test_import_creates_missing_standards_once():
 
 # --- One transaction ---------------------------------------------------------------------------------------
 
+class Meanwhile(ImportRun):
+    """A run during which someone else writes the registry, just before the import does."""
+
+    def __init__(self, write):
+        super().__init__()
+        self.write = write
+
+    def before_write(self, report):
+        self.write(report)
+
+
 def test_import_failing_midway_leaves_the_registry_as_it_was():
     run(registry_sheet([product_row(product_code="X1")]))
     before = registry()
@@ -685,7 +697,7 @@ def test_import_failing_midway_leaves_the_registry_as_it_was():
     with pytest.raises(ImportFailed):
         run(registry_sheet([product_row(product_code="X1", star_level=5),
                             product_row(producer_code="P2", producer_name="กลุ่มใหม่", product_code="X2")]),
-            before_write=officer_adds_product_x2_meanwhile)
+            run=Meanwhile(officer_adds_product_x2_meanwhile))
 
     assert registry() == before
 
@@ -699,7 +711,7 @@ def test_import_aborts_when_the_registry_changed_after_it_was_checked():
                                                            version=F("version") + 1)
 
     with pytest.raises(ImportFailed) as failed:
-        run(registry_sheet([product_row(producer_name="ชื่อใหม่")]), before_write=officer_saves_meanwhile)
+        run(registry_sheet([product_row(producer_name="ชื่อใหม่")]), run=Meanwhile(officer_saves_meanwhile))
 
     # The simulated edit ran inside the import's transaction, so it is rolled back with it.
     producer = Producer.objects.get()

@@ -144,13 +144,13 @@ def previewed_batch(uploaded_by, folder, *, file_name="ทะเบียนท�
 @functools.cache
 def _previewed_workbook():
     # Built once per test run: the permission table asks for it in every one of its tests.
-    from producers.importing import bad_rows_workbook, import_registry
+    from producers.importing import ImportRun, bad_rows_workbook, import_registry
     from producers.models import Province
 
     content = xlsx(registry_sheet([product_row(), product_row(product_code="OTOP-5013-0002", star_level=9)])).getvalue()
     change_list = import_files_folder() / "previewed.changes.xlsx"
     summary = import_registry(io.BytesIO(content), province=Province.objects.get(code="50"), dry_run=True,
-                              change_list=change_list).as_dict()
+                              run=ImportRun(change_list=change_list)).as_dict()
     errors = summary.pop("errors")
     rows_to_fix = bad_rows_workbook(io.BytesIO(content), errors, header_row=summary["header_row"])
     return content, summary, errors, change_list.read_bytes(), rows_to_fix

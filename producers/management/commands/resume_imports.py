@@ -12,6 +12,7 @@ deploy/kbo-worker.service runs it before the worker starts.
 
 from django.core.management.base import BaseCommand
 
+from producers import tasks
 from producers.import_batches import resume_abandoned
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         given_up = []
-        resumed = resume_abandoned(given_up=given_up)
+        resumed = resume_abandoned(tasks.BY_STATE, given_up=given_up)
         for batch in given_up:
             self.stdout.write(f"gave up batch {batch.pk} ({batch.file_name}): started {batch.attempts} times")
         for batch in resumed:
