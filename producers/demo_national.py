@@ -100,12 +100,17 @@ def _copied_columns(model, fields):
     return ", ".join((*(model._meta.get_field(name).attname for name in fields), *STAMPS))
 
 
+def _values(model, row, fields):
+    """A planned row's values; a column the demo does not plan gets its field's default."""
+    return (row[name] if name in row else model._meta.get_field(name).get_default() for name in fields)
+
+
 def _producer_values(row, now):
-    return (*(row[name] for name in PRODUCER_FIELDS), 1, now, now)
+    return (*_values(Producer, row, PRODUCER_FIELDS), 1, now, now)
 
 
 def _product_values(row, producer_id, now):
-    return (producer_id, *(row[name] for name in PRODUCT_FIELDS[1:]), 1, now, now)
+    return (producer_id, *_values(Product, row, PRODUCT_FIELDS[1:]), 1, now, now)
 
 
 @contextmanager
