@@ -15,7 +15,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .columns import PRODUCER, PRODUCT  # noqa: F401 (the kinds of a listed record)
+from .columns import PRODUCER, PRODUCT
 
 CREATED = "created"
 UPDATED = "updated"
@@ -78,7 +78,7 @@ def _cell(value, style=""):
 
 
 def write_change_list(path, entries):
-    """Write the entries (importing._Plan.listing) to `path` as an .xlsx; returns how many.
+    """Write the entries (import_writing.Plan.listing) to `path` as an .xlsx; returns how many.
 
     Written to a temporary name and moved into place, so a reader never sees half a file.
     """

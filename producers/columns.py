@@ -1,6 +1,6 @@
 """The import's columns, in one table: everything else that needs them derives from it.
 
-The workbook reader (importing.py), the template workbook and its help sheet (import_format.py),
+The workbook reader (import_reading.py), the template workbook and its help sheet (import_format.py),
 the export (exporting.py), the registry form's initial values and the services' field lists
 (forms.py, services.py), the history's exclusions (models.py), the national demo's COPY
 (demo_national.py) and the README's column list (checked by tests/producers/test_columns.py)

@@ -1,31 +1,14 @@
-"""The import format as a district office sees it: how its headers are recognised, and the
-template workbook with its drop-down lists and help sheet. Both derive from the column table
-(producers/columns.py).
+"""The template workbook a district office fills: the import's columns with drop-down lists and
+a help sheet, derived from the column table (producers/columns.py). How the reader recognises
+the headers is in producers/import_reading.py.
 """
-
-import re
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .cleaning import clean_text, key
 from .columns import COLUMNS
 from .models import District
 from .workbooks import write_template
-
-HEADER_SEARCH_ROWS = 20
-# A row naming fewer known columns than this is a title or a note, not the header.
-MIN_HEADER_MATCHES = 3
-_HEADER_NOTE = re.compile(r"\(.*?\)|\[.*?\]|\*")
-
-
-def header_key(text):
-    return key(_HEADER_NOTE.sub("", clean_text(text)))
-
-
-# Headers match without regard to case, spaces, punctuation or a note in brackets:
-# "ปีที่ลงทะเบียน (พ.ศ.)" is ปีที่ลงทะเบียน.
-KEY_BY_HEADER = {header_key(name): column.key for column in COLUMNS for name in column.headers}
 
 
 def template_workbook(province):

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
-from producers import importing, tasks
+from producers import import_reading, importing, tasks
 from producers.import_batches import MAX_ATTEMPTS, check_batch, province_lock, resume_abandoned
 from producers.models import ImportBatch, ImportStatus, Producer, Product
 from tests.factories import UserFactory, chiang_mai
@@ -134,7 +134,7 @@ def test_confirmed_import_through_the_worker_writes_the_registry_in_the_confirmi
 # --- Progress -----------------------------------------------------------------------------------------
 
 def test_progress_is_reported_every_few_thousand_rows_at_the_end_and_before_writing(monkeypatch):
-    monkeypatch.setattr(importing, "PROGRESS_EVERY", 3)
+    monkeypatch.setattr(import_reading, "PROGRESS_EVERY", 3)
     seen = []
 
 
