@@ -42,7 +42,7 @@ def write_workbook(path, province_code=PROVINCE, producers=PRODUCERS, per_produc
     for every row (9 makes every row an error)."""
     import geothai
 
-    from producers.import_format import COLUMNS
+    from producers.columns import COLUMNS
     from producers.xlsx_writer import SheetWriter
 
     province_name = geothai.province(province_code).name_th
@@ -233,7 +233,7 @@ def confirm(batch, admin):
     from producers import tasks
     from producers.import_batches import confirm_import
 
-    confirm_import(batch, by=admin, enqueue=False)
+    confirm_import(batch, by=admin)
     tasks.import_workbook.call(batch.pk)
     batch.refresh_from_db()
     return batch

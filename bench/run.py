@@ -37,11 +37,14 @@ def benches():
         registry,
         saturation_bench,
         selection_bench,
+        startup_bench,
     )
 
     return [
         registry.world,
         registry.import_figures,
+        # Issue 11 (a fast start): the whole import_registry process against an openpyxl parse process.
+        startup_bench.process_figures,
         registry.page_figures,
         # Issue 3 (selection): ranking 200 submissions × 15 members × 6 criteria (< 200 ms, fixed
         # queries); autosave p95 under 15 parallel members (< 100 ms).

@@ -8,18 +8,20 @@ PDF embeds Sarabun, its open equivalent, because TH SarabunPSK may not be bundle
 
 import io
 
-import docx
-import odfdo
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-
-from kbo_site import thaidates
+from kbo_site import lazy, thaidates
 
 from . import thai
 from .pdf import people_columns
+
+docx = lazy.module("docx")
+odfdo = lazy.module("odfdo")
+WD_TABLE_ALIGNMENT = lazy.name("docx.enum.table", "WD_TABLE_ALIGNMENT")
+WD_ALIGN_PARAGRAPH = lazy.name("docx.enum.text", "WD_ALIGN_PARAGRAPH")
+WD_BREAK = lazy.name("docx.enum.text", "WD_BREAK")
+OxmlElement = lazy.name("docx.oxml", "OxmlElement")
+qn = lazy.name("docx.oxml.ns", "qn")
+Cm = lazy.name("docx.shared", "Cm")
+Pt = lazy.name("docx.shared", "Pt")
 
 FONT = "TH SarabunPSK"
 BODY_PT = 16

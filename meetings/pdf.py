@@ -11,14 +11,17 @@ import functools
 import io
 import re
 
-import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from fontTools.ttLib import TTFont
-from weasyprint.text.fonts import FontConfiguration
+
+from kbo_site import lazy
 
 from . import record, thai
+
+weasyprint = lazy.module("weasyprint")
+TTFont = lazy.name("fontTools.ttLib", "TTFont")
+FontConfiguration = lazy.name("weasyprint.text.fonts", "FontConfiguration")
 
 # Glyph names like "uni0E4D0E49": Sarabun's nikhahit-with-tone ligature, used for น้ำ.
 _THAI_GLYPH_NAME = re.compile(r"^uni((?:0E[0-7][0-9A-F])+)(?:\..*)?$")

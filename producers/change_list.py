@@ -15,10 +15,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from .columns import PRODUCER, PRODUCT
+
 CREATED = "created"
 UPDATED = "updated"
-PRODUCER = "producer"
-PRODUCT = "product"
 WIDTHS = (8, 12, 12, 22, 44, 18, 40)
 # Characters XML 1.0 cannot hold (the input is normalised, but older registry text may have them).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -78,7 +78,7 @@ def _cell(value, style=""):
 
 
 def write_change_list(path, entries):
-    """Write the entries (importing._Plan.listing) to `path` as an .xlsx; returns how many.
+    """Write the entries (import_writing.Plan.listing) to `path` as an .xlsx; returns how many.
 
     Written to a temporary name and moved into place, so a reader never sees half a file.
     """

@@ -8,20 +8,18 @@ The list is written by the background check beside the stored workbook
 from pathlib import Path
 
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from producers.roles import can_import, role_required, scoped
+from producers.roles import can_import_into, get_batch_for
 
 from .import_batches import change_list_file
 from .models import ImportBatch
 
 
 @require_GET
-@role_required(can_import)
 def change_list(request, pk):
-    batch = get_object_or_404(scoped(ImportBatch.objects.defer("errors", "summary"), request.user), pk=pk)
+    batch = get_batch_for(request.user, pk, can_import_into, ImportBatch.objects.defer("errors", "summary"))
     path = change_list_file(batch)
     if path is None or not path.is_file():
         raise Http404(_("The list of changes is no longer kept: upload the workbook again."))

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from kbo_site.text import SARA_AM_SPLIT, normalise
 from kbo_site.thaidates import BE_OFFSET, arabic_digits
 
-from .models import EARLIEST_YEAR_BE, Classification, ProducerType, ProductType
+from .choices import EARLIEST_YEAR_BE, Classification, ProducerType, ProductType
 
 # Excel's day 0 (serial dates count days from here, with the 1900 leap-year bug).
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
@@ -461,6 +461,16 @@ class Gazetteer:
                 code="not_in_province",
             )
         return found
+
+    def check_province(self, value):
+        """A province cell: empty, or this province by code or name (a registry holds one)."""
+        if is_blank(value):
+            return
+        text = re.sub(r"^(จังหวัด|จ\.)\s*", "", clean_text(value))
+        province = self.province
+        if key(text) not in {key(province.code), key(province.name_th), key(province.name_en)}:
+            raise ValidationError(_("Province \"%(value)s\" is not %(province)s: this registry holds %(province)s "
+                                    "province only.") % {"value": clean_text(value), "province": province.name_th})
 
     def subdistrict(self, value, district):
         """The subdistrict of that district, or None when empty."""

@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from kbo_site.thaidates import format_date
 
+from .columns import COLUMNS
+from .exporting import product_rows
 from .models import (
     Affiliation,
     Classification,
@@ -43,24 +45,7 @@ MAX_PRODUCTS_PER_PRODUCER = 12
 DEMO_PASSWORD = "kbo-demo-2565"
 
 # The import format (issue 2): one row per product, producer columns repeated, in this order.
-WORKBOOK_HEADERS = (
-    "รหัสผู้ผลิต", "ชื่อผู้ผลิต", "ประเภทผู้ผลิต", "ชื่อผู้ติดต่อ", "เบอร์โทรศัพท์", "บ้านเลขที่", "หมู่ที่",
-    "ตำบล", "อำเภอ", "จังหวัด", "รหัสไปรษณีย์", "ปีที่ลงทะเบียน", "รหัสผลิตภัณฑ์", "ชื่อผลิตภัณฑ์",
-    "ประเภทผลิตภัณฑ์", "กลุ่มผลิตภัณฑ์", "ระดับดาว", "ปีที่คัดสรร", "มาตรฐานผลิตภัณฑ์",
-)
-# The official Thai names, as district offices write them in their workbooks.
-PRODUCER_TYPE_TH = {
-    ProducerType.COMMUNITY_GROUP: "กลุ่มผู้ผลิตชุมชน",
-    ProducerType.SINGLE_OWNER: "ผู้ผลิตชุมชนที่เป็นเจ้าของรายเดียว",
-    ProducerType.SME: "ผู้ผลิตที่เป็นวิสาหกิจขนาดกลางและขนาดย่อม",
-}
-PRODUCT_TYPE_TH = {
-    ProductType.FOOD: "อาหาร",
-    ProductType.DRINK: "เครื่องดื่ม",
-    ProductType.TEXTILE: "ผ้า เครื่องแต่งกาย",
-    ProductType.DECOR: "ของใช้ ของตกแต่ง ของที่ระลึก",
-    ProductType.HERBAL: "สมุนไพรที่ไม่ใช่อาหาร",
-}
+WORKBOOK_HEADERS = tuple(column.header for column in COLUMNS)
 
 # --- Shares -------------------------------------------------------------------------------
 # Population-like weights, raised for the craft districts (San Kamphaeng, Hang Dong, the city).
@@ -485,27 +470,6 @@ def build_registry(rng, producers=PRODUCERS, products=PRODUCTS, province_code=No
     return {"producers": len(created), "products": len(product_objects)}
 
 
-def registry_rows(province_code=None):
-    """The registry as workbook rows, one per product, in producer and product code order."""
-    province_code = province_code or settings.KBO_PROVINCE_CODE
-    held = {}
-    for product_id, name in Product.standards.through.objects.filter(
-            product__producer__province_id=province_code).values_list("product_id", "standard__name"):
-        held.setdefault(product_id, []).append(name)
-    products = Product.objects.filter(producer__province_id=province_code).order_by(
-        "producer__code", "code").values_list(
-        "pk", "producer__code", "producer__name", "producer__producer_type", "producer__contact_name",
-        "producer__phone", "producer__house_no", "producer__village_no", "producer__subdistrict__name_th",
-        "producer__district__name_th", "producer__province__name_th", "producer__postcode",
-        "producer__registration_year", "code", "name", "product_type", "classification", "star_level",
-        "star_year")
-    for (pk, p_code, p_name, p_type, contact, phone, house, village, sub, district, province, postcode, year,
-         code, name, product_type, classification, stars, star_year) in products.iterator(chunk_size=2000):
-        yield (p_code, p_name, PRODUCER_TYPE_TH[p_type], contact, phone, house, village, sub or "", district,
-               province, postcode, year, code, name, PRODUCT_TYPE_TH[product_type], classification, stars,
-               star_year, ", ".join(sorted(held.get(pk, ()))))
-
-
 def write_workbook(path, province_code=None):
     """Write the registry as an import workbook (.xlsx): title rows, then the header on row 4.
 
@@ -525,7 +489,8 @@ def write_workbook(path, province_code=None):
     sheet.append([f"สำนักงานพัฒนาชุมชนจังหวัด{province.name_th} ข้อมูล ณ วันที่ {format_date(timezone.localdate())}"])
     sheet.append([])
     sheet.append(list(WORKBOOK_HEADERS))
-    for row in registry_rows(province_code):
+    products = Product.objects.filter(producer__province=province).order_by("producer__code", "code")
+    for row in product_rows(products, COLUMNS):
         sheet.append(row)
     workbook.save(path)
 

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from .columns import PRODUCER, PRODUCT, fields_of
 from .demo import plan_registry, province_geography
 from .models import District, Producer, Product, Province, Standard, Subdistrict
 
@@ -89,22 +90,27 @@ def build_national(seed, producers=TOTAL_PRODUCERS, products=TOTAL_PRODUCTS):
     return {"producers": len(producer_rows), "products": len(product_rows), "provinces": len(targets)}
 
 
-PRODUCER_COLUMNS = ("province_id", "code", "name", "producer_type", "contact_name", "phone", "house_no",
-                    "village_no", "district_id", "subdistrict_id", "postcode", "registration_year", "version",
-                    "created_at", "updated_at")
-PRODUCT_COLUMNS = ("producer_id", "code", "name", "product_type", "classification", "star_level", "star_year",
-                   "version", "created_at", "updated_at")
+# The planned rows' keys (model field names): the import's columns, the province, the producer.
+PRODUCER_FIELDS = ("province", *fields_of(PRODUCER))
+PRODUCT_FIELDS = ("producer", *(name for name in fields_of(PRODUCT) if not Product._meta.get_field(name).many_to_many))
+STAMPS = ("version", "created_at", "updated_at")
+
+
+def _copied_columns(model, fields):
+    return ", ".join((*(model._meta.get_field(name).attname for name in fields), *STAMPS))
+
+
+def _values(model, row, fields):
+    """A planned row's values; a column the demo does not plan gets its field's default."""
+    return (row[name] if name in row else model._meta.get_field(name).get_default() for name in fields)
 
 
 def _producer_values(row, now):
-    return (row["province"], row["code"], row["name"], row["producer_type"], row["contact_name"], row["phone"],
-            row["house_no"], row["village_no"], row["district"], row["subdistrict"], row["postcode"],
-            row["registration_year"], 1, now, now)
+    return (*_values(Producer, row, PRODUCER_FIELDS), 1, now, now)
 
 
 def _product_values(row, producer_id, now):
-    return (producer_id, row["code"], row["name"], row["product_type"], row["classification"], row["star_level"],
-            row["star_year"], 1, now, now)
+    return (producer_id, *_values(Product, row, PRODUCT_FIELDS[1:]), 1, now, now)
 
 
 @contextmanager
@@ -148,13 +154,14 @@ def _copy(producer_rows, product_rows, standards, now):
     stamp = now.isoformat()
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg2's own cursor: copy_expert
-        raw.copy_expert(f"COPY {quote(Producer._meta.db_table)} ({', '.join(PRODUCER_COLUMNS)}) FROM STDIN",
+        copied = _copied_columns(Producer, PRODUCER_FIELDS)
+        raw.copy_expert(f"COPY {quote(Producer._meta.db_table)} ({copied}) FROM STDIN",
                         _tsv(_producer_values(row, stamp) for row in producer_rows))
         cursor.execute(f"SELECT code, id FROM {quote(Producer._meta.db_table)} WHERE code = ANY(%s)",
                        [[row["code"] for row in producer_rows]])
         producer_ids = dict(cursor.fetchall())
         ids = [producer_ids[row["code"]] for row in producer_rows]
-        raw.copy_expert(f"COPY {quote(Product._meta.db_table)} ({', '.join(PRODUCT_COLUMNS)}) FROM STDIN",
+        raw.copy_expert(f"COPY {quote(Product._meta.db_table)} ({_copied_columns(Product, PRODUCT_FIELDS)}) FROM STDIN",
                         _tsv(_product_values(row, ids[row["producer"]], stamp) for row in product_rows))
         cursor.execute(f"SELECT code, id FROM {quote(Product._meta.db_table)} WHERE code = ANY(%s)",
                        [[row["code"] for row in product_rows if row["standards"]]])

@@ -1,6 +1,6 @@
 """The filtered product list as an .xlsx workbook, in the import's own format.
 
-The columns are the import's own (producers.importing.COLUMNS), so an exported file can be
+The columns are the import's own (producers.columns.COLUMNS), so an exported file can be
 corrected and imported again. Text that a spreadsheet would run as a formula (=, +, -, @ …) is
 written as a plain string cell. Personal data columns are left out unless the reader may
 see them.
@@ -9,48 +9,34 @@ see them.
 import io
 
 from django.utils import translation
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
+from kbo_site import lazy
 from kbo_site.thaidates import BE_OFFSET
 
-from .importing import COLUMNS
-from .models import Product, ProducerType, ProductType
+from .columns import COLUMNS, PRIVATE_KEYS, PRODUCER
+from .models import Product
+from .xlsx_writer import column_letter
+
+Workbook = lazy.name("openpyxl", "Workbook")
+WriteOnlyCell = lazy.name("openpyxl.cell", "WriteOnlyCell")
+Font = lazy.name("openpyxl.styles", "Font")
 
 # Spreadsheet programs run a cell starting with these as a formula (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-PERSONAL_FIELDS = ("contact_name", "phone")
-# The import's column → the values() field that fills it; labels and standards are looked up.
-VALUE_FIELDS = {
-    "producer_code": "producer__code",
-    "producer_name": "producer__name",
-    "producer_type": "producer__producer_type",
-    "contact_name": "producer__contact_name",
-    "phone": "producer__phone",
-    "house_no": "producer__house_no",
-    "village_no": "producer__village_no",
-    "subdistrict": "producer__subdistrict__name_th",
-    "district": "producer__district__name_th",
-    "province": "producer__province__name_th",
-    "postcode": "producer__postcode",
-    "registration_year": "producer__registration_year",
-    "product_code": "code",
-    "product_name": "name",
-    "product_type": "product_type",
-    "classification": "classification",
-    "star_level": "star_level",
-    "star_year": "star_year",
-    "standards": "pk",
-}
-COLUMN_WIDTHS = {"producer_name": 36, "product_name": 36, "producer_type": 30, "product_type": 26,
-                 "standards": 20, "contact_name": 22, "phone": 16}
+
+
+def _value_field(column):
+    """The values() name that fills a column: its field seen from the product; a related
+    record's Thai name; the product's pk for its standards (looked up apart)."""
+    field = column.model_field
+    if field.many_to_many:
+        return "pk"
+    path = f"producer__{column.field}" if column.side == PRODUCER else column.field
+    return f"{path}__name_th" if field.is_relation else path
 
 
 def columns(*, personal_data):
     """The import's columns, in its order; personal data only for those who may see it."""
-    return [column for column in COLUMNS if personal_data or column.field not in PERSONAL_FIELDS]
+    return [column for column in COLUMNS if personal_data or column.key not in PRIVATE_KEYS]
 
 
 def headers(*, personal_data):
@@ -81,21 +67,16 @@ def _standards_by_product(products):
     return {product_id: ", ".join(sorted(items)) for product_id, items in names.items()}
 
 
-def write_products(products, *, personal_data):
-    """The products (a queryset, already filtered and sorted) as .xlsx bytes.
-
-    Two queries (rows, standards), written row by row in openpyxl's write-only mode, so
-    memory stays flat at 7,000 rows.
-    """
-    chosen = columns(personal_data=personal_data)
-    fields = [VALUE_FIELDS[column.field] for column in chosen]
+def product_rows(products, chosen):
+    """Each product (a queryset, already filtered and sorted) as the values of the chosen
+    columns, as the import reads them: the official Thai names of the types, the standards
+    joined. Two queries."""
+    fields = [_value_field(column) for column in chosen]
     # The official Thai names, whatever language the person reads the site in: the import
-    # reads them back.
+    # reads them back. The columns whose template list offers the model's names.
     with translation.override("th"):
-        labels = {
-            "producer__producer_type": {choice.value: str(choice.label) for choice in ProducerType},
-            "product_type": {choice.value: str(choice.label) for choice in ProductType},
-        }
+        labels = {field: {value: str(label) for value, label in column.model_field.choices}
+                  for column, field in zip(chosen, fields) if column.drop_down is True and column.model_field.choices}
     standards = _standards_by_product(products)
     lookups = []
     for field in fields:
@@ -105,11 +86,20 @@ def write_products(products, *, personal_data):
             lookups.append(lambda pk: standards.get(pk, ""))
         else:
             lookups.append(None)
+    for row in products.values_list(*fields).iterator(chunk_size=2000):
+        yield [lookup(value) if lookup else value for lookup, value in zip(lookups, row)]
 
+
+def write_products(products, *, personal_data):
+    """The products (a queryset, already filtered and sorted) as .xlsx bytes.
+
+    Written row by row in openpyxl's write-only mode, so memory stays flat at 7,000 rows.
+    """
+    chosen = columns(personal_data=personal_data)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("ทะเบียน OTOP")
     for index, column in enumerate(chosen):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = COLUMN_WIDTHS.get(column.field, 14)
+        sheet.column_dimensions[column_letter(index + 1)].width = column.width or 14
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header_cells = []
@@ -118,8 +108,8 @@ def write_products(products, *, personal_data):
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in products.values_list(*fields).iterator(chunk_size=2000):
-        sheet.append([_cell(sheet, lookup(value) if lookup else value) for lookup, value in zip(lookups, row)])
+    for row in product_rows(products, chosen):
+        sheet.append([_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

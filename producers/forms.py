@@ -15,6 +15,7 @@ from producers.roles import NATIONAL, province_code
 from kbo_site.text import NormalisedInputMixin
 
 from . import cleaning
+from .columns import PRODUCER, PRODUCT, columns_of
 from .models import Classification, Producer, ProducerType, Product, ProductType, Province, Subdistrict
 
 BLANK = [("", "---------")]
@@ -55,6 +56,21 @@ def subdistrict_choices(province, district_code=None):
     return BLANK + list(groups.items())
 
 
+def initial_values(instance, side):
+    """A record's stored values as its form shows them, for each column the import fills."""
+    initial = {}
+    for column in columns_of(side):
+        if not column.written:
+            continue
+        field = column.model_field
+        if field.many_to_many:
+            value = ", ".join(str(item) for item in getattr(instance, field.name).all())
+        else:
+            value = getattr(instance, field.attname)
+        initial[field.name] = "" if value is None else column.shown(value) if column.shown else value
+    return initial
+
+
 class ProducerForm(NormalisedInputMixin, VersionedForm):
     code = forms.CharField(label=label(Producer, "code"), max_length=100)
     name = forms.CharField(label=label(Producer, "name"), max_length=300)
@@ -74,14 +90,7 @@ class ProducerForm(NormalisedInputMixin, VersionedForm):
     def __init__(self, *args, user, instance=None, initial_province=None, **kwargs):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                "code": instance.code, "name": instance.name, "producer_type": instance.producer_type,
-                "registration_year": instance.registration_year, "contact_name": instance.contact_name,
-                "phone": cleaning.format_phone(instance.phone), "house_no": instance.house_no,
-                "village_no": instance.village_no or "", "district": instance.district_id,
-                "subdistrict": instance.subdistrict_id or "", "postcode": instance.postcode,
-                "version": instance.version,
-            }
+            kwargs["initial"] = {**initial_values(instance, PRODUCER), "version": instance.version}
         super().__init__(*args, **kwargs)
         self.choose_province = False
         if instance is not None:
@@ -209,13 +218,8 @@ class ProductForm(NormalisedInputMixin, VersionedForm):
     def __init__(self, *args, user, instance=None, producer=None, **kwargs):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                "producer": instance.producer.code, "code": instance.code, "name": instance.name,
-                "product_type": instance.product_type, "classification": instance.classification,
-                "star_level": instance.star_level or "", "star_year": instance.star_year or "",
-                "standards": ", ".join(s.name for s in instance.standards.all()),
-                "version": instance.version,
-            }
+            kwargs["initial"] = {"producer": instance.producer.code, **initial_values(instance, PRODUCT),
+                                 "version": instance.version}
         elif producer is not None:
             kwargs.setdefault("initial", {})["producer"] = producer.code
         super().__init__(*args, **kwargs)

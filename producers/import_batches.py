@@ -30,7 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .importing import bad_rows_workbook, import_registry
+from .importing import ImportRun, bad_rows_workbook, import_registry
 from .models import IMPORT_RUNNING_STATES, ImportBatch, ImportStatus
 from .task_memory import task_memory_bound
 from .workbooks import ImportFailed, WorkbookRefused, WorkbookUnreadable, check_upload
@@ -104,14 +104,14 @@ def _file_name(upload):
     return Path(str(upload.name).replace("\\", "/")).name[:255] or "workbook"
 
 
-def receive_workbook(upload, *, by, province, enqueue=True):
+def receive_workbook(upload, *, by, province, check=None):
     """Store an uploaded workbook and have it checked in the background (the preview).
 
     Side effects: writes the file under MEDIA_ROOT/imports; creates an ImportBatch being
-    checked and enqueues producers.tasks.check_workbook, which reads every row without
-    writing the registry. A file refused at once (too large, not a workbook, protected) is
-    not kept, its batch kept as refused with the reason (the history shows who tried what),
-    and WorkbookRefused is raised.
+    checked and enqueues `check` (producers.tasks.check_workbook), which reads every row without
+    writing the registry; without it the batch waits for a test to check it. A file refused at
+    once (too large, not a workbook, protected) is not kept, its batch kept as refused with the
+    reason (the history shows who tried what), and WorkbookRefused is raised.
     """
     limit = settings.KBO_IMPORT_MAX_BYTES
     batch = ImportBatch(uploaded_by=by, province=province, file_name=_file_name(upload), size=upload.size,
@@ -130,15 +130,13 @@ def receive_workbook(upload, *, by, province, enqueue=True):
         batch.stored_path = ""
         _refuse(batch, error)
     batch.save()
-    if enqueue:
-        _enqueue(batch, "check_workbook")
+    if check is not None:
+        _enqueue(batch, check)
     return batch
 
 
-def _enqueue(batch, task_name):
-    from . import tasks
-
-    result = getattr(tasks, task_name).enqueue(batch.pk)
+def _enqueue(batch, task):
+    result = task.enqueue(batch.pk)
     # An immediate backend (the tests) has run the task already and changed the batch.
     ImportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id)[:64])
     batch.refresh_from_db()
@@ -165,8 +163,7 @@ def check_batch(batch):
         try:
             with task_memory_bound():
                 report = import_registry(stored_file(batch), province=batch.province, dry_run=True,
-                                         file_name=batch.file_name, progress=_progress_recorder(batch),
-                                         checked=checked_file(batch), change_list=change_list_file(batch))
+                                         run=BatchRun(batch))
                 _write_rows_to_fix(batch, report)
         except (WorkbookUnreadable, MemoryError) as error:
             _forget_files(batch)
@@ -266,17 +263,29 @@ def _fail(batch, message, **fields):
                                                    writing=False, **fields)
 
 
-def _progress_recorder(batch):
-    """A progress callback that stores the counts on the batch: one UPDATE, committed at once,
-    so that the page polling it sees the numbers while the task runs."""
-    rows = ImportBatch.objects.filter(pk=batch.pk)
+class BatchRun(ImportRun):
+    """An import run of a batch's stored workbook: its progress is stored on the batch as the
+    rows are read (one UPDATE, committed at once, so that the page polling it sees the numbers
+    while the task runs), and the import marks the batch imported in its own transaction."""
 
-    def record(progress):
-        rows.update(rows_total=progress.rows_total, rows_read=progress.rows_read, rows_valid=progress.rows_valid,
-                    rows_with_errors=progress.rows_with_errors, writing=progress.writing,
-                    progress_at=timezone.now())
+    def __init__(self, batch, *, by=None):
+        super().__init__(file_name=batch.file_name, by=by, checked=checked_file(batch),
+                         change_list=change_list_file(batch))
+        self.batch = batch
 
-    return record
+    def progress(self, progress):
+        ImportBatch.objects.filter(pk=self.batch.pk).update(
+            rows_total=progress.rows_total, rows_read=progress.rows_read, rows_valid=progress.rows_valid,
+            rows_with_errors=progress.rows_with_errors, writing=progress.writing, progress_at=timezone.now())
+
+    def before_write(self, report):
+        locked = ImportBatch.objects.select_for_update().get(pk=self.batch.pk)
+        if locked.status != ImportStatus.IMPORTING:
+            raise ImportFailed(_("This workbook has already been imported; nothing was imported a second time."))
+        locked.status = ImportStatus.IMPORTED
+        _record_report(locked, report)
+        locked.writing = False
+        locked.save()
 
 
 def province_busy(code):
@@ -296,23 +305,22 @@ def _raise_busy():
     raise _Busy
 
 
-def resume_abandoned(*, enqueue=True, given_up=None):
+def resume_abandoned(tasks, *, given_up=None):
     """Enqueue again the task of every batch left checking or importing by a worker that
     stopped (a restart, a crash, a killed process): its task is not waiting to run and no worker
     holds its province's lock. The tasks check the batch's state under the lock, so a batch
     resumed twice is still imported once. A batch already started MAX_ATTEMPTS times is failed
     with a Thai message instead (appended to given_up, when a list is given): its workbook
-    would bring the worker down again. Returns the batches resumed.
+    would bring the worker down again. Returns the batches resumed. tasks: the task that works
+    on a batch in each running state (producers.tasks.BY_STATE).
 
     Run before the worker starts (deploy/kbo-worker.service) and at any time with
     `manage.py resume_imports`."""
     from django_tasks import TaskResultStatus
 
-    from . import tasks
-
     resumed = []
     for batch in ImportBatch.objects.filter(status__in=IMPORT_RUNNING_STATES).order_by("pk"):
-        task = tasks.check_workbook if batch.status == ImportStatus.CHECKING else tasks.import_workbook
+        task = tasks[batch.status]
         if batch.attempts >= MAX_ATTEMPTS and not province_busy(batch.province_id):
             # Every start ended with its worker; one more would too.
             _fail(batch, _given_up(batch.attempts))
@@ -328,8 +336,7 @@ def resume_abandoned(*, enqueue=True, given_up=None):
         if province_busy(batch.province_id):
             continue  # a live worker is importing this province (maybe this very batch)
         ImportBatch.objects.filter(pk=batch.pk).update(waiting=False)
-        if enqueue:
-            _enqueue(batch, task.func.__name__)
+        _enqueue(batch, task)
         resumed.append(batch)
     return resumed
 
@@ -383,11 +390,12 @@ def _batch_lock(batch):
         yield
 
 
-def confirm_import(batch, *, by, enqueue=True):
+def confirm_import(batch, *, by, task=None):
     """Have a previewed batch imported for real, in the background, from its stored file.
 
-    Side effects: marks the batch being imported, confirmed by and at, and enqueues
-    producers.tasks.import_workbook. Confirming twice (a double click, two admins) imports
+    Side effects: marks the batch being imported, confirmed by and at, and enqueues `task`
+    (producers.tasks.import_workbook; without it the batch waits for a test to import it).
+    Confirming twice (a double click, two admins) imports
     once: the second finds the batch no longer previewed.
     """
     path = stored_file(batch)
@@ -404,8 +412,8 @@ def confirm_import(batch, *, by, enqueue=True):
         locked.writing = False
         locked.attempts = 0  # the import's own starts
         locked.save()
-    if enqueue:
-        _enqueue(locked, "import_workbook")
+    if task is not None:
+        _enqueue(locked, task)
     batch.refresh_from_db()
     return batch
 
@@ -427,15 +435,6 @@ def import_batch(batch):
         return
     checked_digest = (batch.summary or {}).get("errors_digest")
 
-    def mark_imported(report):
-        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if locked.status != ImportStatus.IMPORTING:
-            raise ImportFailed(_("This workbook has already been imported; nothing was imported a second time."))
-        locked.status = ImportStatus.IMPORTED
-        _record_report(locked, report)
-        locked.writing = False
-        locked.save()
-
     with _batch_lock(batch):
         if not ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.IMPORTING).exists():
             return  # a resumed copy of the task: the first one finished while this one waited
@@ -443,10 +442,8 @@ def import_batch(batch):
             return
         try:
             with task_memory_bound():
-                report = import_registry(stored_file(batch), province=batch.province, file_name=batch.file_name,
-                                         before_write=mark_imported, progress=_progress_recorder(batch),
-                                         by=batch.confirmed_by, checked=checked_file(batch),
-                                         change_list=change_list_file(batch))
+                report = import_registry(stored_file(batch), province=batch.province,
+                                         run=BatchRun(batch, by=batch.confirmed_by))
         except (WorkbookUnreadable, MemoryError) as error:
             _fail(batch, error.message if isinstance(error, ImportFailed) else _out_of_memory())
             return

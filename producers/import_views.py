@@ -18,11 +18,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from producers.roles import can_import, is_national, province_code, role_required, scoped
+from producers.roles import can_import, can_import_into, get_batch_for, is_national, province_code, role_required, scoped
 
+from . import tasks
 from .import_batches import (ERRORS_KEPT_PER_COLUMN, bad_rows, confirm_import, discard_import, receive_workbook,
                              rows_to_fix_file)
-from .importing import COLUMNS, template_workbook as build_template
+from .columns import COLUMNS
+from .import_format import template_workbook as build_template
 from .models import IMPORT_RUNNING_STATES, ImportBatch, ImportStatus, Province
 from .workbooks import ImportFailed
 
@@ -53,11 +55,6 @@ def _province(user, code=None):
     return get_object_or_404(Province, code=own if own is not None else (code or settings.KBO_PROVINCE_CODE))
 
 
-def _batch(user, pk, queryset=None):
-    """The batch, if it is of the user's province (national users: any); else 404."""
-    return get_object_or_404(scoped(queryset if queryset is not None else ImportBatch.objects.all(), user), pk=pk)
-
-
 def _xlsx_response(content, file_name):
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, file_name)
@@ -71,7 +68,8 @@ def upload(request):
     if request.method == "POST" and form.is_valid():
         province = form.cleaned_data["province"] if national else _province(request.user)
         try:
-            batch = receive_workbook(form.cleaned_data["file"], by=request.user, province=province)
+            batch = receive_workbook(form.cleaned_data["file"], by=request.user, province=province,
+                                     check=tasks.check_workbook)
         except ImportFailed as error:
             form.add_error("file", error.message)
         else:
@@ -102,9 +100,8 @@ def history(request):
 
 
 @require_GET
-@role_required(can_import)
 def preview(request, pk):
-    batch = _batch(request.user, pk, ImportBatch.objects.select_related(
+    batch = get_batch_for(request.user, pk, can_import_into, ImportBatch.objects.select_related(
         "uploaded_by", "confirmed_by", "discarded_by", "province"))
     summary = batch.summary or {}
     # The batch keeps the first errors of each column with every column's count; the rows to fix
@@ -125,11 +122,10 @@ def preview(request, pk):
 
 
 @require_GET
-@role_required(can_import)
 def progress(request, pk):
     """The progress card of a batch being checked or imported, polled every second by htmx;
     once the task is done, htmx reloads the page, which shows the preview or the result."""
-    batch = _batch(request.user, pk, ImportBatch.objects.defer("errors", "summary"))
+    batch = get_batch_for(request.user, pk, can_import_into, ImportBatch.objects.defer("errors", "summary"))
     running = batch.status in IMPORT_RUNNING_STATES
     if request.htmx and not running:
         return HttpResponseClientRefresh()
@@ -155,20 +151,18 @@ def _result_message(batch, summary):
 
 
 @require_POST
-@role_required(can_import)
 def confirm(request, pk):
-    batch = _batch(request.user, pk)
+    batch = get_batch_for(request.user, pk, can_import_into)
     try:
-        confirm_import(batch, by=request.user)
+        confirm_import(batch, by=request.user, task=tasks.import_workbook)
     except ImportFailed as error:
         messages.error(request, error.message)
     return redirect(batch)
 
 
 @require_POST
-@role_required(can_import)
 def discard(request, pk):
-    batch = _batch(request.user, pk)
+    batch = get_batch_for(request.user, pk, can_import_into)
     try:
         discard_import(batch, by=request.user)
     except ImportFailed as error:
@@ -179,10 +173,9 @@ def discard(request, pk):
 
 
 @require_GET
-@role_required(can_import)
 def error_rows(request, pk):
     """The rows to fix, as the background task wrote them: streamed from the file."""
-    batch = _batch(request.user, pk, ImportBatch.objects.defer("errors", "summary"))
+    batch = get_batch_for(request.user, pk, can_import_into, ImportBatch.objects.defer("errors", "summary"))
     try:
         path = bad_rows(batch)
     except ImportFailed as error:

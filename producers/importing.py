@@ -2,10 +2,11 @@
 
 Two passes, as pretix imports do:
 1. Read every row and clean it with the functions the registry forms use (cleaning.py),
-   collecting every problem as "row N, column X: message". Rows with a problem are left out.
+   collecting every problem as "row N, column X: message". Rows with a problem are left out
+   (producers/import_reading.py).
 2. Compare the valid rows with the database (a few queries, then Python) and write the
    differences in one short transaction with bulk operations: a failure leaves the registry
-   as it was, and re-importing the same file writes nothing.
+   as it was, and re-importing the same file writes nothing (producers/import_writing.py).
 
     report = import_registry("registry.xlsx", province=province, dry_run=True)
     report.as_dict()  # {"header_row": 4, "producers": {...}, "products": {...}, "errors": [...]}
@@ -13,52 +14,23 @@ Two passes, as pretix imports do:
 Unusable files raise WorkbookRefused (from workbooks.py) before anything is read.
 """
 
-import itertools
 import pickle
-import re
 from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import cleaning
-from kbo_site.thaidates import arabic_digits
-
-from .cleaning import clean_text, is_blank, key
-from .bulk_sql import BATCH_SIZE, insert_history, insert_new, insert_values, update_rows
-from .change_list import CREATED, PRODUCER, PRODUCT, UPDATED, write_change_list
-from .import_format import (COLUMNS, COLUMNS_BY_FIELD, FIELD_BY_HEADER, HEADER_SEARCH_ROWS, MIN_HEADER_MATCHES,
-                            header_key, template_workbook)
-from .models import Producer, ProducerType, Product, ProductType, Standard
+from .change_list import write_change_list
+from .columns import COLUMNS
+from .import_reading import Progress, RowError, RowReader
+from .import_writing import Plan, registry_changed
+from .models import Producer, Product
 from .workbooks import ImportFailed, WorkbookRefused, open_sheet, write_bad_rows
 
-__all__ = ["COLUMNS", "ImportFailed", "ImportReport", "WorkbookRefused", "import_registry", "template_workbook"]
-
-
-# The columns of a producer (the rest are its product's).
-PRODUCER_COLUMNS = ("producer_code", "producer_name", "producer_type", "contact_name", "phone", "house_no", "village_no",
-                    "subdistrict", "district", "province", "postcode", "registration_year")
-# Producer fields (model attribute names) and the columns they come from.
-PRODUCER_FIELDS = {
-    "name": "producer_name", "producer_type": "producer_type", "contact_name": "contact_name", "phone": "phone",
-    "house_no": "house_no", "village_no": "village_no", "district_id": "district",
-    "subdistrict_id": "subdistrict", "postcode": "postcode", "registration_year": "registration_year",
-}
-# A later row of the same producer may leave these blank without contradicting an earlier row:
-# district offices often fill the contact details on the producer's first row only.
-FILL_IN_FIELDS = {"contact_name", "phone", "house_no", "village_no", "subdistrict_id", "postcode"}
-# Cleared by services.anonymise_producer and never filled again by an import.
-ERASED_FIELDS = {"contact_name", "phone", "house_no"}
-PRODUCT_FIELDS = {
-    "name": "product_name", "product_type": "product_type", "classification": "classification",
-    "star_level": "star_level", "star_year": "star_year", "standards": "standards",
-}
-# A product's changes as the columns they come from (moving to another producer included).
-PRODUCT_COLUMNS = {**PRODUCT_FIELDS, "producer_code": "producer_code"}
+__all__ = ["COLUMNS", "ImportFailed", "ImportReport", "ImportRun", "Progress", "RowError", "WorkbookRefused",
+           "import_registry"]
 
 
 @dataclass
@@ -66,14 +38,6 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    message: str
 
 
 @dataclass
@@ -130,51 +94,58 @@ class ImportReport:
 
 
 @dataclass
-class Progress:
-    """How far the reading has got, for a progress bar: passed to import_registry's progress."""
+class ImportRun:
+    """One run's options beyond its file and province, and what it tells its caller on the way.
 
-    rows_total: int = 0  # the sheet's height, header and title rows included: an upper bound
-    rows_read: int = 0
-    rows_valid: int = 0
-    rows_with_errors: int = 0
-    writing: bool = False  # every row read; the registry is being written
-
-
-# The preview shows this many records of each kind created and updated; the rest are in the
-# change list's download.
-PREVIEW_LIMIT = 50
-
-# Report progress every this many rows: often enough for a bar that moves every second, rarely
-# enough (one small UPDATE) to cost nothing next to the rows.
-PROGRESS_EVERY = 5000
-
-
-def import_registry(source, *, province, dry_run=False, file_name="", before_write=None, progress=None, by=None,
-                    checked=None, change_list=None):
-    """Import a registry workbook into `province`; source is a path or a binary file object.
-
-    Returns an ImportReport. With dry_run nothing is written. Otherwise the valid rows are
-    written in one transaction; before_write(report), when given, runs first inside it and
-    may raise ImportFailed to write nothing (the web confirm step locks its batch there).
-    progress(Progress), when given, is called every PROGRESS_EVERY rows, after the last row,
-    and before the writing starts. by: the user the history rows name (default: the signed-in
-    user of the request, or nobody).
-
+    file_name: the workbook's name as its sender knew it, for the report and the history.
+    by: the user the history rows name (default: the signed-in user of the request, or nobody).
     checked: a path beside the stored workbook. A dry run leaves its clean rows there; the
     import of the same workbook then takes them from there instead of reading and cleaning
     every row again (they are compared with the registry as it is now all the same).
-
     change_list: a path where the list of every record created and updated (or that would be)
     is written as an .xlsx, once compared and before anything is written (producers.change_list).
+
+    A caller that follows the run overrides progress() and before_write()
+    (import_batches.BatchRun keeps them on the import's batch).
+    """
+
+    file_name: str = ""
+    by: object = None
+    checked: Path | None = None
+    change_list: Path | None = None
+
+    def progress(self, progress):
+        """Called with a Progress every PROGRESS_EVERY rows, after the last row, and before the
+        writing starts."""
+
+    def before_write(self, report):
+        """Runs first in the transaction that writes the registry, when not a dry run (even
+        with nothing to write); raising ImportFailed there writes nothing."""
+
+
+def import_registry(source, *, province, dry_run=False, run=None):
+    """Import a registry workbook into `province`; source is a path or a binary file object.
+
+    Returns an ImportReport. With dry_run nothing is written. Otherwise the valid rows are
+    written in one transaction. run: an ImportRun, for the file's name, the user, the files
+    kept beside a stored upload, and the progress.
+
+    The path of a row, top-down: workbooks.open_sheet checks the file and starts the reader
+    process; import_reading.RowReader finds the header, maps the columns (columns.COLUMNS) and
+    cleans each row with the columns' cleaners (cleaning.py), keeping one entry per producer and
+    product; import_writing.Plan compares them with the registry and writes the differences
+    (bulk_sql.py).
 
     Raises WorkbookRefused for an unusable file and ImportFailed when the registry changed
     under the import; in both cases nothing is written.
     """
-    rows = _load_checked(checked, province, file_name, dry_run) if checked and not dry_run else None
+    run = run or ImportRun()
+    checked = run.checked
+    rows = _load_checked(checked, province, run.file_name, dry_run) if checked and not dry_run else None
     if rows is None:
         sheet = open_sheet(source)
-        report = ImportReport(file_name=file_name, format=sheet.format, dry_run=dry_run)
-        reader = _RowReader(sheet, province, report, progress)
+        report = ImportReport(file_name=run.file_name, format=sheet.format, dry_run=dry_run)
+        reader = RowReader(sheet, province, report, run.progress)
         producers, products = reader.read()
         sheet.close()  # calamine's copy of the cells is not needed any more
         del sheet, reader.sheet
@@ -183,24 +154,21 @@ def import_registry(source, *, province, dry_run=False, file_name="", before_wri
     else:
         reader, producers, products = rows
         report = reader.report
-        if progress:
-            progress(reader.progress)
-    plan = _Plan(reader)
+        run.progress(reader.progress)
+    plan = Plan(reader)
     plan.compare(producers, products)
-    if change_list:
-        write_change_list(change_list, plan.listing(producers, products))
+    if run.change_list:
+        write_change_list(run.change_list, plan.listing(producers, products))
     del producers, products
-    if not dry_run and (plan.has_writes or before_write):
-        if progress:
-            reader.progress.writing = True
-            progress(reader.progress)
+    if not dry_run:
+        reader.progress.writing = True
+        run.progress(reader.progress)
         try:
             with transaction.atomic():
-                if before_write:
-                    before_write(report)
-                plan.write(by=by)
+                run.before_write(report)
+                plan.write(by=run.by)
         except IntegrityError:
-            raise ImportFailed(_registry_changed()) from None
+            raise ImportFailed(registry_changed()) from None
         _refresh_statistics(report)
     return report
 
@@ -243,7 +211,7 @@ def _save_checked(path, reader, producers, products):
 
 
 class _CheckedRows:
-    """What _Plan needs of a reader, for rows loaded from a dry run's file."""
+    """What a Plan needs of a reader, for rows loaded from a dry run's file."""
 
     def __init__(self, province, report, headers, progress):
         self.province, self.report, self.headers, self.progress = province, report, headers, progress
@@ -279,530 +247,6 @@ def closing_note(closing):
         "%(counter)s closing row (a total or a signature) was skipped: row %(first)s.",
         "%(counter)s closing rows (totals, signatures and the lines that go with them) were skipped, from row "
         "%(first)s.", closing["count"]) % {"counter": closing["count"], "first": closing["first"]}
-
-
-def _registry_changed():
-    return _("Someone changed the registry while the workbook was being checked, so nothing was imported. "
-             "Import the workbook again.")
-
-
-# --- Pass 1: reading and cleaning -----------------------------------------------------------
-
-# The closing lines of a district office's sheet: a total ("รวม 9 รายการ", "รวมทั้งสิ้น", with
-# counts in other cells) or a signature ("ลงชื่อ ....... ผู้รายงาน"), and below them the short
-# lines of the signer's name, position and date. Skipped with one note, not read as data.
-_COUNTS = r"[\d\s,.:=\-–()]*"
-_UNITS = r"(?:รายการ|ราย|กลุ่ม|ผลิตภัณฑ์|ผู้ผลิต|ผู้ประกอบการ|แห่ง|คน|ชิ้น|items?|products?|producers?)"
-_TOTAL_ROW = re.compile(rf"(?:ยอด)?(?:รวม(?:ทั้งสิ้น|ทั้งหมด)?|(?:grand\s+)?total)(?:{_COUNTS}{_UNITS})*{_COUNTS}$",
-                        re.IGNORECASE)
-_SIGNATURE_ROW = re.compile(r"(?:ลงชื่อ|ลงนาม|signed\b|signature\b)", re.IGNORECASE)
-_CLOSING_LEAD = " (.…_"
-# How a closing line's first cell starts (checked first: cheap for the data rows).
-_CLOSING_STARTS = {"รว", "ยอ", "ลง", "to", "gr", "si"}
-# A closing block's later lines fill fewer cells than this; a data row fills far more.
-CLOSING_LINE_CELLS = 3
-
-def _choice_label(choices, value):
-    return str(choices(value).label) if value else ""
-
-
-class _RowReader:
-    """Reads the sheet row by row, cleans each row, and keeps one entry per producer and per
-    product: a row either joins them or becomes errors. Rows are not kept."""
-
-    def __init__(self, sheet, province, report, on_progress=None):
-        self.sheet = sheet
-        self.province = province
-        self.report = report
-        self.progress = Progress(rows_total=sheet.height)
-        self.on_progress = on_progress
-        self.gazetteer = cleaning.Gazetteer.for_province(province)
-        self.districts = {d.code: d for d in self.gazetteer.districts_by_key.values()}
-        self.subdistricts = {s.code: s for s in self.gazetteer.subdistricts_by_key.values()}
-        self.province_keys = {key(province.code), key(province.name_th), key(province.name_en)}
-        # Values repeat (types, districts, years, star levels): each distinct one is cleaned once.
-        self.cache = {}
-        # A product code held by a producer of another province cannot move here.
-        self.foreign_products = dict(Product.objects.exclude(producer__province=province).values_list(
-            "code", "producer__province__name_th"))
-        # producer code -> (first row, producer values); product code -> (row, producer code, values)
-        self.producers, self.products = {}, {}
-        # producer code -> {field: the row that filled it in, when not the first row}
-        self.filled_in = {}
-
-    def read(self):
-        rows = self.sheet.rows()
-        header_row, header_values, buffered = self._find_header(rows)
-        self.report.header_row = header_row
-        self.index, self.headers = self._map_columns(header_values)
-        self.producer_positions = [self.index[name] for name in PRODUCER_COLUMNS if name in self.index]
-        self.last_raw_producer, self.last_producer = None, None
-        self.in_closing = False
-        progress, on_progress, report = self.progress, self.on_progress, self.report
-        for number, values in itertools.chain(buffered, rows):
-            record = self._read_row(number, values)
-            if record is not None and self._accept(*record):
-                progress.rows_valid += 1
-            if on_progress and report.rows - progress.rows_read >= PROGRESS_EVERY:
-                self._report_progress()
-        if on_progress:
-            self._report_progress()
-        if not self.report.rows:
-            raise WorkbookRefused(_("The workbook has a header row (row %(row)d) but no data rows below it.")
-                                  % {"row": header_row})
-        self._fill_postcodes()
-        return self.producers, self.products
-
-    def _fill_postcodes(self):
-        """A producer's postcode left blank on every row is its subdistrict's, as the form fills it.
-        Done once all rows are read: a later row of the producer may have given it. With no
-        postcode column, every producer gets it; only new ones take it (_Plan.compare)."""
-        subdistricts = self.subdistricts
-        for _row, producer in self.producers.values():
-            if not producer.get("postcode") and producer.get("subdistrict_id"):
-                postcodes = subdistricts[producer["subdistrict_id"]].postcode_list
-                if postcodes:
-                    producer["postcode"] = postcodes[0]
-
-    def _report_progress(self):
-        progress = self.progress
-        progress.rows_read = self.report.rows
-        progress.rows_with_errors = progress.rows_read - progress.rows_valid
-        self.on_progress(progress)
-
-    def _find_header(self, rows):
-        buffered, best = [], (0, None, None)
-        for number, values in rows:
-            buffered.append((number, values))
-            matches = len({FIELD_BY_HEADER.get(header_key(v)) for v in values} - {None})
-            if matches > best[0]:
-                best = (matches, number, values)
-            if len(buffered) >= HEADER_SEARCH_ROWS:
-                break
-        if not buffered:
-            raise WorkbookRefused(_("The workbook is empty."))
-        matches, header_row, header_values = best
-        if matches < MIN_HEADER_MATCHES:
-            raise WorkbookRefused(_(
-                "No header row found in the first %(rows)d rows: the columns must be named, e.g. "
-                "รหัสผู้ผลิต, ชื่อผู้ผลิต, ประเภทผู้ผลิต, … (download the template to see them all)."
-            ) % {"rows": HEADER_SEARCH_ROWS})
-        return header_row, header_values, [(n, v) for n, v in buffered if n > header_row]
-
-    def _map_columns(self, header_values):
-        index, headers, seen = {}, {}, {}
-        for position, value in enumerate(header_values):
-            text = clean_text(value)
-            if not text:
-                continue
-            name = FIELD_BY_HEADER.get(header_key(text))
-            letter = self.sheet.column_letter(position)
-            if name is None:
-                self.report.ignored_columns.append(f"{text} ({letter})")
-            elif name in index:
-                raise WorkbookRefused(_("The column \"%(column)s\" appears twice (columns %(first)s and %(second)s): "
-                                        "keep one and upload the workbook again.")
-                                      % {"column": text, "first": seen[name], "second": letter})
-            else:
-                index[name], headers[name], seen[name] = position, text, letter
-        missing = [column for column in COLUMNS if column.required and column.field not in index]
-        if missing:
-            raise WorkbookRefused(_("Required columns are missing: %(columns)s. Add them to the header row "
-                                    "(row %(row)d) and upload the workbook again.") % {
-                "columns": ", ".join(f"{c.header} ({c.alias})" for c in missing),
-                "row": self.report.header_row})
-        return index, headers
-
-    def _cell(self, values, name, cleaner, errors, number, cached=True, context=None):
-        """The clean value of one cell; on a problem the error is noted and None returned.
-
-        cached: the value is cleaned once per distinct raw value (and context) in the file;
-        otherwise (names, codes, phones: nearly all distinct) only the last value is remembered,
-        which spares the cleaning of a producer's columns on its second and later rows.
-        """
-        position = self.index[name]
-        raw = values[position] if position < len(values) else ""
-        cache = self.cache.get(name)
-        if cache is None:
-            cache = self.cache[name] = {}
-        cache_key = (context, raw) if context else raw
-        hit = cache.get(cache_key)
-        if hit is None:
-            try:
-                hit = (True, cleaner(raw))
-            except ValidationError as error:
-                hit = (False, error.messages[0])
-            if not cached:
-                cache.clear()
-            cache[cache_key] = hit
-        ok, result = hit
-        if not ok:
-            errors.append(RowError(number, self.headers[name], clean_text(raw), result))
-            return None
-        return result
-
-    def _is_closing(self, number, values):
-        """Whether the row is one of the sheet's closing lines (see _TOTAL_ROW); notes it if so."""
-        first = values[0] if values and values[0] not in ("", None) else next(
-            (value for value in values if value not in ("", None)), None)
-        closing = False
-        if isinstance(first, str) and first.lstrip(_CLOSING_LEAD)[:2].lower() in _CLOSING_STARTS:
-            text = " ".join(arabic_digits(clean_text(value)) for value in values if clean_text(value))
-            text = text.lstrip(_CLOSING_LEAD)
-            closing = bool(_TOTAL_ROW.match(text) or _SIGNATURE_ROW.match(text))
-        if not closing and self.in_closing and first is not None:
-            # The signer's name, position and the date, below a signature or a total.
-            closing = sum(1 for value in values if clean_text(value)) < CLOSING_LINE_CELLS
-        self.in_closing = closing or (self.in_closing and first is None)
-        if closing:
-            report = self.report
-            report.closing_count += 1
-            if report.closing_first is None:
-                report.closing_first = number
-        return closing
-
-    def _read_row(self, number, values):
-        index = self.index
-        if self._is_closing(number, values):
-            return None
-        if not any(clean_text(values[i]) for i in index.values() if i < len(values)):
-            return None  # a blank row between data rows
-        self.report.rows += 1
-        errors = []
-        cell = self._cell
-        # A producer's rows come one after another with the same producer columns: clean them once.
-        raw_producer = [values[i] if i < len(values) else "" for i in self.producer_positions]
-        if raw_producer == self.last_raw_producer:
-            producer_code, producer = self.last_producer[0], dict(self.last_producer[1])
-        else:
-            producer_code, producer = self._read_producer(values, errors, number)
-            self.last_raw_producer = raw_producer if not errors else None
-            self.last_producer = (producer_code, dict(producer))
-        product_code = cell(values, "product_code", cleaning.code, errors, number, cached=False)
-        product = {"name": cell(values, "product_name", cleaning.required_text, errors, number, cached=False),
-                   "product_type": cell(values, "product_type", cleaning.product_type, errors, number),
-                   "classification": cell(values, "classification", cleaning.classification, errors, number)}
-        if "star_level" in index:
-            product["star_level"] = cell(values, "star_level", cleaning.star_level, errors, number)
-        if "star_year" in index:
-            product["star_year"] = cell(values, "star_year", _optional_year, errors, number)
-        if "standards" in index:
-            product["standards"] = cell(values, "standards", cleaning.standards, errors, number)
-        if errors:
-            self.report.errors.extend(errors)
-            return None
-        return number, producer_code, producer, product_code, product
-
-    def _read_producer(self, values, errors, number):
-        index, cell = self.index, self._cell
-        producer_code = cell(values, "producer_code", cleaning.code, errors, number, cached=False)
-        # Built in column order, so that a conflict names the leftmost differing column.
-        producer = {"name": cell(values, "producer_name", cleaning.required_text, errors, number, cached=False),
-                    "producer_type": cell(values, "producer_type", cleaning.producer_type, errors, number)}
-        if "contact_name" in index:
-            producer["contact_name"] = cell(values, "contact_name", cleaning.optional_text, errors, number,
-                                            cached=False)
-        if "phone" in index:
-            producer["phone"] = cell(values, "phone", cleaning.phone, errors, number, cached=False)
-        if "house_no" in index:
-            producer["house_no"] = cell(values, "house_no", cleaning.house_no, errors, number)
-        if "village_no" in index:
-            producer["village_no"] = cell(values, "village_no", cleaning.village_no, errors, number)
-        district = cell(values, "district", self.gazetteer.district, errors, number)
-        if "subdistrict" in index:
-            subdistrict = None
-            if district is not None:
-                subdistrict = cell(values, "subdistrict", lambda v: self.gazetteer.subdistrict(v, district), errors,
-                                   number, context=district.code)
-            producer["subdistrict_id"] = subdistrict.code if subdistrict else None
-        producer["district_id"] = district.code if district else None
-        if "postcode" in index:
-            subdistrict_id = producer.get("subdistrict_id")
-            subdistrict = self.subdistricts.get(subdistrict_id)
-            producer["postcode"] = cell(values, "postcode", lambda v: _postcode(v, subdistrict), errors, number,
-                                        context=subdistrict_id)
-        if "province" in index:
-            cell(values, "province", self._province, errors, number)
-        producer["registration_year"] = cell(values, "registration_year", cleaning.year_be, errors, number)
-        return producer_code, producer
-
-    def _accept(self, number, producer_code, producer, product_code, product):
-        """Add a clean row to the producers and products; later rows must agree with earlier ones.
-        Returns whether the row was taken."""
-        errors = self.report.errors
-        if product_code in self.foreign_products:
-            errors.append(RowError(number, self.headers["product_code"], product_code, _(
-                "This product code belongs to a producer in %(province)s province.")
-                % {"province": self.foreign_products[product_code]}))
-            return False
-        known = self.producers.get(producer_code)
-        if known is not None:
-            known_data = known[1]
-            conflict = next((name for name, value in producer.items() if value != known_data[name] and not (
-                name in FILL_IN_FIELDS and (value in ("", None) or known_data[name] in ("", None)))), None)
-            if conflict is not None:
-                earlier = self.filled_in[producer_code].get(conflict, known[0])
-                errors.append(RowError(
-                    number, self.headers[PRODUCER_FIELDS[conflict]], self.display(conflict, producer[conflict]),
-                    _("The producer's data does not match row %(row)d, which has \"%(value)s\".")
-                    % {"row": earlier, "value": self.display(conflict, known_data[conflict])}))
-                return False
-        same_code = self.products.get(product_code)
-        if same_code is not None:
-            if same_code[1] != producer_code or same_code[2] != product:
-                errors.append(RowError(number, self.headers["product_code"], product_code, _(
-                    "This product code is already in row %(row)d with different data.") % {"row": same_code[0]}))
-                return False
-            return True  # the same product twice, word for word: once is enough
-        if known is None:
-            self.producers[producer_code] = (number, producer)
-            self.filled_in[producer_code] = {}
-        else:
-            for name in FILL_IN_FIELDS:
-                if known_data.get(name) in ("", None) and producer.get(name) not in ("", None):
-                    known_data[name] = producer[name]
-                    self.filled_in[producer_code][name] = number
-        self.products[product_code] = (number, producer_code, product)
-        return True
-
-    def _province(self, value):
-        if is_blank(value):
-            return None
-        text = re.sub(r"^(จังหวัด|จ\.)\s*", "", clean_text(value))
-        if key(text) not in self.province_keys:
-            raise ValidationError(_("Province \"%(value)s\" is not %(province)s: this registry holds %(province)s "
-                                    "province only.") % {"value": clean_text(value), "province": self.province.name_th})
-        return None
-
-    def display(self, name, value):
-        """A clean value as a person reads it, for messages."""
-        if value is None:
-            return ""
-        if name == "district_id":
-            return self.districts[value].name_th
-        if name == "subdistrict_id":
-            return self.subdistricts[value].name_th
-        if name == "producer_type":
-            return _choice_label(ProducerType, value)
-        if name == "product_type":
-            return _choice_label(ProductType, value)
-        if name == "standards":
-            return ", ".join(value)
-        return str(value)
-
-
-def _preview_entry(entry):
-    change, kind, row, code, name, producer, columns = entry
-    shown = {"row": row, "code": code, "name": name}
-    if kind == PRODUCT:
-        shown["producer"] = producer
-    if change == UPDATED:
-        shown["columns"] = columns
-    return shown
-
-
-def _postcode(value, subdistrict):
-    # Checked against the subdistrict; a blank one is filled once every row is read.
-    return "" if is_blank(value) else cleaning.postcode_in(value, subdistrict)
-
-
-def _optional_year(value):
-    return cleaning.year_be(value, required=False)
-
-
-# --- Pass 2: comparing and writing ----------------------------------------------------------
-
-class _Plan:
-    """What the valid rows change in the registry, worked out in Python from a few queries."""
-
-    def __init__(self, reader):
-        self.province = reader.province
-        self.report = reader.report
-        self.headers = reader.headers
-        self.present = reader.index.keys()
-        # The code of each record to update, by (PRODUCER or PRODUCT, primary key): for the list.
-        self.changed_codes = {}
-
-    def compare(self, producers, products):
-        report = self.report
-        existing_producers = {
-            row[0]: row for row in Producer.objects.filter(province=self.province).values_list(
-                "code", "id", "version", *PRODUCER_FIELDS, "anonymised_at")}
-        producer_codes_by_id = {row[1]: code for code, row in existing_producers.items()}
-        self.producer_ids = {code: row[1] for code, row in existing_producers.items()}
-        existing_products = {
-            row[0]: row for row in Product.objects.filter(producer__province=self.province).values_list(
-                "code", "id", "version", "producer_id", *[f for f in PRODUCT_FIELDS if f != "standards"])}
-
-        self.new_producers, self.changed_producers = [], []
-        # Without a postcode column, the one filled from the subdistrict is for new producers only.
-        kept = set() if "postcode" in self.present else {"postcode"}
-        for code, (row, data) in producers.items():
-            current = existing_producers.get(code)
-            if current is None:
-                self.new_producers.append((code, data))
-                continue
-            values = dict(zip(PRODUCER_FIELDS, current[3:]))
-            changes = {name: value for name, value in data.items() if values[name] != value and name not in kept}
-            if current[-1] is not None and changes.keys() & ERASED_FIELDS:
-                # Erased on the person's request: a later workbook must not bring the data back.
-                report.anonymised_kept_empty += 1
-                changes = {name: value for name, value in changes.items() if name not in ERASED_FIELDS}
-            if changes:
-                self.changed_producers.append((current[1], current[2], values, changes))
-                self.changed_codes[PRODUCER, current[1]] = code
-            else:
-                report.producers.unchanged += 1
-        report.producers.created = len(self.new_producers)
-        report.producers.updated = len(self.changed_producers)
-
-        held = {}
-        if "standards" in self.present and existing_products:
-            for product_id, name in Product.standards.through.objects.filter(
-                    product__producer__province=self.province).values_list("product_id", "standard__name"):
-                held.setdefault(product_id, set()).add(name)
-        self.new_products, self.changed_products = [], []
-        product_fields = [f for f in PRODUCT_FIELDS if f != "standards"]
-        for code, (row, producer_code, data) in products.items():
-            current = existing_products.get(code)
-            if current is None:
-                self.new_products.append((code, producer_code, data))
-                continue
-            values = dict(zip(product_fields, current[4:]))
-            values["standards"] = tuple(sorted(held.get(current[1], ())))
-            changes = {name: value for name, value in data.items() if values[name] != value}
-            if producer_codes_by_id.get(current[3]) != producer_code:
-                changes["producer_code"] = producer_code
-            if changes:
-                self.changed_products.append((current[1], current[2], current[3], values, changes))
-                self.changed_codes[PRODUCT, current[1]] = code
-            else:
-                report.products.unchanged += 1
-        report.products.created = len(self.new_products)
-        report.products.updated = len(self.changed_products)
-        column_order = {header: COLUMNS.index(COLUMNS_BY_FIELD[name]) for name, header in self.headers.items()}
-        report.errors.sort(key=lambda error: (error.row, column_order.get(error.column, len(COLUMNS))))
-        report.planned = {}
-        for (change, kind), entries in self._listings(producers, products):
-            if entries:
-                first = itertools.islice(entries, PREVIEW_LIMIT)
-                report.planned[f"{kind}s_{change}"] = [_preview_entry(entry) for entry in first]
-
-    def listing(self, producers, products):
-        """Every record created or updated (or that would be), from compare's producers and
-        products: new producers, updated producers, new products, updated products, each in the
-        workbook's order, as (CREATED or UPDATED, PRODUCER or PRODUCT, row, code, name,
-        producer code, changed columns)."""
-        for _kind, entries in self._listings(producers, products):
-            yield from entries
-
-    def _listings(self, producers, products):
-        headers, codes = self.headers, self.changed_codes
-
-        def columns(changes, fields):
-            return ", ".join(headers[fields.get(name, name)] for name in changes)
-
-        def updated_producers():
-            for pk, _version, _values, changes in self.changed_producers:
-                code = codes[PRODUCER, pk]
-                row, data = producers[code]
-                yield UPDATED, PRODUCER, row, code, data["name"], "", columns(changes, PRODUCER_FIELDS)
-
-        def updated_products():
-            for pk, _version, _producer_id, _values, changes in self.changed_products:
-                code = codes[PRODUCT, pk]
-                row, producer, data = products[code]
-                yield UPDATED, PRODUCT, row, code, data["name"], producer, columns(changes, PRODUCT_COLUMNS)
-
-        # Lists and dicts keep the workbook's order: a record comes where its first row is.
-        return [
-            ((CREATED, PRODUCER), self.new_producers and (
-                (CREATED, PRODUCER, producers[code][0], code, data["name"], "", "")
-                for code, data in self.new_producers)),
-            ((UPDATED, PRODUCER), self.changed_producers and updated_producers()),
-            ((CREATED, PRODUCT), self.new_products and (
-                (CREATED, PRODUCT, products[code][0], code, data["name"], producer, "")
-                for code, producer, data in self.new_products)),
-            ((UPDATED, PRODUCT), self.changed_products and updated_products()),
-        ]
-
-    @property
-    def has_writes(self):
-        return bool(self.new_producers or self.changed_producers or self.new_products or self.changed_products)
-
-    def write(self, by=None):
-        """Write the planned changes; the caller holds the transaction."""
-        now = timezone.now()
-        self._lock_and_check_versions()
-        standard_ids = self._standard_ids()
-        created = new_producer_ids = insert_new(Producer, ({"province_id": self.province.pk, "code": code, **data}
-                                     for code, data in self.new_producers), now=now)
-        producer_ids = {**self.producer_ids, **{code: pk for (code, _data), pk in zip(self.new_producers, created)}}
-        if self.changed_producers:
-            objects, fields = [], {"version", "updated_at"}
-            for pk, version, values, changes in self.changed_producers:
-                objects.append(Producer(pk=pk, **{**values, **changes}, version=version + 1, updated_at=now))
-                fields |= changes.keys()
-            update_rows(Producer, objects, _field_names(fields))
-
-        through = Product.standards.through
-        created = new_product_ids = insert_new(Product, (
-            {"code": code, "producer_id": producer_ids[producer_code],
-             **{name: value for name, value in data.items() if name != "standards"}}
-            for code, producer_code, data in self.new_products), now=now)
-        links = [(pk, standard_ids[name]) for pk, (_code, _producer, data) in zip(created, self.new_products)
-                 for name in data.get("standards", ())]
-        if self.changed_products:
-            objects, fields, restandardised = [], {"version", "updated_at"}, []
-            for pk, version, producer_id, values, changes in self.changed_products:
-                changes = dict(changes)
-                if "producer_code" in changes:
-                    producer_id = producer_ids[changes.pop("producer_code")]
-                    fields.add("producer_id")
-                if "standards" in changes:
-                    restandardised.append(pk)
-                    links += [(pk, standard_ids[name]) for name in changes["standards"]]
-                row = {**values, **changes}
-                row.pop("standards")
-                objects.append(Product(pk=pk, producer_id=producer_id, **row, version=version + 1, updated_at=now))
-                fields |= changes.keys() - {"standards"}
-            update_rows(Product, objects, _field_names(fields))
-            for start in range(0, len(restandardised), BATCH_SIZE):
-                through.objects.filter(product_id__in=restandardised[start:start + BATCH_SIZE]).delete()
-        insert_values(through, ["product", "standard"], links)
-        # The history the registry's pages show (simple-history's signals do not see plain SQL).
-        history = {"now": now, "file_name": self.report.file_name, "by": by}
-        insert_history(Producer, new_producer_ids, "+", **history)
-        insert_history(Producer, [pk for pk, *_rest in self.changed_producers], "~", **history)
-        insert_history(Product, new_product_ids, "+", **history)
-        insert_history(Product, [pk for pk, *_rest in self.changed_products], "~", **history)
-
-    def _lock_and_check_versions(self):
-        """The rows to update must still be as they were read; a concurrent edit aborts the import."""
-        for model, planned in ((Producer, {pk: version for pk, version, *_ in self.changed_producers}),
-                               (Product, {pk: version for pk, version, *_ in self.changed_products})):
-            pks = sorted(planned)
-            for start in range(0, len(pks), BATCH_SIZE):
-                current = dict(model.objects.select_for_update().filter(pk__in=pks[start:start + BATCH_SIZE])
-                               .values_list("pk", "version"))
-                if any(current.get(pk) != planned[pk] for pk in pks[start:start + BATCH_SIZE]):
-                    raise ImportFailed(_registry_changed())
-
-    def _standard_ids(self):
-        names = {name for *_rest, data in self.new_products for name in data.get("standards", ())}
-        names |= {name for *_rest, changes in self.changed_products for name in changes.get("standards", ())}
-        if not names:
-            return {}
-        ids = dict(Standard.objects.filter(name__in=names).values_list("name", "id"))
-        if names - ids.keys():
-            Standard.objects.bulk_create([Standard(name=name) for name in sorted(names - ids.keys())],
-                                         ignore_conflicts=True)
-            ids = dict(Standard.objects.filter(name__in=names).values_list("name", "id"))
-        return ids
-
-
-def _field_names(attnames):
-    return sorted(name[:-3] if name.endswith("_id") else name for name in attnames)
 
 
 # --- The bad rows ---------------------------------------------------------------------------

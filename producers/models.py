@@ -7,35 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-# The earliest registration or selection year the registry accepts (BE).
-EARLIEST_YEAR_BE = 2540
-
-
-class ProducerType(models.TextChoices):
-    """The three official producer types (ประเภทผู้ผลิต)."""
-
-    COMMUNITY_GROUP = "community_group", _("Community producer group")
-    SINGLE_OWNER = "single_owner", _("Single-owner community producer")
-    SME = "sme", _("SME producer")
-
-
-class ProductType(models.TextChoices):
-    """The five official product types (ประเภทผลิตภัณฑ์)."""
-
-    FOOD = "food", _("Food")
-    DRINK = "drink", _("Drink")
-    TEXTILE = "textile", _("Textile and clothing")
-    DECOR = "decor", _("Household goods, decorations and souvenirs")
-    HERBAL = "herbal", _("Non-food herbal products")
-
-
-class Classification(models.TextChoices):
-    """CDD's ABCD product quadrants (กลุ่มผลิตภัณฑ์). Only D's meaning is official."""
-
-    A = "A", _("Group A")
-    B = "B", _("Group B")
-    C = "C", _("Group C")
-    D = "D", _("Group D (adapting to develop)")
+from .choices import EARLIEST_YEAR_BE, Classification, ProducerType, ProductType  # noqa: F401 (re-exported)
+from .columns import HISTORY_EXCLUDED
 
 
 class Province(models.Model):
@@ -159,7 +132,7 @@ class Producer(models.Model):
                                       blank=True, related_name="+", verbose_name=_("anonymised by"))
     # Every change, with who and when (django-simple-history); the producer's history page shows
     # them. The personal fields stay out, so that anonymising a producer leaves no copy behind.
-    history = HistoricalRecords(excluded_fields=["contact_name", "phone", "house_no"])
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
 
     class Meta:
         ordering = ["code"]

@@ -15,6 +15,7 @@ from kbo_site.actions import log_action
 from kbo_site.models import Action
 from producers.roles import in_scope
 
+from .columns import ERASED_FIELDS, PRODUCER, PRODUCT, fields_of
 from .models import Producer, Product, Standard
 
 
@@ -37,11 +38,9 @@ class StaleEditError(RegistryError):
         self.fields = fields
 
 
-PRODUCER_FIELDS = ("code", "name", "producer_type", "contact_name", "phone", "house_no", "village_no",
-                   "district", "subdistrict", "postcode", "registration_year")
-# Cleared by anonymise_producer and never entered again (the import keeps them empty too).
-ERASED_FIELDS = ("contact_name", "phone", "house_no")
-PRODUCT_FIELDS = ("producer", "code", "name", "product_type", "classification", "star_level", "star_year")
+PRODUCER_FIELDS = fields_of(PRODUCER)
+# The product's standards are saved apart (_set_standards).
+PRODUCT_FIELDS = ("producer", *(name for name in fields_of(PRODUCT) if not Product._meta.get_field(name).many_to_many))
 
 
 def _stored(obj, name):
@@ -243,7 +242,8 @@ def anonymise_producer(producer, *, by, reason, address=None):
         if current.anonymised_at is not None:
             raise RegistryError(_("This producer's personal data was already erased. Nothing was changed."))
         changed = [name for name in ERASED_FIELDS if getattr(current, name)]
-        current.contact_name = current.phone = current.house_no = ""
+        for name in ERASED_FIELDS:
+            setattr(current, name, "")
         current.anonymised_at = timezone.now()
         current.anonymised_by = by
         current.version += 1

@@ -8,7 +8,7 @@ Each task takes a batch id, and leaves the batch in a state the admin's page can
 from django_tasks import task
 
 from . import import_batches
-from .models import ImportBatch
+from .models import ImportBatch, ImportStatus
 
 
 @task()
@@ -25,3 +25,7 @@ def import_workbook(batch_id):
     batch = ImportBatch.objects.select_related("province", "confirmed_by").filter(pk=batch_id).first()
     if batch is not None:
         import_batches.import_batch(batch)
+
+
+# The task that works on a batch in each of the running states (import_batches.resume_abandoned).
+BY_STATE = {ImportStatus.CHECKING: check_workbook, ImportStatus.IMPORTING: import_workbook}

@@ -30,14 +30,10 @@ from pathlib import Path
 import olefile
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import sheet_extent, xlsx_writer
 from .sheet_extent import Malformed
-from .xlsx_writer import SheetWriter
+from .xlsx_writer import SheetWriter, column_letter
 
 logger = logging.getLogger(__name__)
 
@@ -350,7 +346,7 @@ class Sheet:
             self.close()
 
     def column_letter(self, index):
-        return get_column_letter(self.first_column + index + 1)
+        return column_letter(self.first_column + index + 1)
 
 
 def check_upload(source):
@@ -436,8 +432,7 @@ def _check_file(source, *, unpack):
 
 # --- Writing -------------------------------------------------------------------------------
 
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_FILL_COLOUR = "DDEBF7"
 
 
 def write_template(headers, lists, *, notes=(), text_columns=(), widths=None):
@@ -447,15 +442,21 @@ def write_template(headers, lists, *, notes=(), text_columns=(), widths=None):
     notes: rows of (title, text) for an explanation sheet; text_columns: headers whose cells
     keep leading zeros (codes, phones, postcodes).
     """
+    # openpyxl is imported here, not with the module: the import's reading does not need it.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    header_font, header_fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL_COLOUR)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "ทะเบียน OTOP"
     sheet.append(list(headers))
     for index, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=index)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.font, cell.fill = header_font, header_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        letter = get_column_letter(index)
+        letter = column_letter(index)
         sheet.column_dimensions[letter].width = (widths or {}).get(header, max(12, len(header) + 4))
         if header in text_columns:
             sheet.column_dimensions[letter].number_format = "@"
@@ -463,11 +464,11 @@ def write_template(headers, lists, *, notes=(), text_columns=(), widths=None):
 
     choices = workbook.create_sheet("รายการ")
     for list_index, (header, values) in enumerate(lists.items(), start=1):
-        letter = get_column_letter(list_index)
+        letter = column_letter(list_index)
         choices.cell(row=1, column=list_index, value=header)
         for row, value in enumerate(values, start=2):
             choices.cell(row=row, column=list_index, value=value)
-        target = get_column_letter(list(headers).index(header) + 1)
+        target = column_letter(list(headers).index(header) + 1)
         validation = DataValidation(type="list", formula1=f"'รายการ'!${letter}$2:${letter}${len(values) + 1}",
                                     allow_blank=True, showErrorMessage=False)
         validation.add(f"{target}2:{target}5000")
@@ -481,7 +482,7 @@ def write_template(headers, lists, *, notes=(), text_columns=(), widths=None):
         for title, text in notes:
             help_sheet.append([title, text])
         for cell in help_sheet["A"]:
-            cell.font = HEADER_FONT
+            cell.font = header_font
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

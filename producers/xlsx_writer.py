@@ -15,7 +15,6 @@ import math
 import re
 import zipfile
 
-from openpyxl.utils import get_column_letter
 
 PLAIN, HEADER, ERROR, ERROR_HEADER = 0, 1, 2, 3
 _DATE, _DATETIME, _TIME, _DURATION = 4, 5, 6, 7
@@ -107,6 +106,16 @@ def _cell(reference, value, style):
     return f'<c r="{reference}" s="{style or number_style}"><v>{days}</v></c>'
 
 
+def column_letter(number):
+    """A column's letters from its number, 1-based: 1 → A, 27 → AA (openpyxl's, without
+    importing openpyxl)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 class SheetWriter:
     """One worksheet written row by row into an .xlsx in `out` (a path or a binary file).
 
@@ -145,7 +154,7 @@ class SheetWriter:
         number = self._number
         letters = self._letters
         while len(letters) < len(values) + 1:
-            letters.append(get_column_letter(len(letters) + 1))
+            letters.append(column_letter(len(letters) + 1))
         cells = [_cell(f"{letters[index]}{number}", value, style) for index, value in enumerate(values)]
         if tail is not None:
             cells.append(_cell(f"{letters[len(values)]}{number}", *tail))

@@ -8,16 +8,16 @@ import io
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from kbo_site import lazy
 from kbo_site.thaidates import BE_OFFSET
 from producers.exporting import FORMULA_STARTS
 
 from .ranking import flag_texts
 
-BOLD = Font(bold=True)
+Workbook = lazy.name("openpyxl", "Workbook")
+WriteOnlyCell = lazy.name("openpyxl.cell", "WriteOnlyCell")
+Font = lazy.name("openpyxl.styles", "Font")
 
 
 def filename(round, today):
@@ -32,7 +32,7 @@ def _cell(sheet, value, *, bold=False):
         cell.data_type = "s"
         cell.quotePrefix = True
     if bold:
-        cell.font = BOLD
+        cell.font = Font(bold=True)
     return cell
 
 

@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from kbo_site.models import ActionLog
 from meetings import services as meeting_services
-from producers.importing import import_registry
+from producers.importing import ImportRun, import_registry
 from producers.models import ImportBatch, ImportStatus
 from selection import services as selection_services
 from selection.models import CommitteeRole, RoundState, Score
@@ -85,7 +85,7 @@ def test_import_killed_after_the_products_were_written_leaves_the_registry_as_be
     # Producers, products and their standards are written; the history rows (the last statements) fail.
     with failing('INSERT INTO "producers_historicalproduct"', OperationalError) as failed:
         with pytest.raises(OperationalError):
-            import_registry(_workbook(), province=chiang_mai(), file_name="ทะเบียน.xlsx")
+            import_registry(_workbook(), province=chiang_mai(), run=ImportRun(file_name="ทะเบียน.xlsx"))
 
     assert len(failed) == 1
     assert snapshot() == before
@@ -97,7 +97,7 @@ def test_import_killed_on_its_second_statement_leaves_the_registry_as_before(db)
 
     with failing("INSERT", OperationalError, after=1) as failed:
         with pytest.raises(OperationalError):
-            import_registry(_workbook(), province=chiang_mai(), file_name="ทะเบียน.xlsx")
+            import_registry(_workbook(), province=chiang_mai(), run=ImportRun(file_name="ทะเบียน.xlsx"))
 
     assert len(failed) == 1
     assert snapshot() == before

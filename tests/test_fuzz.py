@@ -12,7 +12,7 @@ from producers.models import Producer, Product
 from tests.factories import chiang_mai
 from tests.producers.workbooks import product_row, registry_sheet, xlsx
 
-FIELDS = [column.field for column in COLUMNS]
+FIELDS = [column.key for column in COLUMNS]
 # What a person can type or paste into a cell, and what Excel stores for it.
 CELLS = st.one_of(
     st.none(),

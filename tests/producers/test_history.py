@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from kbo_site.actions import log_action
 from kbo_site.models import Action
-from producers.importing import import_registry
+from producers.importing import ImportRun, import_registry
 from producers.models import Producer, Product
 from tests.factories import ProducerFactory, ProductFactory, chiang_mai
 from tests.producers.test_views import producer_post
@@ -57,10 +57,10 @@ def test_history_of_a_product_shows_under_its_producer(officer_client):
 
 def test_import_records_one_history_row_per_written_record(db):
     first = xlsx(registry_sheet([product_row(), product_row(product_code="OTOP-5013-0002")]))
-    import_registry(first, province=chiang_mai(), file_name="ทะเบียน.xlsx")
+    import_registry(first, province=chiang_mai(), run=ImportRun(file_name="ทะเบียน.xlsx"))
     second = xlsx(registry_sheet([product_row(product_name="ร่มใหม่"), product_row(product_code="OTOP-5013-0002")]))
 
-    import_registry(second, province=chiang_mai(), file_name="ทะเบียน2.xlsx")
+    import_registry(second, province=chiang_mai(), run=ImportRun(file_name="ทะเบียน2.xlsx"))
 
     assert sorted(Product.history.values_list("code", "history_type", "history_change_reason")) == [
         ("OTOP-5013-0001", "+", "import:ทะเบียน.xlsx"),
@@ -72,7 +72,8 @@ def test_import_records_one_history_row_per_written_record(db):
 
 
 def test_history_page_names_the_import(officer_client):
-    import_registry(xlsx(registry_sheet([product_row()])), province=chiang_mai(), file_name="ทะเบียน.xlsx")
+    import_registry(xlsx(registry_sheet([product_row()])), province=chiang_mai(),
+                    run=ImportRun(file_name="ทะเบียน.xlsx"))
 
     html = officer_client.get(history_url(Producer.objects.get())).content.decode()
 

@@ -45,4 +45,4 @@ def test_template_help_sheet_has_no_english_words_but_the_english_headers_and_th
 
     english = set(re.findall(r"[A-Za-z_]+", text))
 
-    assert english - {column.alias for column in COLUMNS} == {"SMEs", "A", "B", "C", "D"}
+    assert english - {column.key for column in COLUMNS} == {"SMEs", "A", "B", "C", "D"}

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks_db.models import DBTaskResult
 
-from producers import importing, tasks
+from producers import import_reading, importing, tasks
 from producers.import_batches import MAX_ATTEMPTS, check_batch, province_lock, resume_abandoned
 from producers.models import ImportBatch, ImportStatus, Producer, Product
 from tests.factories import UserFactory, chiang_mai
@@ -134,11 +134,15 @@ def test_confirmed_import_through_the_worker_writes_the_registry_in_the_confirmi
 # --- Progress -----------------------------------------------------------------------------------------
 
 def test_progress_is_reported_every_few_thousand_rows_at_the_end_and_before_writing(monkeypatch):
-    monkeypatch.setattr(importing, "PROGRESS_EVERY", 3)
+    monkeypatch.setattr(import_reading, "PROGRESS_EVERY", 3)
     seen = []
 
-    importing.import_registry(xlsx(registry_sheet(rows(8))), province=chiang_mai(), progress=lambda p: seen.append(
-        (p.rows_total, p.rows_read, p.rows_valid, p.rows_with_errors, p.writing)))
+
+    class Followed(importing.ImportRun):
+        def progress(self, p):
+            seen.append((p.rows_total, p.rows_read, p.rows_valid, p.rows_with_errors, p.writing))
+
+    importing.import_registry(xlsx(registry_sheet(rows(8))), province=chiang_mai(), run=Followed())
 
     assert seen == [(9, 3, 2, 1, False), (9, 6, 4, 2, False), (9, 8, 6, 2, False), (9, 8, 6, 2, True)]
 
@@ -333,7 +337,7 @@ def _confirmed_but_abandoned(client, admin):
     from producers.import_batches import confirm_import
 
     upload(client, rows(8))
-    batch = confirm_import(ImportBatch.objects.get(), by=admin, enqueue=False)
+    batch = confirm_import(ImportBatch.objects.get(), by=admin)
     ImportBatch.objects.filter(pk=batch.pk).update(task_id="00000000-0000-0000-0000-000000000000")
     return batch
 
@@ -369,7 +373,7 @@ def test_resume_imports_leaves_alone_a_batch_a_live_worker_holds(client, admin):
     worker.start()
     try:
         assert locked.wait(10)
-        held = resume_abandoned()
+        held = resume_abandoned(tasks.BY_STATE)
     finally:
         done.set()
         worker.join()
@@ -474,7 +478,7 @@ def test_resume_imports_gives_up_a_check_whose_worker_died_three_times(client):
 def test_resume_imports_still_resumes_a_check_started_twice(client):
     batch = _checking_after(client, MAX_ATTEMPTS - 1)
 
-    resumed = resume_abandoned()
+    resumed = resume_abandoned(tasks.BY_STATE)
 
     batch.refresh_from_db()
     assert ([b.pk for b in resumed], batch.status, batch.attempts) == ([batch.pk], ImportStatus.PREVIEWED, 3)

@@ -12,7 +12,8 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from producers.cleaning import current_year_be
-from producers.importing import COLUMNS, ImportFailed, RowError, WorkbookRefused, bad_rows_workbook, import_registry
+from producers.importing import (COLUMNS, ImportFailed, ImportRun, RowError, WorkbookRefused, bad_rows_workbook,
+                                import_registry)
 from producers.models import District, Producer, Product, Standard
 from tests.factories import ProducerFactory, ProductFactory, chiang_mai
 from tests.producers.workbooks import ALIASES, FIXTURES, HEADERS, ods, product_row, registry_sheet, xlsx
@@ -121,7 +122,7 @@ def test_import_reads_the_header_on_row_20_but_not_row_21():
 
 
 def test_import_accepts_columns_in_any_order_and_english_aliases():
-    fields = [column.field for column in COLUMNS]
+    fields = [column.key for column in COLUMNS]
     shuffled = {field: alias for field, alias in zip(reversed(fields), reversed(ALIASES))}
 
     report = run(registry_sheet([product_row()], headers=shuffled))
@@ -131,7 +132,7 @@ def test_import_accepts_columns_in_any_order_and_english_aliases():
 
 
 def test_import_matches_headers_whatever_their_case_spacing_and_notes():
-    headers = {column.field: column.header for column in COLUMNS}
+    headers = {column.key: column.header for column in COLUMNS}
     headers.update({"registration_year": " ปีที่ลงทะเบียน (พ.ศ.) ", "producer_code": "Producer Code",
                     "product_code": "รหัสผลิตภัณฑ์ *"})
 
@@ -512,7 +513,7 @@ def test_import_takes_either_postcode_of_a_subdistrict_with_two_and_a_later_blan
 
 
 def test_import_fills_the_postcode_of_a_new_producer_when_the_column_is_missing():
-    headers = {column.field: column.header for column in COLUMNS if column.field != "postcode"}
+    headers = {column.key: column.header for column in COLUMNS if column.key != "postcode"}
 
     report = run(registry_sheet([product_row(district="แม่ริม", subdistrict="ริมใต้")], headers=headers))
 
@@ -578,7 +579,7 @@ def test_import_lists_the_records_it_creates_and_updates_with_the_changed_column
     rows[3]["phone"] = "053-123456"
     rows.append(product_row(producer_code="P3", producer_name="กลุ่มใหม่", product_code="Z1"))
 
-    report = run(registry_sheet(rows), dry_run=True, change_list=tmp_path / "changes.xlsx")
+    report = run(registry_sheet(rows), dry_run=True, run=ImportRun(change_list=tmp_path / "changes.xlsx"))
 
     assert report.as_dict()["planned"] == {
         "producers_created": [{"row": 6, "code": "P3", "name": "กลุ่มใหม่"}],
@@ -604,7 +605,7 @@ def test_import_lists_the_first_50_of_each_kind_and_every_record_in_the_download
     rows = [product_row(producer_code=f"P{n:03d}", product_code=f"X{n:03d}", product_name=f"=สินค้า <{n}> & co")
             for n in range(120)]
 
-    report = run(registry_sheet(rows), dry_run=True, change_list=tmp_path / "changes.xlsx")
+    report = run(registry_sheet(rows), dry_run=True, run=ImportRun(change_list=tmp_path / "changes.xlsx"))
 
     planned = report.as_dict()["planned"]
     assert {kind: len(entries) for kind, entries in planned.items()} == {"producers_created": 50,
@@ -637,7 +638,7 @@ def test_reimporting_keeps_products_missing_from_the_file():
 
 def test_reimporting_without_an_optional_column_keeps_its_values():
     run(registry_sheet([product_row()]))
-    headers = {column.field: column.header for column in COLUMNS if column.field not in ("phone", "standards")}
+    headers = {column.key: column.header for column in COLUMNS if column.key not in ("phone", "standards")}
 
     report = run(registry_sheet([product_row()], headers=headers))
 
@@ -674,6 +675,17 @@ def test_import_creates_missing_standards_once():
 
 # --- One transaction ---------------------------------------------------------------------------------------
 
+class Meanwhile(ImportRun):
+    """A run during which someone else writes the registry, just before the import does."""
+
+    def __init__(self, write):
+        super().__init__()
+        self.write = write
+
+    def before_write(self, report):
+        self.write(report)
+
+
 def test_import_failing_midway_leaves_the_registry_as_it_was():
     run(registry_sheet([product_row(product_code="X1")]))
     before = registry()
@@ -685,7 +697,7 @@ def test_import_failing_midway_leaves_the_registry_as_it_was():
     with pytest.raises(ImportFailed):
         run(registry_sheet([product_row(product_code="X1", star_level=5),
                             product_row(producer_code="P2", producer_name="กลุ่มใหม่", product_code="X2")]),
-            before_write=officer_adds_product_x2_meanwhile)
+            run=Meanwhile(officer_adds_product_x2_meanwhile))
 
     assert registry() == before
 
@@ -699,7 +711,7 @@ def test_import_aborts_when_the_registry_changed_after_it_was_checked():
                                                            version=F("version") + 1)
 
     with pytest.raises(ImportFailed) as failed:
-        run(registry_sheet([product_row(producer_name="ชื่อใหม่")]), before_write=officer_saves_meanwhile)
+        run(registry_sheet([product_row(producer_name="ชื่อใหม่")]), run=Meanwhile(officer_saves_meanwhile))
 
     # The simulated edit ran inside the import's transaction, so it is rolled back with it.
     producer = Producer.objects.get()
@@ -745,7 +757,7 @@ def test_import_refuses_a_workbook_without_a_header_row():
 
 
 def test_import_refuses_a_workbook_missing_a_required_column_and_names_it():
-    headers = {column.field: column.header for column in COLUMNS if column.field not in ("district", "product_type")}
+    headers = {column.key: column.header for column in COLUMNS if column.key not in ("district", "product_type")}
 
     assert refused(xlsx(registry_sheet([product_row()], headers=headers, title_rows=1))) == (
         "ไม่มีคอลัมน์ที่ต้องมี: อำเภอ (district), ประเภทผลิตภัณฑ์ (product_type) "

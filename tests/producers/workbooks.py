@@ -14,7 +14,7 @@ from producers.importing import COLUMNS
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "import"
 HEADERS = [column.header for column in COLUMNS]
-ALIASES = [column.alias for column in COLUMNS]
+ALIASES = [column.key for column in COLUMNS]
 
 
 def product_row(**values):
@@ -53,7 +53,7 @@ def registry_sheet(rows, *, headers=HEADERS, title_rows=0, blank_rows_after=(), 
     `fields`); blank_rows_after: data row indexes after which a blank row is inserted;
     extra_columns: {header: value} appended to every row.
     """
-    fields = [column.field for column in COLUMNS]
+    fields = [column.key for column in COLUMNS]
     if isinstance(headers, dict):  # {field: header title}, in the order wanted
         fields, headers = list(headers), list(headers.values())
     table = [[f"ทะเบียนผู้ผลิต OTOP หัวเรื่องแถวที่ {n + 1}"] for n in range(title_rows)]
@@ -144,13 +144,13 @@ def previewed_batch(uploaded_by, folder, *, file_name="ทะเบียนท�
 @functools.cache
 def _previewed_workbook():
     # Built once per test run: the permission table asks for it in every one of its tests.
-    from producers.importing import bad_rows_workbook, import_registry
+    from producers.importing import ImportRun, bad_rows_workbook, import_registry
     from producers.models import Province
 
     content = xlsx(registry_sheet([product_row(), product_row(product_code="OTOP-5013-0002", star_level=9)])).getvalue()
     change_list = import_files_folder() / "previewed.changes.xlsx"
     summary = import_registry(io.BytesIO(content), province=Province.objects.get(code="50"), dry_run=True,
-                              change_list=change_list).as_dict()
+                              run=ImportRun(change_list=change_list)).as_dict()
     errors = summary.pop("errors")
     rows_to_fix = bad_rows_workbook(io.BytesIO(content), errors, header_row=summary["header_row"])
     return content, summary, errors, change_list.read_bytes(), rows_to_fix

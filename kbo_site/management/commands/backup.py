@@ -9,6 +9,8 @@ from kbo_site.backup import JSON_FORM, BackupError, backup
 class Command(BaseCommand):
     help = ("Back up the database (on PostgreSQL a pg_dump of one snapshot) and the uploaded files into FILE "
             "(.tar, or .tar.gz to compress); see README.md.")
+    # Django's system checks import every view (and what they render with): not needed here.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the archive to write, e.g. kbo-2026-11-24.tar")

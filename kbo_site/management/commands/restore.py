@@ -9,6 +9,8 @@ from kbo_site.backup import BackupError, restore
 class Command(BaseCommand):
     help = ("Restore a backup made by manage.py backup into an empty database (--force replaces what is "
             "there); see README.md.")
+    # Django's system checks import every view (and what they render with): not needed here.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the archive written by manage.py backup")

@@ -24,6 +24,8 @@ DEFAULT_SEED = 2565
 
 class Command(BaseCommand):
     help = "Build the Chiang Mai demo world (registry, round 1/2565, meeting) from a fixed seed."
+    # Django's system checks import every view (and what they render with): not needed here.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--stage", choices=STAGES, default="registry")

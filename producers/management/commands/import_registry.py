@@ -16,13 +16,15 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from producers.import_batches import province_lock
-from producers.importing import ImportFailed, closing_note, import_registry
+from producers.importing import ImportFailed, ImportRun, closing_note, import_registry
 from producers.models import Province
 from producers.workbooks import WorkbookRefused
 
 
 class Command(BaseCommand):
     help = "Import the OTOP producer registry from an .xlsx, .xls or .ods workbook."
+    # Django's system checks import every view (and what they render with): not needed here.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the workbook (.xlsx, .xls or .ods)")
@@ -46,7 +48,7 @@ class Command(BaseCommand):
             with province_lock(province.code, on_wait=lambda: self.stderr.write(
                     _("Waiting for the previous import of the same province to finish"),
                     style_func=lambda text: text)):
-                report = import_registry(path, province=province, dry_run=dry_run, file_name=path.name)
+                report = import_registry(path, province=province, dry_run=dry_run, run=ImportRun(file_name=path.name))
         except (WorkbookRefused, ImportFailed) as error:
             self._fail(error.message)
         if as_json:

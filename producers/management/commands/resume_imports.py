@@ -12,15 +12,18 @@ deploy/kbo-worker.service runs it before the worker starts.
 
 from django.core.management.base import BaseCommand
 
+from producers import tasks
 from producers.import_batches import resume_abandoned
 
 
 class Command(BaseCommand):
     help = "Enqueue again the workbook checks and imports a stopped worker left unfinished."
+    # Django's system checks import every view (and what they render with): not needed here.
+    requires_system_checks = []
 
     def handle(self, *args, **options):
         given_up = []
-        resumed = resume_abandoned(given_up=given_up)
+        resumed = resume_abandoned(tasks.BY_STATE, given_up=given_up)
         for batch in given_up:
             self.stdout.write(f"gave up batch {batch.pk} ({batch.file_name}): started {batch.attempts} times")
         for batch in resumed:
