@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kbo_site import thaidates
-from kbo_site.thaidates import parse_date
+from kbo_site.thaidates import parse_date, parse_time
 
 
 class VersionedForm(forms.Form):
@@ -39,5 +39,29 @@ class BEDateField(forms.DateField):
             return value
         try:
             return parse_date(str(value))
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class DotTimeInput(forms.TextInput):
+    def format_value(self, value):
+        if isinstance(value, datetime.time):
+            return f"{value.hour:02d}.{value.minute:02d}"
+        return value
+
+
+class DotTimeField(forms.TimeField):
+    """A time typed the Thai way, e.g. 09.00."""
+
+    widget = DotTimeInput(attrs={"placeholder": "09.00", "inputmode": "decimal"})
+    default_error_messages = {"invalid": _("Write the time as hours.minutes, e.g. 09.00.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.time):
+            return value
+        try:
+            return parse_time(str(value))
         except ValueError:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -42,6 +42,7 @@ class Action(models.TextChoices):
     DECISION_WITHDRAWN = "decision_withdrawn", _("Chair's decision withdrawn")
     APPROVED = "approved", _("List approved")
     REOPENED = "reopened", _("Round reopened")
+    REMINDER_SENT = "reminder_sent", _("Reminder sent")
     # Meetings (meetings/services.py).
     MEETING_CREATED = "meeting_created", _("Meeting created")
     MEETING_EDITED = "meeting_edited", _("Meeting details edited")

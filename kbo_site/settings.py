@@ -122,6 +122,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # django_tasks.backends.immediate.ImmediateBackend runs them inside the request instead.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# E-mail: the scoring reminders (selection/reminders.py). SMTP in production; in development
+# (and `make demo`) the console backend prints each e-mail in the server's terminal.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG
+                               else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
+# A mail server that does not answer must not hold a reminder's transaction for long.
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kbo@localhost")
+# The site's address as members open it, for links in e-mails (no request to take it from).
+KBO_SITE_URL = os.environ.get("KBO_SITE_URL", "http://127.0.0.1:8000")
+
 # Django's rules, with its list of common passwords widened to Thai places, Thai words in Latin
 # letters and this system's own words (kbo_site/passwords.py), refused in Thai.
 AUTH_PASSWORD_VALIDATORS = [

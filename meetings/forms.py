@@ -1,13 +1,10 @@
 """Meeting forms. Dates are typed and shown in the Buddhist Era (11/01/2565); times as 09.00."""
 
-import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kbo_site import uploads
-from kbo_site.forms import BEDateField, VersionedForm
-from kbo_site.thaidates import parse_time
+from kbo_site.forms import BEDateField, DotTimeField, VersionedForm
 from selection.models import CommitteeMember, SelectionRound
 
 from .models import (
@@ -37,30 +34,6 @@ class LimitsSaid:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["max_length"] = TOO_LONG
-
-
-class DotTimeInput(forms.TextInput):
-    def format_value(self, value):
-        if isinstance(value, datetime.time):
-            return f"{value.hour:02d}.{value.minute:02d}"
-        return value
-
-
-class DotTimeField(forms.TimeField):
-    """A time typed the Thai way, e.g. 09.00."""
-
-    widget = DotTimeInput(attrs={"placeholder": "09.00", "inputmode": "decimal"})
-    default_error_messages = {"invalid": _("Write the time as hours.minutes, e.g. 09.00.")}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        if isinstance(value, datetime.time):
-            return value
-        try:
-            return parse_time(str(value))
-        except ValueError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 def member_label(member):

@@ -1,8 +1,12 @@
+import datetime
 from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from kbo_site.forms import BEDateField, DotTimeField
 
 from producers.models import Standard
 
@@ -256,3 +260,37 @@ def parse_score(criterion, raw):
     except forms.ValidationError as error:
         return None, error.messages[0]
 
+
+
+class ScoringDeadlineForm(forms.Form):
+    """When scoring closes (a BE date and a time, 11/01/2565 16.00) and how long before it the
+    members who have not submitted are reminded. Both left empty: no deadline."""
+
+    date = BEDateField(label=_("Scoring closes on"), required=False)
+    time = DotTimeField(label=_("at"), required=False)
+    remind_before_hours = forms.IntegerField(
+        label=_("Remind this many hours before"), min_value=0, max_value=168, initial=12,
+        help_text=_("0: no automatic reminder; reminders can still be sent by hand."))
+
+    def clean(self):
+        data = super().clean()
+        date, time = data.get("date"), data.get("time")
+        if date and not time and "time" not in self.errors:
+            self.add_error("time", _("Write the time scoring closes, e.g. 16.00."))
+        elif time and not date and "date" not in self.errors:
+            self.add_error("date", _("Write the date scoring closes."))
+        return data
+
+    @classmethod
+    def for_round(cls, round, data=None):
+        closes = round.scoring_closes_at and timezone.localtime(round.scoring_closes_at)
+        initial = {"remind_before_hours": round.remind_before_hours}
+        if closes:
+            initial.update(date=closes.date(), time=closes.time())
+        return cls(data, initial=initial)
+
+    def closes_at(self):
+        date, time = self.cleaned_data.get("date"), self.cleaned_data.get("time")
+        if not (date and time):
+            return None
+        return timezone.make_aware(datetime.datetime.combine(date, time))

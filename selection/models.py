@@ -7,6 +7,7 @@ committee's members. State changes go through selection/services.py only.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kbo_site import i18n
@@ -129,6 +130,10 @@ class SelectionRound(models.Model):
     tie_break_median = models.BooleanField(_("break ties by the higher median"), default=True)
     tie_break_criterion = models.ForeignKey("Criterion", on_delete=models.SET_NULL, null=True, blank=True,
                                             related_name="+", verbose_name=_("then by the higher score on"))
+    # When the committee agreed scoring closes (the chair still closes it): members who have not
+    # submitted are e-mailed remind_before_hours earlier, once per deadline (selection/reminders.py).
+    scoring_closes_at = models.DateTimeField(_("scoring closes at"), null=True, blank=True)
+    remind_before_hours = models.PositiveSmallIntegerField(_("remind this many hours before"), default=12)
 
     state = models.CharField(_("state"), max_length=20, choices=RoundState.choices, default=RoundState.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -422,10 +427,37 @@ class Approval(models.Model):
         return f"{self.round} · {self.approved_at:%Y-%m-%d %H:%M}"
 
 
+class ScoringReminder(models.Model):
+    """A reminder e-mailed to a member who had not submitted: at most one per member and
+    deadline, whoever sends it (the database refuses a second, from a double click or two
+    workers alike). Moving the deadline allows a new one."""
+
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="reminders")
+    member = models.ForeignKey(CommitteeMember, on_delete=models.CASCADE, related_name="reminders")
+    # The round's scoring_closes_at the reminder was about.
+    deadline = models.DateTimeField(_("deadline"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    # Nobody for the automatic reminder (send_due_reminders).
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name=_("sent by"))
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+        verbose_name = _("scoring reminder")
+        verbose_name_plural = _("scoring reminders")
+        constraints = [
+            # Also the index of the progress board's query: a round's reminders for its deadline.
+            models.UniqueConstraint(fields=["round", "deadline", "member"], name="reminder_once_per_deadline"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.round} · {self.deadline:%Y-%m-%d %H:%M}"
+
+
 # A round's actions in the one log (kbo_site.models.Action), as the round history's filter lists them.
 ROUND_ACTIONS = (
     Action.ROUND_CREATED, Action.SETTINGS_CHANGED, Action.RUBRIC_CHANGED, Action.SUBMISSION_ADDED,
     Action.SUBMISSION_REMOVED, Action.STATE_CHANGED, Action.SCREENED, Action.OVERRIDE, Action.SCORE_SAVED,
     Action.SCORES_SUBMITTED, Action.CONFLICT_DECLARED, Action.CONFLICT_WITHDRAWN, Action.DECISION,
-    Action.DECISION_WITHDRAWN, Action.APPROVED, Action.REOPENED,
+    Action.DECISION_WITHDRAWN, Action.APPROVED, Action.REOPENED, Action.REMINDER_SENT,
 )

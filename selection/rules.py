@@ -60,21 +60,32 @@ def can_project_results(user, round):
     scores in the round sees the live means only once they have submitted their own scores,
     as every member does: a scoring chair (or an officer who sits on the committee) is no
     exception."""
-    member = membership(user, round)
-    if not (can_manage_rounds(user) or (
-            member is not None and member.role in (CommitteeRole.CHAIR, CommitteeRole.SECRETARY))):
+    if not _runs_the_meeting(user, round):
         return False
+    member = membership(user, round)
     if member is not None and member.scores and scoring_is_open(round):
         return has_submitted(member, round)
     return True
 
 
-def sees_conflict_notes(user, round):
-    """Conflict notes are for the chair, the secretary and the officers (and the member who
-    declared them)."""
+def _runs_the_meeting(user, round):
+    """The officers, and the committee's chair and secretary."""
     member = membership(user, round)
     return can_manage_rounds(user) or (
         member is not None and member.role in (CommitteeRole.CHAIR, CommitteeRole.SECRETARY))
+
+
+def sees_conflict_notes(user, round):
+    """Conflict notes are for the chair, the secretary and the officers (and the member who
+    declared them)."""
+    return _runs_the_meeting(user, round)
+
+
+def can_follow_scoring(user, round):
+    """The progress board (who has scored, declared a conflict, submitted; never a value) and
+    the reminders: the chair and the secretary, and the officers who prepare the meeting.
+    Plain members do not see who else is late."""
+    return _runs_the_meeting(user, round)
 
 
 def can_open_scoring(user, round):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import results_views, scoring_views, views
+from . import progress_views, results_views, scoring_views, views
 
 app_name = "selection"
 urlpatterns = [
@@ -28,6 +28,10 @@ urlpatterns = [
     path("<int:pk>/score/<int:sid>/conflict/", scoring_views.conflict_declare, name="conflict_declare"),
     path("<int:pk>/conflicts/", scoring_views.conflict_list, name="conflict_list"),
     path("<int:pk>/conflicts/<int:cid>/withdraw/", scoring_views.conflict_withdraw, name="conflict_withdraw"),
+    # Who still has to score: the progress board, the deadline, reminders (progress_views.py)
+    path("<int:pk>/progress/", progress_views.progress, name="progress"),
+    path("<int:pk>/progress/remind/", progress_views.remind, name="remind"),
+    path("<int:pk>/progress/deadline/", progress_views.scoring_deadline, name="scoring_deadline"),
     # Ranking, the cut, results and history (results_views.py)
     path("<int:pk>/close-scoring/", results_views.close_scoring, name="close_scoring"),
     path("<int:pk>/ranking/", results_views.ranking, name="ranking"),

@@ -310,6 +310,7 @@ def _draft_meeting(world):
     ("officer", lambda w: reverse("producers:producer_detail", kwargs={"pk": w["sel_submission"].product.producer_id}),
      "897412536"),
     ("chair", lambda w: reverse("selection:history", kwargs={"pk": w["sel_round"].pk}), "MKCONFLICTNOTE"),
+    ("secretary", lambda w: reverse("selection:progress", kwargs={"pk": w["sel_round"].pk}), "MKCONFLICTNOTE"),
     ("meeting_member", lambda w: reverse("meetings:detail", kwargs={"pk": _draft_meeting(w)}), "MKDRAFTAGENDA"),
     ("meeting_member", lambda w: f"/meetings/{_draft_meeting(w)}/agenda.pdf", "MKDRAFTAGENDA"),
     ("meeting_secretary", lambda w: f"/meetings/{_draft_meeting(w)}/minutes.docx", "MKDRAFTMINUTES"),

@@ -19,6 +19,7 @@ class RoundAccess:
         self.scorer = rules.can_score(user, round)
         self.projector = rules.can_project_results(user, round)
         self.can_open_scoring = rules.can_open_scoring(user, round)
+        self.follower = rules.can_follow_scoring(user, round)
 
 
 @register.simple_tag(takes_context=True)

@@ -25,6 +25,8 @@ SCORERS = {"chair", "member"}
 PROJECTORS = MANAGERS | {"chair", "secretary"}
 # While scoring is open the world's chair scores and has not submitted: no live means yet.
 PROJECTORS_WHILE_SCORING = MANAGERS | {"secretary"}
+# The progress board and reminders (statuses only): the chair too, before submitting.
+FOLLOWERS = MANAGERS | {"chair", "secretary"}
 CHAIR = {"chair"}
 
 ROLES = {
@@ -126,6 +128,14 @@ CASES = [
     Case("selection:conflict_list", scoped=True, kwargs=_round, allowed=MANAGERS),
     Case("selection:conflict_withdraw", scoped=True, kwargs=lambda w: {"pk": w["sel_round"].pk, "cid": w["sel_conflict"].pk},
          data=lambda w: {"reason": "แจ้งผิด"}, allowed=MANAGERS, **POST),
+    # Who still has to score
+    Case("selection:progress", scoped=True, kwargs=_round, allowed=FOLLOWERS),
+    Case("selection:progress", scoped=True, kwargs=_ranked, allowed=FOLLOWERS),
+    Case("selection:remind", scoped=True, kwargs=_round, allowed=FOLLOWERS, **POST),
+    Case("selection:remind", scoped=True, kwargs=_round, allowed=FOLLOWERS, **POST,
+         data=lambda w: {"member": w["sel_member"].pk}),
+    Case("selection:scoring_deadline", scoped=True, kwargs=_round, allowed=MANAGERS | CHAIR, **POST,
+         data=lambda w: {"date": "11/01/2600", "time": "16.00", "remind_before_hours": "12"}),
     # Ranking, the cut, results and history
     Case("selection:close_scoring", scoped=True, kwargs=_round, allowed=CHAIR, **POST),
     Case("selection:ranking", scoped=True, kwargs=_ranked, allowed=VIEWERS),

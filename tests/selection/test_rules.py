@@ -15,22 +15,24 @@ from tests.factories import CommitteeMemberFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 PREDICATES = ("can_view_round", "can_manage_round", "is_on_committee", "is_chair", "can_score",
-              "can_open_scoring", "can_project_results", "sees_conflict_notes", "can_see_member_scores")
-VIEW, MANAGE, ON, CHAIR, SCORE, OPEN, PROJECT, NOTES, SCORES = PREDICATES
+              "can_open_scoring", "can_project_results", "sees_conflict_notes", "can_see_member_scores",
+              "can_follow_scoring")
+VIEW, MANAGE, ON, CHAIR, SCORE, OPEN, PROJECT, NOTES, SCORES, FOLLOW = PREDICATES
 
-MANAGER = {VIEW, MANAGE, OPEN, PROJECT, NOTES}
+# The progress board shows statuses only, so a scoring chair follows it before submitting.
+MANAGER = {VIEW, MANAGE, OPEN, PROJECT, NOTES, FOLLOW}
 SCORING = {
     "officer": MANAGER,
     "national officer": MANAGER,
     "viewer": set(),
     "outsider": set(),
-    "chair who scores": {VIEW, ON, CHAIR, SCORE, OPEN, NOTES},  # the live board after submitting only
-    "chair who scores, submitted": {VIEW, ON, CHAIR, SCORE, OPEN, NOTES, PROJECT},
-    "chair who does not score": {VIEW, ON, CHAIR, OPEN, NOTES, PROJECT},
+    "chair who scores": {VIEW, ON, CHAIR, SCORE, OPEN, NOTES, FOLLOW},  # the live board after submitting only
+    "chair who scores, submitted": {VIEW, ON, CHAIR, SCORE, OPEN, NOTES, PROJECT, FOLLOW},
+    "chair who does not score": {VIEW, ON, CHAIR, OPEN, NOTES, PROJECT, FOLLOW},
     "member": {VIEW, ON, SCORE},
     "member, submitted": {VIEW, ON, SCORE},
-    "secretary": {VIEW, ON, PROJECT, NOTES},
-    "officer who scores on the committee": {VIEW, MANAGE, ON, SCORE, OPEN, NOTES},
+    "secretary": {VIEW, ON, PROJECT, NOTES, FOLLOW},
+    "officer who scores on the committee": {VIEW, MANAGE, ON, SCORE, OPEN, NOTES, FOLLOW},
 }
 # Once the chair has closed scoring, everyone who sees the round sees each member's scores,
 # and whoever may project the board may do so whether or not they submitted.
