@@ -119,11 +119,12 @@ def column_letter(number):
 class SheetWriter:
     """One worksheet written row by row into an .xlsx in `out` (a path or a binary file).
 
-    compresslevel: zlib's, 1 (fast) unless the file's size matters more than the time."""
+    compresslevel: zlib's, 1 (fast) unless the file's size matters more than the time.
+    widths: the columns' widths in characters, from the first column."""
 
-    def __init__(self, out, sheet_name, *, frozen_rows=1, compresslevel=1):
+    def __init__(self, out, sheet_name, *, frozen_rows=1, compresslevel=1, widths=()):
         self._archive = zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
-        self._sheet_name, self._frozen_rows = sheet_name, frozen_rows
+        self._sheet_name, self._frozen_rows, self._widths = sheet_name, frozen_rows, widths
         self._letters = []
         self._rows = []
         self._number = 0
@@ -143,9 +144,12 @@ class SheetWriter:
         pane = (f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{self._frozen_rows}" '
                 f'topLeftCell="A{self._frozen_rows + 1}" activePane="bottomLeft" state="frozen"/></sheetView>'
                 "</sheetViews>" if self._frozen_rows else "")
+        columns = "".join(f'<col min="{n}" max="{n}" width="{width}" customWidth="1"/>'
+                          for n, width in enumerate(self._widths, start=1))
+        columns = f"<cols>{columns}</cols>" if columns else ""
         self._part.write(('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                          f"{pane}<sheetData>").encode())
+                          f"{pane}{columns}<sheetData>").encode())
         return self
 
     def append(self, values, *, style=PLAIN, tail=None):
