@@ -40,6 +40,11 @@ def render(doc, fmt):
     return {"docx": _docx, "odt": _odt}[fmt](doc, blocks)
 
 
+def render_blocks(doc, blocks, fmt):
+    """Bytes of any document given as blocks (meetings.letters.blocks_of) as "docx" or "odt"."""
+    return {"docx": _docx, "odt": _odt}[fmt](_joined(doc), _joined(blocks))
+
+
 def _joined(value):
     """The document's texts for a word processor: no unit marks, a unit's spaces non-breaking."""
     if isinstance(value, str):

@@ -86,9 +86,22 @@ def selection_decisions(selection_round):
     return {"ties": ties, "moves": moves}
 
 
+def appointment(meeting):
+    """The order or announcement that appointed the committee: the latest signed by the
+    meeting's date, or None."""
+    from .models import Appointment
+
+    found = (Appointment.objects.filter(committee_id=meeting.committee_id, signed_on__lte=meeting.date)
+             .select_related("committee__province").order_by("-signed_on", "-pk").first())
+    if found is None:
+        return None
+    return {"form": found.form, "authority": f"จังหวัด{found.committee.province.name_th}", "number": found.number,
+            "signed_on": found.signed_on.isoformat(), "committee": found.committee.name}
+
+
 def live_facts(meeting):
     """Every fact the meeting's documents may show, read now."""
-    facts = {"activity_plan": activity_plan(meeting)}
+    facts = {"activity_plan": activity_plan(meeting), "appointment": appointment(meeting)}
     if meeting.round_id:
         from selection import facts as selection_facts
 
