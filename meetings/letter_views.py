@@ -82,7 +82,6 @@ def letters_of(request, pk):
         issued = issued.filter(kind=LetterKind.INVITATION)
     return render(request, "meetings/letters/meeting_letters.html", {
         "meeting": meeting, "can_issue": can_issue, "issued": list(issued), "memo_form": MemoForm(),
-        "issuable": meeting.state in letters.LETTER_STATES,
         "invitation": letters.latest(meeting, LetterKind.INVITATION),
         "memo": letters.latest(meeting, LetterKind.MEMO) if can_issue else None,
     })
@@ -168,7 +167,7 @@ def register(request):
 def register_export(request):
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Outgoing letters"))
-    sheet.append([_("Letter number"), _("Date"), _("Subject"), _("To"), _("Issued by"), _("Issued at"), _("State"),
+    sheet.append([_("Letter number"), _("Date"), _("Subject"), _("Addressed to"), _("Issued by"), _("Issued at"), _("State"),
                   _("Cancelled by"), _("Cancelled at"), _("Reason for cancelling")])
     for letter in _register_rows(request):
         sheet.append([

@@ -36,7 +36,6 @@ from .models import (
     Letter,
     LetterCounter,
     LetterKind,
-    MeetingState,
     Office,
 )
 from .record import KEPT_WORDS, APPOINTMENT_FORM_WORDS, Writer, appointment_citation, finish, settings_of
@@ -47,8 +46,6 @@ logger = logging.getLogger(__name__)
 EMBLEM = "static/meetings/garuda.svg"
 ROLE_WORDS = {"chair": "ประธานกรรมการ", "member": "กรรมการ", "secretary": "กรรมการและเลขานุการ"}
 ASSISTANT_SECRETARY = "ผู้ช่วยเลขานุการ"
-# Letters that need the meeting still to come: none once its minutes are approved.
-LETTER_STATES = (MeetingState.DRAFT, MeetingState.AGENDA_SENT, MeetingState.IN_PROGRESS, MeetingState.CLOSED)
 MAX_BUDGET = 10_000_000
 
 
@@ -393,11 +390,6 @@ def blocks_of(doc):
 
 # ---------------------------------------------------------------- issuing and cancelling
 
-def _check_meeting(meeting):
-    if meeting.state not in LETTER_STATES:
-        raise MeetingError(_("Letters for this meeting can no longer be issued: its minutes are approved."))
-
-
 def _issue(meeting, kind, build, *, by, today, **facts):
     today = today or timezone.localdate()
     province_id = meeting.committee.province_id
@@ -409,8 +401,11 @@ def _issue(meeting, kind, build, *, by, today, **facts):
         if kind == LetterKind.INVITATION:
             with document_store.document_file(meeting, "agenda", "pdf") as agenda:
                 letter_pdf = merged(letter_pdf, agenda.read())
+        office = Office.for_province(meeting.committee.province)
+        # The register is searched and exported: its reference is written in Arabic digits.
+        reference = f"{office.letter_code}/{number}" if office.letter_code else str(number)
         letter = Letter(province_id=province_id, year_be=year_be, number=number, kind=kind,
-                        committee=meeting.committee, meeting=meeting, reference=thai.plain(doc["reference"]),
+                        committee=meeting.committee, meeting=meeting, reference=reference,
                         subject=thai.plain(doc["subject"]), addressee=thai.plain(doc["addressee"]),
                         issued_on=today, content=doc, issued_by=by)
         letter.file.save(f"{kind}.pdf", ContentFile(letter_pdf), save=False)
@@ -426,7 +421,6 @@ def issue_invitation(meeting, *, by, today=None):
     Side effects: takes the number (LetterCounter), renders the letter with the agenda
     enclosed, stores the PDF and the letter's data (Letter, with issued_by and issued_at).
     """
-    _check_meeting(meeting)
     if not meeting.items.exists():
         raise MeetingError(_("Add the agenda items before inviting the committee."))
     return _issue(meeting, LetterKind.INVITATION, invitation, by=by, today=today)
@@ -437,7 +431,6 @@ def issue_memo(meeting, *, by, budget, budget_source="", today=None):
 
     Side effects: as issue_invitation, for a memo (no enclosure).
     """
-    _check_meeting(meeting)
     if budget is None or budget < 0 or budget > MAX_BUDGET:
         raise MeetingError(_("Give the budget in baht (0 when the meeting needs none)."), field="budget")
     return _issue(meeting, LetterKind.MEMO, memo, by=by, today=today, budget=budget, budget_source=budget_source)
