@@ -270,6 +270,11 @@ def _docx(doc, blocks):
                     _font(paragraph.add_run("  "), body_pt)
             if block["text"]:
                 _font(paragraph.add_run(block["text"]), body_pt, block["bold"] or None)
+        elif kind == "image":
+            paragraph = document.add_paragraph()
+            if block["center"]:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.add_run().add_picture(str(block["path"]), height=Cm(block["height_cm"]))
         elif kind == "rule":
             paragraph = document.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -426,6 +431,14 @@ def _odt(doc, blocks):
                     paragraph.append("  ")
             if block["text"]:
                 paragraph.append(block["text"])
+            body.append(paragraph)
+        elif kind == "image":
+            first = False
+            uri = document.add_file(str(block["path"]))
+            width, height = block["height_cm"] * block["aspect"], block["height_cm"]
+            frame = odfdo.Frame.image_frame(uri, size=(f"{width:.2f}cm", f"{height:.2f}cm"), anchor_type="as-char")
+            paragraph = odfdo.Paragraph(style="KboCenter" if block["center"] else "KboText")
+            paragraph.append(frame)
             body.append(paragraph)
         elif kind == "rule":
             body.append(odfdo.Paragraph("_" * 30, style="KboCenter"))

@@ -44,6 +44,8 @@ from .services import MeetingError
 logger = logging.getLogger(__name__)
 
 EMBLEM = "static/meetings/garuda.svg"
+# The same drawing as PNG for Word and LibreOffice (python-docx places no SVG), and its width/height.
+EMBLEM_PNG, EMBLEM_ASPECT = "static/meetings/garuda.png", 200 / 240
 ROLE_WORDS = {"chair": "ประธานกรรมการ", "member": "กรรมการ", "secretary": "กรรมการและเลขานุการ"}
 ASSISTANT_SECRETARY = "ผู้ช่วยเลขานุการ"
 MAX_BUDGET = 10_000_000
@@ -172,9 +174,28 @@ def invitation(meeting, *, number=None, issued_on=None):
                               + (f" ลงวันที่ {w.date(issued_on)}" if issued_on else ""),
         "distribution": letter.distribution(),
     }
-    doc = letter.finish(doc, extra=_meeting_units(meeting, w, issued_on))
+    doc = letter.finish(doc, extra=(*_meeting_units(meeting, w, issued_on), doc["reference"]))
     doc["distribution_columns"] = pdf.people_columns(doc)
+    doc["office_lines"] = _whole_where_they_fit(doc, doc["office_lines"], ADDRESS_COLUMN_CM)
+    # ส่วนราชการเจ้าของเรื่อง and โทร. stand at the foot of the letter's first page, in its margin.
+    doc["foot_css"] = r"\A ".join(css_string(line) for line in (doc["unit"], doc["phone"]) if line)
     return doc
+
+
+def _whole_where_they_fit(doc, lines, column_cm):
+    """Each line kept on one line of its column when it fits there (a street name is no unit)."""
+    s = doc["settings"]
+    size = float(s.get("font_size") or 16)
+    width = 21 - float(s["margin_left"]) - float(s["margin_right"]) - column_cm
+    # A longer line wraps only at its spaces.
+    return [thai.unit(thai.plain(line)) if pdf.text_width_cm(line, size) <= width - 0.2
+            else " ".join(thai.unit(part) for part in thai.plain(line).split(" ")) for line in lines]
+
+
+def css_string(text):
+    """`text` as the inside of a CSS string: every character but letters, digits and spaces
+    escaped, so nothing typed can end the string or the style element."""
+    return "".join(char if char.isalnum() or char == " " else f"\\{ord(char):x} " for char in thai.plain(text))
 
 
 def _meeting_units(meeting, w, issued_on):
@@ -324,6 +345,8 @@ def _p(text, **style):
 
 
 SIGNATURE_INDENT_CM = 7.0
+# The width of the ที่ column beside the office's address (templates/meetings/pdf/letter.css).
+ADDRESS_COLUMN_CM = 7.5
 DATE_INDENT_CM = 8.0
 LABEL_HANG_CM = 2.9
 
@@ -340,10 +363,16 @@ def _labelled(label, text):
     return _p(f"{label}\u2002{text}", indent=LABEL_HANG_CM, first=-LABEL_HANG_CM)
 
 
+def _emblem(height_cm, center):
+    return {"type": "image", "path": settings.BASE_DIR / EMBLEM_PNG, "height_cm": height_cm, "center": center,
+            "aspect": EMBLEM_ASPECT}
+
+
 def blocks_of(doc):
     """The letter as the paragraphs and tables meetings.documents writes to .docx and .odt."""
     kind = doc["kind"]
     if kind == "letter_external":
+        yield _emblem(3, center=True)
         yield _p(f"ที่ {doc['reference']}")
         for line in doc["office_lines"]:
             yield _p(line, indent=DATE_INDENT_CM + 1)
@@ -364,6 +393,7 @@ def blocks_of(doc):
         yield {"type": "people", "rows": [[f"{r['n']}.", r["name"], r["position"], ""] for r in doc["distribution"]],
                "widths": tuple(doc["distribution_columns"][k] for k in ("n", "name", "position", "role"))}
     elif kind == "letter_memo":
+        yield _emblem(1.5, center=False)
         yield _p("บันทึกข้อความ", bold=True, center=True)
         yield _p(doc["section"], label="ส่วนราชการ")
         yield _p(f"ที่ {doc['reference']}\u2003\u2003\u2003\u2003วันที่ {doc['date']}")
@@ -373,6 +403,7 @@ def blocks_of(doc):
             yield _p(text, first=documents.INDENT_CM, space_before=6)
         yield from _signature(doc)
     else:
+        yield _emblem(3, center=True)
         for line in doc["title_lines"]:
             yield _p(line, bold=True, center=True)
         yield {"type": "rule"}
