@@ -54,10 +54,8 @@ ACTIVITIES = (
 LETTERHEAD = {
     "letter_code": "ชม 0019",
     "address": "ศาลากลางจังหวัดเชียงใหม่ ถนนโชตนา\nตำบลช้างเผือก อำเภอเมืองเชียงใหม่\nจังหวัดเชียงใหม่ 50300",
-    "unit": "กลุ่มงานส่งเสริมและพัฒนาเศรษฐกิจชุมชน",
+    "unit": "กลุ่มงานส่งเสริมการพัฒนาชุมชน",
     "phone": "0 5311 2493",
-    "head_position": "พัฒนาการจังหวัดเชียงใหม่",
-    "unit_head_position": "ผู้อำนวยการกลุ่มงานส่งเสริมและพัฒนาเศรษฐกิจชุมชน",
 }
 ORDER_NUMBER, ORDER_SIGNED = "35/2565", datetime.date(2022, 1, 5)
 # The memo's budget: lunch and two breaks for the members and the secretariat.
@@ -65,11 +63,15 @@ MEMO_BUDGET, MEMO_BUDGET_SOURCE = 3_150, "โครงการส่งเส�
 
 
 def _letterhead(committee, members):
-    secretary = next((m for m in members if m.role == CommitteeRole.SECRETARY), None)
-    head_name = secretary.full_name if secretary else ""
+    """The office signs through its head, the committee's secretary (พัฒนาการจังหวัด); the memo
+    comes from the unit of the first member (ผู้อำนวยการกลุ่มงานส่งเสริมการพัฒนาชุมชน)."""
+    head = next((m for m in members if m.role == CommitteeRole.SECRETARY), None)
+    unit_head = next((m for m in members if m.role == CommitteeRole.MEMBER), None)
     Office.objects.update_or_create(province=committee.province, defaults={
-        **LETTERHEAD, "name": f"สำนักงานพัฒนาชุมชนจังหวัด{committee.province.name_th}", "head_name": head_name,
-        "unit_head_name": next((m.full_name for m in members if m.role == CommitteeRole.MEMBER), "")})
+        **LETTERHEAD, "name": f"สำนักงานพัฒนาชุมชนจังหวัด{committee.province.name_th}",
+        "head_name": head.full_name if head else "", "head_position": head.position if head else "",
+        "unit_head_name": unit_head.full_name if unit_head else "",
+        "unit_head_position": unit_head.position if unit_head else ""})
 
 
 def _appointment(committee, officer, members):

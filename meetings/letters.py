@@ -221,7 +221,7 @@ def memo(meeting, *, number=None, issued_on=None, budget=None, budget_source="")
     if budget is None:
         body.append("โดยใช้งบประมาณ เป็นเงิน ................ บาท")
     elif budget:
-        source = f"จาก{budget_source} " if budget_source else ""
+        source = f"จาก{w.t(budget_source)} " if budget_source else ""
         body.append(f"โดยใช้งบประมาณ{source}เป็นเงินทั้งสิ้น {w.t(f'{budget:,.2f}')} บาท")
     else:
         body.append("โดยไม่ใช้งบประมาณ")
@@ -303,6 +303,10 @@ def appointment_document(appointment):
     # The members as the minutes list people ("present"): meetings.pdf sizes the columns to them.
     doc["present"] = doc.pop("members")
     doc["member_columns"] = pdf.people_columns(doc)
+    # The PDF sets name and position in one column, so the roles keep their whole width.
+    size = float(doc["settings"]["font_size"] or 16)
+    doc["role_cm"] = round(max(pdf.text_width_cm(role, size) for role in (*ROLE_WORDS.values(), ASSISTANT_SECRETARY))
+                           + 0.3, 2)
     return doc
 
 
@@ -437,7 +441,8 @@ def _issue(meeting, kind, build, *, by, today, **facts):
         reference = f"{office.letter_code}/{number}" if office.letter_code else str(number)
         letter = Letter(province_id=province_id, year_be=year_be, number=number, kind=kind,
                         committee=meeting.committee, meeting=meeting, reference=reference,
-                        subject=thai.plain(doc["subject"]), addressee=thai.plain(doc["addressee"]),
+                        subject=thaidates.arabic_digits(thai.plain(doc["subject"])),
+                        addressee=thaidates.arabic_digits(thai.plain(doc["addressee"])),
                         issued_on=today, content=doc, issued_by=by)
         letter.file.save(f"{kind}.pdf", ContentFile(letter_pdf), save=False)
         letter.save()

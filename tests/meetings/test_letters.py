@@ -369,3 +369,14 @@ def test_register_page_query_count_does_not_grow_with_letters(client_for, meetin
         response = client.get(reverse("meetings:letters"))
 
     assert response.content.decode().count("ชม 0019/") == 5
+
+
+def test_letterhead_text_cannot_break_out_of_the_foot_style(meeting, officer, office, tmp_path):
+    hostile = 'กลุ่มงาน"; } @page { margin: 0 } </style><h1>X</h1> \\" ฝ่าย'
+    Office.objects.filter(pk=office.pk).update(unit=hostile)
+
+    letter = letters.issue_invitation(meeting, by=officer, today=ISSUED_ON)
+
+    first_page = pdf_text(letter.file.read())[0]
+    assert squeezed(hostile) in squeezed(first_page)
+    assert letters.css_string(hostile).count('"') == 0
