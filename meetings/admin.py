@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Activity, AgendaItem, Attendance, DocumentSettings, Guest, Meeting, MeetingEvent
+from .models import (
+    Activity,
+    AgendaItem,
+    Appointment,
+    Attendance,
+    DocumentSettings,
+    Guest,
+    Letter,
+    Meeting,
+    MeetingEvent,
+    Office,
+)
 
 
 class AttendanceInline(admin.TabularInline):
@@ -44,3 +55,30 @@ class MeetingEventAdmin(admin.ModelAdmin):
 
 admin.site.register(Activity)
 admin.site.register(DocumentSettings)
+
+
+# Official letters (meetings/letters.py).
+admin.site.register(Office)
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "committee", "signed_on")
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    """The register as issued: read here; letters are issued and cancelled through meetings.letters."""
+
+    list_display = ("reference", "year_be", "issued_on", "kind", "subject", "cancelled_at")
+    list_filter = ("kind", "year_be")
+    search_fields = ("reference", "subject")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

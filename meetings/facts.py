@@ -101,7 +101,10 @@ def appointment(meeting):
 
 def live_facts(meeting):
     """Every fact the meeting's documents may show, read now."""
-    facts = {"activity_plan": activity_plan(meeting), "appointment": appointment(meeting)}
+    facts = {"activity_plan": activity_plan(meeting)}
+    appointed = appointment(meeting)
+    if appointed:
+        facts["appointment"] = appointed
     if meeting.round_id:
         from selection import facts as selection_facts
 

@@ -34,9 +34,15 @@ class AppointmentEditForm(LimitsSaid, forms.ModelForm):
                    for name in ("preamble", "legal_basis", "duties", "assistant_secretaries")}
 
 
+BUDGET_MESSAGE = _("Give the budget in baht (0 when the meeting needs none).")
+
+
 class MemoForm(forms.Form):
-    budget = forms.DecimalField(label=_("budget (baht)"), min_value=Decimal(0), max_value=MAX_BUDGET, max_digits=12,
-                                decimal_places=2, help_text=_("0 when the meeting needs no budget."))
+    budget = forms.DecimalField(
+        label=_("budget (baht)"), min_value=Decimal(0), max_value=MAX_BUDGET, max_digits=12, decimal_places=2,
+        help_text=_("0 when the meeting needs no budget."),
+        error_messages={key: BUDGET_MESSAGE for key in ("required", "invalid", "min_value", "max_value", "max_digits",
+                                                         "max_decimal_places", "max_whole_digits")})
     budget_source = forms.CharField(label=_("from the budget of"), max_length=255, required=False)
 
 

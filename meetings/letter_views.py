@@ -167,8 +167,8 @@ def register(request):
 def register_export(request):
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Outgoing letters"))
-    sheet.append([_("Letter number"), _("Date"), _("Subject"), _("Addressed to"), _("Issued by"), _("Issued at"), _("State"),
-                  _("Cancelled by"), _("Cancelled at"), _("Reason for cancelling")])
+    sheet.append([_("Letter number"), _("Date"), _("Subject"), _("Addressed to"), _("Issued by"), _("Issued at"),
+                  _("State"), _("Cancelled by"), _("Cancelled at"), _("Reason for cancelling")])
     for letter in _register_rows(request):
         sheet.append([
             letter.reference, thaidates.format_date(letter.issued_on), letter.subject, letter.addressee,

@@ -201,7 +201,8 @@ def css_string(text):
 def _meeting_units(meeting, w, issued_on):
     """A meeting's number, date and time and a letter's dates: never split over two lines."""
     appointed = _appointment_data(meeting)
-    return (w.date(appointed["signed_on"]) if appointed else "", f"ครั้งที่ {w.t(meeting.label)}", w.date(meeting.date, weekday=True), w.date(issued_on),
+    return (w.date(appointed["signed_on"]) if appointed else "", f"ครั้งที่ {w.t(meeting.label)}",
+            w.date(meeting.date, weekday=True), w.date(issued_on),
             f"เวลา {w.time(meeting.start_time)} น.", meeting.venue)
 
 

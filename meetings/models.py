@@ -441,7 +441,8 @@ class Office(models.Model):
     # ที่ ชม 0019/…: the code the office's letters are numbered under.
     letter_code = models.CharField(_("letter code"), max_length=50, blank=True,
                                    help_text=_('The code before the number, e.g. "ชม 0019".'))
-    address = models.TextField(_("address"), max_length=500, blank=True, help_text=_("One line per line of the letter."))
+    address = models.TextField(_("address"), max_length=500, blank=True,
+                               help_text=_("One line per line of the letter."))
     unit = models.CharField(_("responsible unit"), max_length=255, blank=True)
     phone = models.CharField(_("telephone"), max_length=100, blank=True)
     head_name = models.CharField(_("head of office"), max_length=255, blank=True)

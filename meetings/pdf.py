@@ -186,11 +186,11 @@ def fit_units(doc, columns=None):
                             "cells": [list(zip([c[1] for c in table["columns"]], row)) for row in rows]})
     doc["attachments"] = attachments
     if columns:
-        # A letter's distribution list is written like the guests: a name, then a position.
         for key in ("present", "absent", "guests", "distribution"):
+            # Guests and a distribution list have no role: their position takes its column too.
+            position_cm = columns["position"] + (columns["role"] if key in ("guests", "distribution") else 0) - 0.2
             doc[key] = [{**row, "name": _fit(row["name"], columns["name"], size),
-                         "position": _fit(row["position"], columns["position"] + (columns["role"] if key in ("guests", "distribution")
-                                                                                  else 0) - 0.2, size),
+                         "position": _fit(row["position"], position_cm, size),
                          "role": _fit(row.get("role", ""), columns["role"], size),
                          "reason": _fit(row.get("reason", ""), columns["role"], size)}
                         for row in doc.get(key) or []]

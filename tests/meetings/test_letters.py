@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from kbo_site.thaidates import thai_digits
 from meetings import letters, record, services, thai
-from meetings.models import Appointment, Letter, LetterKind, Office, RoundFacts
+from meetings.models import Letter, LetterKind, Office, RoundFacts
 from meetings.services import MeetingError
 from tests.meetings.conftest import mark_all_present
 from tests.meetings.test_pdf import normal, pdf_lines, split_across_lines, squeezed
@@ -333,11 +333,12 @@ def test_memo_with_a_negative_budget_is_refused_with_a_message(client_for, meeti
     client = client_for(None)
     client.force_login(officer)
 
-    response = client.post(reverse("meetings:memo_issue", kwargs={"pk": meeting.pk}), {"budget": "-5"}, follow=True)
+    responses = [client.post(reverse("meetings:memo_issue", kwargs={"pk": meeting.pk}), {"budget": budget},
+                             follow=True) for budget in ("-5", "สามพัน", "1e9", "")]
 
     assert Letter.objects.count() == 0
-    assert "0" in response.content.decode()
-    assert response.status_code == 200
+    assert [(r.status_code, "กรุณาระบุงบประมาณเป็นบาท (ใส่ 0 หากไม่ใช้งบประมาณ)" in r.content.decode())
+            for r in responses] == [(200, True)] * 4
 
 
 def test_register_export_lists_issued_and_cancelled_letters(client_for, meeting, officer, office):
