@@ -4,6 +4,7 @@ cancelling, and what each form prints, in the PDF and in the editable files."""
 import datetime
 import io
 import re
+import subprocess
 import threading
 import zipfile
 from decimal import Decimal
@@ -12,7 +13,8 @@ import pytest
 from django.db import close_old_connections, connection, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
-from pypdf import PdfReader
+import docx
+import odfdo
 
 from kbo_site.thaidates import thai_digits
 from meetings import letters, record, services, thai
@@ -176,7 +178,11 @@ def test_a_number_taken_waits_for_the_transaction_holding_the_counter(committee)
 # ---------------------------------------------------------------- what each form prints
 
 def pdf_text(data):
-    return [normal(page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages]
+    """The PDF's text page by page, as pdftotext reads it (-raw: in the order it is drawn, which keeps a
+    Thai tone mark with its consonant)."""
+    pages = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                           check=True).stdout.decode().split("\f")
+    return [normal(page) for page in pages if page.strip()]
 
 
 def editable_text(data):
@@ -274,19 +280,30 @@ def test_an_announcement_is_dated_as_announced(committee, committee_members, app
     assert thai.plain(doc["signed_line"]).startswith("ประกาศ ณ วันที่")
 
 
+def opens(data, fmt, tmp_path):
+    """The file as Word or LibreOffice would load it: python-docx or odfdo, with the Garuda inside."""
+    path = tmp_path / f"letter.{fmt}"
+    path.write_bytes(data)
+    if fmt == "docx":
+        return len(docx.Document(str(path)).inline_shapes)
+    return len(odfdo.Document(str(path)).body.get_frames())
+
+
 @pytest.mark.parametrize("fmt", ["docx", "odt"])
 def test_editable_letters_carry_the_same_text_as_the_pdf(
-        fmt, meeting, committee, committee_members, officer, office, appointment):
+        fmt, meeting, committee, committee_members, officer, office, appointment, tmp_path):
     invitation = letters.issue_invitation(meeting, by=officer, today=ISSUED_ON)
     memo = letters.issue_memo(meeting, by=officer, budget=Decimal("3600"), today=ISSUED_ON)
+    files = [letters.render(doc, fmt) for doc in (invitation.content, memo.content,
+                                                     letters.appointment_document(appointment))]
 
-    assert_prints(editable_text(letters.render(invitation.content, fmt)),
-                  invitation_fields(meeting, committee_members, "๑"))
-    assert_prints(editable_text(letters.render(memo.content, fmt)),
+    assert [opens(data, fmt, tmp_path) for data in files] == [1, 1, 1]
+
+    assert_prints(editable_text(files[0]), invitation_fields(meeting, committee_members, "๑"))
+    assert_prints(editable_text(files[1]),
                   ["บันทึกข้อความ", "ส่วนราชการ", "ที่ ชม ๐๐๑๙/๒", "วันที่ ๓ มกราคม ๒๕๖๕", "๓,๖๐๐.๐๐ บาท",
                    "(นางลัดดา พรหมเมือง)"])
-    assert_prints(editable_text(letters.render(letters.appointment_document(appointment), fmt)),
-                  order_fields(committee, committee_members))
+    assert_prints(editable_text(files[2]), order_fields(committee, committee_members))
 
 
 def test_arabic_digits_when_the_committee_turns_thai_digits_off(meeting, office, appointment, officer):
