@@ -9,7 +9,7 @@ import datetime
 from selection.models import CommitteeRole, SelectionRound
 
 from . import letters, services
-from .models import ItemKind, Meeting, Office, RoundFacts
+from .models import AppointmentForm, ItemKind, Meeting, Office, RoundFacts
 
 HOTEL = "โรงแรมฮอลิเดย์การ์เด้น โฮเทลแอนด์รีสอร์ท อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่"
 OFFICE = "ห้องประชุมสำนักงานพัฒนาชุมชนจังหวัดเชียงใหม่ ศาลากลางจังหวัดเชียงใหม่"
@@ -49,15 +49,16 @@ ACTIVITIES = (
 )
 
 
-# The office's letterhead and the order of 5 January 2565 that appointed the committee: demo data
-# an officer would type (the letter code and the order's number are not from an official text).
+# The office's letterhead and the announcement of 3 January 2565 that appointed the committee
+# (item 1.1 of the report: ประกาศจังหวัดเชียงใหม่ เรื่อง แต่งตั้ง…): demo data an officer would type
+# (the letter code and the dates are not from an official text).
 LETTERHEAD = {
     "letter_code": "ชม 0019",
     "address": "ศาลากลางจังหวัดเชียงใหม่ ถนนโชตนา\nตำบลช้างเผือก อำเภอเมืองเชียงใหม่\nจังหวัดเชียงใหม่ 50300",
     "unit": "กลุ่มงานส่งเสริมการพัฒนาชุมชน",
     "phone": "0 5311 2493",
 }
-ORDER_NUMBER, ORDER_SIGNED = "35/2565", datetime.date(2022, 1, 5)
+ORDER_SIGNED = datetime.date(2022, 1, 3)
 # The memo's budget: lunch and two breaks for the members and the secretariat.
 MEMO_BUDGET, MEMO_BUDGET_SOURCE = 3_150, "โครงการส่งเสริมกระบวนการเครือข่ายองค์ความรู้ (KBO) จังหวัด ปีงบประมาณ 2565"
 
@@ -75,11 +76,12 @@ def _letterhead(committee, members):
 
 
 def _appointment(committee, officer, members):
-    """The order of 5 January 2565 appointing the committee, signed for the governor by the chair."""
+    """The announcement of 3 January 2565 appointing the committee, signed for the governor by the chair."""
     chair = next((m for m in members if m.role == CommitteeRole.CHAIR), None)
     order = letters.default_appointment(committee)
     return letters.save_appointment(
-        committee, by=officer, form=order.form, number=ORDER_NUMBER, signed_on=ORDER_SIGNED, preamble=order.preamble,
+        committee, by=officer, form=AppointmentForm.ANNOUNCEMENT, number="", signed_on=ORDER_SIGNED,
+        preamble=order.preamble,
         legal_basis=order.legal_basis, duties=order.duties,
         assistant_secretaries="นายธนากร สุขเกษม นักวิชาการพัฒนาชุมชนปฏิบัติการ",
         signer_name=chair.full_name if chair else "",
@@ -168,8 +170,8 @@ def build(rng, *, users, selection_round=None):
     services.add_guest(meeting, by=officer, name="นายธนากร สุขเกษม", position="นักวิชาการพัฒนาชุมชนปฏิบัติการ")
     # The memo asking the head of office to approve the meeting, then the invitation with the agenda.
     letters.issue_memo(meeting, by=officer, budget=MEMO_BUDGET, budget_source=MEMO_BUDGET_SOURCE,
-                       today=datetime.date(2022, 1, 3))
-    letters.issue_invitation(meeting, by=officer, today=datetime.date(2022, 1, 4))
+                       today=datetime.date(2022, 1, 4))
+    letters.issue_invitation(meeting, by=officer, today=datetime.date(2022, 1, 5))
     services.send_agenda(meeting, by=officer)
 
     # The meeting itself, minuted by the secretary.

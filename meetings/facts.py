@@ -86,12 +86,13 @@ def selection_decisions(selection_round):
     return {"ties": ties, "moves": moves}
 
 
-def appointment(meeting):
-    """The order or announcement that appointed the committee: the latest signed by the
-    meeting's date, or None."""
+def appointment(meeting, on=None):
+    """The order or announcement that appointed the committee: the latest signed by `on`
+    (a letter's date; by default the meeting's), or None."""
     from .models import Appointment
 
-    found = (Appointment.objects.filter(committee_id=meeting.committee_id, signed_on__lte=meeting.date)
+    on = min(on, meeting.date) if on else meeting.date
+    found = (Appointment.objects.filter(committee_id=meeting.committee_id, signed_on__lte=on)
              .select_related("committee__province").order_by("-signed_on", "-pk").first())
     if found is None:
         return None

@@ -126,10 +126,11 @@ def _addressee(committee):
     return f"{members} (ตามบัญชีรายชื่อแนบท้าย)"
 
 
-def _appointment_data(meeting):
+def _appointment_data(meeting, issued_on):
+    """The order a letter of `issued_on` cites (a draft: the one in force today)."""
     from .facts import appointment
 
-    return appointment(meeting)
+    return appointment(meeting, on=issued_on or timezone.localdate())
 
 
 def invitation(meeting, *, number=None, issued_on=None):
@@ -138,7 +139,7 @@ def invitation(meeting, *, number=None, issued_on=None):
     w, office, committee = letter.w, letter.office, meeting.committee
     label, date = w.t(meeting.label), w.date(meeting.date, weekday=True)
     when = f"ใน{date} เวลา {w.time(meeting.start_time)} น. ณ {w.t(meeting.venue)}"
-    appointed = _appointment_data(meeting)
+    appointed = _appointment_data(meeting, issued_on)
     enclosures = [f"ระเบียบวาระการประชุม จำนวน {w.t(1)} ชุด"]
     from .models import ItemAttachment
 
@@ -200,7 +201,7 @@ def css_string(text):
 
 def _meeting_units(meeting, w, issued_on):
     """A meeting's number, date and time and a letter's dates: never split over two lines."""
-    appointed = _appointment_data(meeting)
+    appointed = _appointment_data(meeting, issued_on)
     return (w.date(appointed["signed_on"]) if appointed else "", f"ครั้งที่ {w.t(meeting.label)}",
             w.date(meeting.date, weekday=True), w.date(issued_on),
             f"เวลา {w.time(meeting.start_time)} น.", meeting.venue)
@@ -211,7 +212,7 @@ def memo(meeting, *, number=None, issued_on=None, budget=None, budget_source="")
     letter = _Letter(meeting.committee)
     w, office, committee = letter.w, letter.office, meeting.committee
     label = w.t(meeting.label)
-    appointed = _appointment_data(meeting)
+    appointed = _appointment_data(meeting, issued_on)
     people = meeting.attendance.count() + meeting.guests.count() or len(letter.members)
     body = []
     if appointed:

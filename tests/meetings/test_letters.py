@@ -41,7 +41,7 @@ def office(committee):
 @pytest.fixture
 def appointment(committee, officer):
     order = letters.default_appointment(committee)
-    order.number, order.signed_on = "123/2565", datetime.date(2022, 1, 5)
+    order.number, order.signed_on = "123/2565", datetime.date(2022, 1, 2)
     order.signer_name, order.signer_position = "นายประเสริฐ ศรีเมือง", "ผู้ว่าราชการจังหวัดเชียงใหม่"
     order.assistant_secretaries = "นายธนพล อินทร์แก้ว นักวิชาการพัฒนาชุมชนชำนาญการ"
     order.created_by = officer
@@ -205,7 +205,7 @@ def invitation_fields(meeting, committee_members, number):
         f"ที่ ชม ๐๐๑๙/{number}", "สำนักงานพัฒนาชุมชนจังหวัดเชียงใหม่", "ศาลากลางจังหวัดเชียงใหม่",
         "อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่ ๕๐๓๐๐", "๓ มกราคม ๒๕๖๕",
         f"เรื่อง ขอเชิญประชุม{meeting.committee.name} ครั้งที่ ๑/๒๕๖๕", "เรียน กรรมการ",
-        "อ้างถึง คำสั่งจังหวัดเชียงใหม่ ที่ ๑๒๓/๒๕๖๕ ลงวันที่ ๕ มกราคม ๒๕๖๕",
+        "อ้างถึง คำสั่งจังหวัดเชียงใหม่ ที่ ๑๒๓/๒๕๖๕ ลงวันที่ ๒ มกราคม ๒๕๖๕",
         "สิ่งที่ส่งมาด้วย ระเบียบวาระการประชุม จำนวน ๑ ชุด",
         "วันอังคารที่ ๑๑ มกราคม ๒๕๖๕ เวลา ๐๙.๐๐ น.", f"ณ {meeting.venue}",
         "จึงเรียนมาเพื่อโปรดเข้าร่วมประชุม", "ขอแสดงความนับถือ", "(นายเจริญ สีวาโย)", "พัฒนาการจังหวัดเชียงใหม่",
@@ -227,6 +227,14 @@ def test_invitation_prints_every_field_of_the_form_with_the_agenda_enclosed(
     lines = pdf_lines(data, tmp_path)
     assert [m.full_name for m in committee_members if split_across_lines(lines, thai_digits(m.full_name))] == []
     assert split_across_lines(lines, "วันอังคารที่ ๑๑ มกราคม ๒๕๖๕") == 0
+
+
+def test_a_letter_cites_only_an_order_signed_by_its_date(meeting, office, appointment):
+    before = letters.invitation(meeting, number=1, issued_on=datetime.date(2022, 1, 1))
+    after = letters.invitation(meeting, number=2, issued_on=datetime.date(2022, 1, 2))
+
+    assert (before["cited"], thai.plain(after["cited"])) == (
+        "", "คำสั่งจังหวัดเชียงใหม่ ที่ ๑๒๓/๒๕๖๕ ลงวันที่ ๒ มกราคม ๒๕๖๕")
 
 
 def test_draft_invitation_has_no_number_and_no_date_until_issued(meeting, committee_members, office):
@@ -259,7 +267,7 @@ def order_fields(committee, committee_members):
         *[f"{m.position} {roles[m.role]}" for m in committee_members],
         "นักวิชาการพัฒนาชุมชนชำนาญการ ผู้ช่วยเลขานุการ", "ให้คณะกรรมการมีอำนาจหน้าที่ ดังนี้",
         "๑. พิจารณาคัดเลือกผู้ผลิต", "๔. ปฏิบัติงานอื่นตามที่ได้รับมอบหมาย", "ทั้งนี้ ตั้งแต่บัดนี้เป็นต้นไป",
-        "สั่ง ณ วันที่ ๕ เดือน มกราคม พ.ศ. ๒๕๖๕", "(นายประเสริฐ ศรีเมือง)", "ผู้ว่าราชการจังหวัดเชียงใหม่",
+        "สั่ง ณ วันที่ ๒ เดือน มกราคม พ.ศ. ๒๕๖๕", "(นายประเสริฐ ศรีเมือง)", "ผู้ว่าราชการจังหวัดเชียงใหม่",
     ]
 
 
@@ -324,7 +332,7 @@ def test_minutes_item_cites_the_appointment_order(meeting, officer, appointment)
 
     cited = [block["p"] for node in doc["items"] if node["title"] == item.title for block in node["facts"]]
     assert [squeezed(thai.plain(text)) for text in cited] == [squeezed(
-        f"คณะกรรมการได้รับการแต่งตั้งตามคำสั่งจังหวัดเชียงใหม่ ที่ ๑๒๓/๒๕๖๕ ลงวันที่ ๕ มกราคม ๒๕๖๕ "
+        f"คณะกรรมการได้รับการแต่งตั้งตามคำสั่งจังหวัดเชียงใหม่ ที่ ๑๒๓/๒๕๖๕ ลงวันที่ ๒ มกราคม ๒๕๖๕ "
         f"เรื่อง แต่งตั้ง{meeting.committee.name}")]
 
 
