@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from selection.admin import ReadOnlyAdmin
+
 from .models import (
     Activity,
     AgendaItem,
@@ -67,18 +69,9 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(ReadOnlyAdmin):
     """The register as issued: read here; letters are issued and cancelled through meetings.letters."""
 
     list_display = ("reference", "year_be", "issued_on", "kind", "subject", "cancelled_at")
     list_filter = ("kind", "year_be")
     search_fields = ("reference", "subject")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
