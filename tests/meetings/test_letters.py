@@ -406,3 +406,15 @@ def test_letterhead_text_cannot_break_out_of_the_foot_style(meeting, officer, of
     first_page = pdf_text(letter.file.read())[0]
     assert squeezed(hostile) in squeezed(first_page)
     assert letters.css_string(hostile).count('"') == 0
+
+
+def test_an_item_of_a_meeting_without_a_round_may_cite_the_appointment(client_for, meeting, officer, appointment):
+    client = client_for(None)
+    client.force_login(officer)
+
+    response = client.post(reverse("meetings:item_create", kwargs={"pk": meeting.pk}), {
+        "kind": "information", "title": "ประกาศแต่งตั้งคณะกรรมการ", "facts": [RoundFacts.APPOINTMENT]})
+
+    assert response.status_code == 302
+    assert list(meeting.items.filter(title="ประกาศแต่งตั้งคณะกรรมการ").values_list("facts", flat=True)) == [
+        [RoundFacts.APPOINTMENT]]
