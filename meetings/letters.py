@@ -33,6 +33,7 @@ from .models import (
     Appointment,
     AppointmentForm,
     DocumentSettings,
+    ItemAttachment,
     Letter,
     LetterCounter,
     LetterKind,
@@ -141,8 +142,6 @@ def invitation(meeting, *, number=None, issued_on=None):
     when = f"ใน{date} เวลา {w.time(meeting.start_time)} น. ณ {w.t(meeting.venue)}"
     appointed = _appointment_data(meeting, issued_on)
     enclosures = [f"ระเบียบวาระการประชุม จำนวน {w.t(1)} ชุด"]
-    from .models import ItemAttachment
-
     enclosures += [f"{a.title} จำนวน {w.t(1)} ฉบับ"
                    for a in ItemAttachment.objects.filter(item__meeting=meeting).order_by("item__order", "pk")]
     body = []
@@ -337,11 +336,29 @@ def merged(*parts):
     return out.getvalue()
 
 
+def enclosed(meeting):
+    """The agenda, then the items' attachments that are PDFs, as the PDFs the invitation encloses.
+    An attachment pypdf cannot read is left out of the file; the letter still names it."""
+    with document_store.document_file(meeting, "agenda", "pdf") as agenda:
+        parts = [agenda.read()]
+    for attachment in ItemAttachment.objects.filter(item__meeting=meeting, content_type="application/pdf") \
+            .order_by("item__order", "pk"):
+        try:
+            with attachment.file.open("rb") as handle:
+                data = handle.read()
+            PdfWriter().append(io.BytesIO(data))
+        except Exception:  # noqa: BLE001 - a damaged upload must not stop the letter
+            logger.warning("Attachment %s of meeting %s is not a readable PDF; not enclosed", attachment.pk,
+                           meeting.pk)
+            continue
+        parts.append(data)
+    return parts
+
+
 def invitation_pdf(meeting, doc):
     """The invitation letter with the agenda enclosed, as one PDF."""
-    with stored(meeting.pk, "invitation", "pdf", doc) as letter, \
-            document_store.document_file(meeting, "agenda", "pdf") as agenda:
-        return merged(letter.read(), agenda.read())
+    with stored(meeting.pk, "invitation", "pdf", doc) as letter:
+        return merged(letter.read(), *enclosed(meeting))
 
 
 def _p(text, **style):
@@ -436,8 +453,7 @@ def _issue(meeting, kind, build, *, by, today, **facts):
         doc = build(meeting, number=number, issued_on=today, **facts)
         letter_pdf = pdf.render_document(doc)
         if kind == LetterKind.INVITATION:
-            with document_store.document_file(meeting, "agenda", "pdf") as agenda:
-                letter_pdf = merged(letter_pdf, agenda.read())
+            letter_pdf = merged(letter_pdf, *enclosed(meeting))
         office = Office.for_province(meeting.committee.province)
         # The register is searched and exported: its reference is written in Arabic digits.
         reference = f"{office.letter_code}/{number}" if office.letter_code else str(number)

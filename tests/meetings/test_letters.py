@@ -418,3 +418,46 @@ def test_an_item_of_a_meeting_without_a_round_may_cite_the_appointment(client_fo
     assert response.status_code == 302
     assert list(meeting.items.filter(title="ประกาศแต่งตั้งคณะกรรมการ").values_list("facts", flat=True)) == [
         [RoundFacts.APPOINTMENT]]
+
+
+def _blank_pdf(pages):
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_invitation_encloses_the_agenda_then_the_pdf_attachments_and_names_each(meeting, officer, office):
+    from django.core.files.base import ContentFile
+
+    from meetings.models import ItemAttachment
+
+    item = meeting.items.first()
+    for title, data in (("แผนปฏิบัติการ", _blank_pdf(2)), ("ไฟล์เสีย", b"%PDF-1.4 not really")):
+        attachment = ItemAttachment(item=item, title=title, content_type="application/pdf", uploaded_by=officer,
+                                    size=len(data))
+        attachment.file.save(f"{title}.pdf", ContentFile(data), save=True)
+    alone = letters.render(letters.invitation(meeting, number=1, issued_on=ISSUED_ON), "pdf")
+    with open_agenda(meeting) as agenda:
+        agenda_pages = page_count(agenda.read())
+
+    letter = letters.issue_invitation(meeting, by=officer, today=ISSUED_ON)
+
+    data = letter.file.read()
+    assert page_count(data) == page_count(alone) + agenda_pages + 2
+    assert_prints(pdf_text(data)[0], ["แผนปฏิบัติการ จำนวน ๑ ฉบับ", "ไฟล์เสีย จำนวน ๑ ฉบับ"])
+
+
+def page_count(data):
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def open_agenda(meeting):
+    from meetings import document_store
+
+    return document_store.document_file(meeting, "agenda", "pdf")
