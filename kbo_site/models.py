@@ -53,6 +53,10 @@ class Action(models.TextChoices):
     ATTACHMENT = "attachment", _("Attachment changed")
     ACTIVITIES = "activities", _("Activity plan changed")
     FACTS_FROZEN = "facts_frozen", _("Selection facts frozen")
+    # Official letters (meetings/letters.py).
+    LETTER_ISSUED = "letter_issued", _("Letter issued")
+    LETTER_CANCELLED = "letter_cancelled", _("Letter cancelled")
+    APPOINTMENT_SAVED = "appointment_saved", _("Appointment order recorded")
 
 
 class ActionLog(models.Model):

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Activity, AgendaItem, Attendance, DocumentSettings, Guest, Meeting
+from kbo_site.admin import ReadOnlyAdmin
+
+from .models import Activity, AgendaItem, Appointment, Attendance, DocumentSettings, Guest, Letter, Meeting, Office
 
 
 class AttendanceInline(admin.TabularInline):
@@ -32,3 +34,21 @@ class AgendaItemAdmin(admin.ModelAdmin):
 
 admin.site.register(Activity)
 admin.site.register(DocumentSettings)
+
+
+# Official letters (meetings/letters.py).
+admin.site.register(Office)
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "committee", "signed_on")
+
+
+@admin.register(Letter)
+class LetterAdmin(ReadOnlyAdmin):
+    """The register as issued: read here; letters are issued and cancelled through meetings.letters."""
+
+    list_display = ("reference", "year_be", "issued_on", "kind", "subject", "cancelled_at")
+    list_filter = ("kind", "year_be")
+    search_fields = ("reference", "subject")

@@ -8,8 +8,8 @@ import datetime
 
 from selection.models import CommitteeRole, SelectionRound
 
-from . import services
-from .models import ItemKind, Meeting, RoundFacts
+from . import letters, services
+from .models import AppointmentForm, ItemKind, Meeting, Office, RoundFacts
 
 HOTEL = "โรงแรมฮอลิเดย์การ์เด้น โฮเทลแอนด์รีสอร์ท อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่"
 OFFICE = "ห้องประชุมสำนักงานพัฒนาชุมชนจังหวัดเชียงใหม่ ศาลากลางจังหวัดเชียงใหม่"
@@ -49,6 +49,46 @@ ACTIVITIES = (
 )
 
 
+# The office's letterhead and the announcement of 3 January 2565 that appointed the committee
+# (item 1.1 of the report: ประกาศจังหวัดเชียงใหม่ เรื่อง แต่งตั้ง…): demo data an officer would type
+# (the letter code and the dates are not from an official text).
+LETTERHEAD = {
+    "letter_code": "ชม 0019",
+    "address": "ศาลากลางจังหวัดเชียงใหม่ ถนนโชตนา\nตำบลช้างเผือก อำเภอเมืองเชียงใหม่\nจังหวัดเชียงใหม่ 50300",
+    "unit": "กลุ่มงานส่งเสริมการพัฒนาชุมชน",
+    "phone": "0 5311 2493",
+}
+ORDER_SIGNED = datetime.date(2022, 1, 3)
+# The memo's budget: lunch and two breaks for the members and the secretariat.
+MEMO_BUDGET, MEMO_BUDGET_SOURCE = 3_150, "โครงการส่งเสริมกระบวนการเครือข่ายองค์ความรู้ (KBO) จังหวัด ปีงบประมาณ 2565"
+
+
+def _letterhead(committee, members):
+    """The office signs through its head, the committee's secretary (พัฒนาการจังหวัด); the memo
+    comes from the unit of the first member (ผู้อำนวยการกลุ่มงานส่งเสริมการพัฒนาชุมชน)."""
+    head = next((m for m in members if m.role == CommitteeRole.SECRETARY), None)
+    unit_head = next((m for m in members if m.role == CommitteeRole.MEMBER), None)
+    Office.objects.update_or_create(province=committee.province, defaults={
+        **LETTERHEAD, "name": f"สำนักงานพัฒนาชุมชนจังหวัด{committee.province.name_th}",
+        "head_name": head.full_name if head else "", "head_position": head.position if head else "",
+        "unit_head_name": unit_head.full_name if unit_head else "",
+        "unit_head_position": unit_head.position if unit_head else ""})
+
+
+def _appointment(committee, officer, members):
+    """The announcement of 3 January 2565 appointing the committee, signed for the governor by the chair."""
+    chair = next((m for m in members if m.role == CommitteeRole.CHAIR), None)
+    order = letters.default_appointment(committee)
+    return letters.save_appointment(
+        committee, by=officer, form=AppointmentForm.ANNOUNCEMENT, number="", signed_on=ORDER_SIGNED,
+        preamble=order.preamble,
+        legal_basis=order.legal_basis, duties=order.duties,
+        assistant_secretaries="นายธนากร สุขเกษม นักวิชาการพัฒนาชุมชนปฏิบัติการ",
+        signer_name=chair.full_name if chair else "",
+        signer_position=f"{chair.position if chair else 'รองผู้ว่าราชการจังหวัดเชียงใหม่'} "
+                        "ปฏิบัติราชการแทนผู้ว่าราชการจังหวัดเชียงใหม่")
+
+
 def _members(committee):
     return list(committee.members.select_related("user").order_by("order", "pk"))
 
@@ -61,6 +101,7 @@ def _previous_meeting(committee, officer, members):
     item = services.add_item(meeting, by=officer, parent=heading, kind=ItemKind.CONSIDERATION,
                              title="การเตรียมการคัดเลือกผู้ผลิต ผู้ประกอบการ OTOP เข้าร่วมโครงการ ปี 2565",
                              body="ฝ่ายเลขานุการเสนอกำหนดการรับสมัครและตรวจคุณสมบัติผลิตภัณฑ์ที่ส่งเข้าร่วมการคัดเลือก")
+    letters.issue_invitation(meeting, by=officer, today=datetime.date(2021, 12, 7))
     services.send_agenda(meeting, by=officer)
     services.start_meeting(meeting, by=officer, opened_time=datetime.time(13, 30))
     services.mark_attendance(meeting, {row.pk: {"status": "present"} for row in meeting.attendance.all()},
@@ -87,6 +128,8 @@ def build(rng, *, users, selection_round=None):
     officer = users["officer"]
     members = _members(committee)
     secretary_user = next((m.user for m in members if m.role == CommitteeRole.SECRETARY), officer)
+    _letterhead(committee, members)
+    _appointment(committee, officer, members)
     previous = _previous_meeting(committee, officer, members)
 
     meeting = services.create_meeting(committee, by=officer, date=datetime.date(2022, 1, 11),
@@ -97,8 +140,10 @@ def build(rng, *, users, selection_round=None):
 
     add = services.add_item
     first = add(meeting, by=officer, kind=ItemKind.INFORMATION, title="เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ")
-    announcements = [add(meeting, by=officer, parent=first, kind=ItemKind.INFORMATION, title=title, body=body)
-                     for title, body, _discussion, _resolution in ANNOUNCEMENTS]
+    # Item 1.1 cites the order that appointed the committee.
+    announcements = [add(meeting, by=officer, parent=first, kind=ItemKind.INFORMATION, title=title, body=body,
+                         facts=[RoundFacts.APPOINTMENT] if n == 0 else [])
+                     for n, (title, body, _discussion, _resolution) in enumerate(ANNOUNCEMENTS)]
     approval = add(meeting, by=officer, kind=ItemKind.PREVIOUS_MINUTES, previous_meeting=previous,
                    title=f"เรื่องรับรองรายงานการประชุมคณะกรรมการ{KBO} ครั้งที่ {previous.label}",
                    body="ฝ่ายเลขานุการได้จัดส่งรายงานการประชุมให้คณะกรรมการพิจารณาล่วงหน้าแล้ว")
@@ -123,6 +168,10 @@ def build(rng, *, users, selection_round=None):
     services.add_guest(meeting, by=officer, name=users["officer"].get_full_name() or users["officer"].username,
                        position=users["positions"].get(users["officer"].pk, "นักวิชาการพัฒนาชุมชน"))
     services.add_guest(meeting, by=officer, name="นายธนากร สุขเกษม", position="นักวิชาการพัฒนาชุมชนปฏิบัติการ")
+    # The memo asking the head of office to approve the meeting, then the invitation with the agenda.
+    letters.issue_memo(meeting, by=officer, budget=MEMO_BUDGET, budget_source=MEMO_BUDGET_SOURCE,
+                       today=datetime.date(2022, 1, 4))
+    letters.issue_invitation(meeting, by=officer, today=datetime.date(2022, 1, 5))
     services.send_agenda(meeting, by=officer)
 
     # The meeting itself, minuted by the secretary.

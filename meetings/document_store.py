@@ -33,7 +33,8 @@ from . import documents, pdf, record
 logger = logging.getLogger(__name__)
 
 # The code whose change changes a rendered document.
-_CODE = ("meetings/thai.py", "meetings/pdf.py", "meetings/documents.py", "meetings/record.py")
+_CODE = ("meetings/thai.py", "meetings/pdf.py", "meetings/documents.py", "meetings/record.py",
+         "meetings/letters.py")
 _TEMPLATES = "templates/meetings/pdf"
 
 
@@ -70,9 +71,10 @@ def _open(path):
         return None
 
 
-def stored(meeting_pk, which, fmt, doc):
-    """The rendered document for `doc`, as an open binary file; rendered first if no process
-    has. An open file stays readable even if a newer version replaces it meanwhile."""
+def stored(meeting_pk, which, fmt, doc, renderer=render):
+    """The rendered document for `doc`, as an open binary file; rendered first (by
+    `renderer(doc, fmt)`) if no process has. An open file stays readable even if a newer
+    version replaces it meanwhile."""
     directory = cache_dir() / str(meeting_pk)
     path = directory / f"{which}-{fingerprint(doc, fmt)}.{fmt}"
     handle = _open(path)
@@ -86,7 +88,7 @@ def stored(meeting_pk, which, fmt, doc):
         handle = _open(path)
         if handle is not None:
             return handle
-        content = render(doc, fmt)
+        content = renderer(doc, fmt)
         descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".rendering-")
         with os.fdopen(descriptor, "wb") as out:
             out.write(content)

@@ -42,6 +42,11 @@ def render(doc, fmt):
     return {"docx": _docx, "odt": _odt}[fmt](doc, blocks)
 
 
+def render_blocks(doc, blocks, fmt):
+    """Bytes of any document given as blocks (meetings.letters.blocks_of) as "docx" or "odt"."""
+    return {"docx": _docx, "odt": _odt}[fmt](_joined(doc), _joined(blocks))
+
+
 def _joined(value):
     """The document's texts for a word processor: no unit marks, a unit's spaces non-breaking."""
     if isinstance(value, str):
@@ -267,6 +272,11 @@ def _docx(doc, blocks):
                     _font(paragraph.add_run("  "), body_pt)
             if block["text"]:
                 _font(paragraph.add_run(block["text"]), body_pt, block["bold"] or None)
+        elif kind == "image":
+            paragraph = document.add_paragraph()
+            if block["center"]:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.add_run().add_picture(str(block["path"]), height=Cm(block["height_cm"]))
         elif kind == "rule":
             paragraph = document.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -423,6 +433,14 @@ def _odt(doc, blocks):
                     paragraph.append("  ")
             if block["text"]:
                 paragraph.append(block["text"])
+            body.append(paragraph)
+        elif kind == "image":
+            first = False
+            uri = document.add_file(str(block["path"]))
+            width, height = block["height_cm"] * block["aspect"], block["height_cm"]
+            frame = odfdo.Frame.image_frame(uri, size=(f"{width:.2f}cm", f"{height:.2f}cm"), anchor_type="as-char")
+            paragraph = odfdo.Paragraph(style="KboCenter" if block["center"] else "KboText")
+            paragraph.append(frame)
             body.append(paragraph)
         elif kind == "rule":
             body.append(odfdo.Paragraph("_" * 30, style="KboCenter"))

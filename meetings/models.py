@@ -9,6 +9,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -258,6 +259,7 @@ class RoundFacts(models.TextChoices):
     RANKING = "ranking", _("Ranking")
     APPROVED_LIST = "approved_list", _("Approved list and reserves")
     ACTIVITY_PLAN = "activity_plan", _("Activity plan")
+    APPOINTMENT = "appointment", _("The order appointing the committee")
 
 
 # Items deciding on products note the members who recused themselves.
@@ -385,3 +387,162 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# ---------------------------------------------------------------- official letters (issue 13)
+
+class Office(models.Model):
+    """The office that writes a province's official letters (ส่วนราชการ): its letter code,
+    address, the unit that handles the committee and who signs. Unsaved defaults until an
+    officer saves them (`for_province`)."""
+
+    province = models.OneToOneField("producers.Province", on_delete=models.PROTECT, primary_key=True,
+                                    related_name="+", verbose_name=_("province"))
+    name = models.CharField(_("office"), max_length=255)
+    # ที่ ชม 0019/…: the code the office's letters are numbered under.
+    letter_code = models.CharField(_("letter code"), max_length=50, blank=True,
+                                   help_text=_('The code before the number, e.g. "ชม 0019".'))
+    address = models.TextField(_("address"), max_length=500, blank=True,
+                               help_text=_("One line per line of the letter."))
+    unit = models.CharField(_("responsible unit"), max_length=255, blank=True)
+    phone = models.CharField(_("telephone"), max_length=100, blank=True)
+    head_name = models.CharField(_("head of office"), max_length=255, blank=True)
+    head_position = models.CharField(_("head of office's position"), max_length=255, blank=True)
+    # Who writes the memo to the head of office.
+    unit_head_name = models.CharField(_("head of the unit"), max_length=255, blank=True)
+    unit_head_position = models.CharField(_("head of the unit's position"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def for_province(cls, province):
+        """The province's office, or unsaved defaults named after the province."""
+        office = cls.objects.filter(province=province).first()
+        if office is None:
+            office = cls(province=province, name=f"สำนักงานพัฒนาชุมชนจังหวัด{province.name_th}",
+                         head_position=f"พัฒนาการจังหวัด{province.name_th}")
+        return office
+
+
+class LetterCounter(models.Model):
+    """The last number the office's outgoing register gave in a calendar year; the row is
+    locked while a number is taken, so two officers issuing at once get two numbers."""
+
+    province = models.ForeignKey("producers.Province", on_delete=models.PROTECT, related_name="+")
+    year_be = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["province", "year_be"], name="letter_counter_once_per_year")]
+
+    def __str__(self):
+        return f"{self.province_id} {self.year_be}: {self.last_number}"
+
+
+class LetterKind(models.TextChoices):
+    INVITATION = "invitation", _("Invitation to a meeting")
+    MEMO = "memo", _("Memo asking approval of a meeting")
+
+
+def letter_path(instance, filename):
+    return f"letters/{instance.province_id}/{instance.year_be}/{secrets.token_hex(16)}.pdf"
+
+
+class Letter(models.Model):
+    """A row of the office's outgoing register (ทะเบียนหนังสือส่ง): a letter as issued, with its
+    number, date, what it said (`content`, from which .docx and .odt are written) and the PDF.
+    Never changed after issue, only cancelled; a number is never given twice."""
+
+    province = models.ForeignKey("producers.Province", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("office"))
+    year_be = models.PositiveSmallIntegerField(_("year (BE)"))
+    number = models.PositiveIntegerField(_("number"))
+    kind = models.CharField(_("kind"), max_length=20, choices=LetterKind.choices)
+    committee = models.ForeignKey("selection.Committee", on_delete=models.PROTECT, related_name="letters",
+                                  verbose_name=_("committee"))
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="letters",
+                                verbose_name=_("meeting"))
+    reference = models.CharField(_("letter number"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=500)
+    addressee = models.CharField(_("to"), max_length=500)
+    issued_on = models.DateField(_("date"))
+    content = models.JSONField(editable=False, encoder=DjangoJSONEncoder)
+    file = models.FileField(upload_to=letter_path, max_length=500, editable=False)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("issued by"))
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("cancelled by"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True, max_length=MAX_REASON)
+
+    class Meta:
+        ordering = ["-year_be", "-number"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year_be", "number"], name="letter_number_once_per_year"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="letter_number_positive"),
+            models.CheckConstraint(condition=Q(kind__in=LetterKind.values), name="letter_kind_valid"),
+            models.CheckConstraint(
+                condition=(Q(cancelled_at__isnull=True, cancelled_by__isnull=True, cancel_reason="")
+                           | (Q(cancelled_at__isnull=False, cancelled_by__isnull=False) & ~Q(cancel_reason=""))),
+                name="letter_cancelled_with_who_when_why"),
+            _at_most("cancel_reason", MAX_REASON, "letter_cancel_reason_length"),
+        ]
+        indexes = [
+            # A meeting's page and documents: its latest letter of a kind.
+            models.Index(fields=["meeting", "kind", "-number"], name="letter_meeting_kind_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
+
+
+class AppointmentForm(models.TextChoices):
+    ORDER = "order", _("Order (คำสั่ง)")
+    ANNOUNCEMENT = "announcement", _("Announcement (ประกาศ)")
+
+
+class Appointment(models.Model):
+    """The order or announcement that appointed a committee (คำสั่ง/ประกาศจังหวัด … เรื่อง แต่งตั้ง…):
+    its number and date, which the letters cite (อ้างถึง) and the minutes can show; the text
+    around the committee's list is the officer's, prefilled."""
+
+    committee = models.ForeignKey("selection.Committee", on_delete=models.CASCADE, related_name="appointments",
+                                  verbose_name=_("committee"))
+    form = models.CharField(_("form"), max_length=20, choices=AppointmentForm.choices, default=AppointmentForm.ORDER)
+    number = models.CharField(_("number"), max_length=50, blank=True, help_text=_('e.g. "123/2565"'))
+    signed_on = models.DateField(_("signed on"))
+    preamble = models.TextField(_("preamble"), max_length=MAX_DESCRIPTION)
+    legal_basis = models.TextField(_("legal basis"), max_length=MAX_DESCRIPTION)
+    duties = models.TextField(_("duties"), max_length=MAX_DESCRIPTION, help_text=_("One duty per line."))
+    # People who assist the secretary without being members: one per line.
+    assistant_secretaries = models.TextField(_("assistant secretaries"), blank=True, max_length=MAX_DESCRIPTION,
+                                             help_text=_("One per line: name and position."))
+    signer_name = models.CharField(_("signed by"), max_length=255)
+    signer_position = models.CharField(_("signer's position"), max_length=255)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["committee", "-signed_on", "-pk"]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        constraints = [
+            models.CheckConstraint(condition=Q(form__in=AppointmentForm.values), name="appointment_form_valid"),
+            _at_most("preamble", MAX_DESCRIPTION, "appointment_preamble_length"),
+            _at_most("duties", MAX_DESCRIPTION, "appointment_duties_length"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_form_display()} {self.number}".strip()

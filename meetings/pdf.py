@@ -108,7 +108,7 @@ def people_columns(doc):
     s = doc["settings"]
     size = float(s.get("font_size") or 16)
     text = 21 - float(s["margin_left"]) - float(s["margin_right"])
-    rows = [*doc.get("present", []), *doc.get("absent", []), *doc.get("guests", [])]
+    rows = [*doc.get("present", []), *doc.get("absent", []), *doc.get("guests", []), *doc.get("distribution", [])]
     name = max((text_width_cm(r["name"], size) for r in rows), default=3) + _CELL_SLACK_CM
     # A name longer than half the line (it should not happen) wraps at its spaces rather than
     # pushing the positions off the page.
@@ -189,10 +189,11 @@ def fit_units(doc, columns=None):
                             "cells": [list(zip([c[1] for c in table["columns"]], row)) for row in rows]})
     doc["attachments"] = attachments
     if columns:
-        for key in ("present", "absent", "guests"):
+        for key in ("present", "absent", "guests", "distribution"):
+            # Guests and a distribution list have no role: their position takes its column too.
+            position_cm = columns["position"] + (columns["role"] if key in ("guests", "distribution") else 0) - 0.2
             doc[key] = [{**row, "name": _fit(row["name"], columns["name"], size),
-                         "position": _fit(row["position"], columns["position"] + (columns["role"] if key == "guests"
-                                                                                  else 0) - 0.2, size),
+                         "position": _fit(row["position"], position_cm, size),
                          "role": _fit(row.get("role", ""), columns["role"], size),
                          "reason": _fit(row.get("reason", ""), columns["role"], size)}
                         for row in doc.get(key) or []]
@@ -202,7 +203,8 @@ def fit_units(doc, columns=None):
 
 def render_document(doc):
     """PDF bytes for a document built by meetings.record.build."""
-    columns = people_columns(doc) if doc["kind"] == "minutes" else None
+    # The minutes' attendance, an order's members and a letter's distribution list are tables of people.
+    columns = people_columns(doc) if doc["kind"] in ("minutes", "letter_order", "letter_external") else None
     doc = fit_units(doc, columns)
     with translation.override("th"):
         html = render_to_string(f"meetings/pdf/{doc['kind']}.html", {

@@ -127,6 +127,37 @@ class Writer:
         return thaidates.format_date_range(start, end, digits=self.digits)
 
 
+# The forms' own words for an appointment (ระเบียบงานสารบรรณ): never translated.
+APPOINTMENT_FORM_WORDS = {"order": "คำสั่ง", "announcement": "ประกาศ"}
+
+
+def appointment_citation(data, w, subject=True):
+    """คำสั่งจังหวัดเชียงใหม่ ที่ 123/2565 ลงวันที่ 5 มกราคม 2565 เรื่อง แต่งตั้ง…, from
+    meetings.facts.appointment's data."""
+    parts = [APPOINTMENT_FORM_WORDS.get(data["form"], "") + data["authority"]]
+    if data.get("number"):
+        parts.append(f"ที่ {w.t(data['number'])}")
+    parts.append(f"ลงวันที่ {w.date(data['signed_on'])}")
+    if subject:
+        parts.append(f"เรื่อง แต่งตั้ง{data['committee']}")
+    return " ".join(parts)
+
+
+def settings_of(s):
+    """A committee's DocumentSettings as a document's "settings" (the PDF's and the editors')."""
+    return {
+        "margin_top": s.margin_top_cm, "margin_bottom": s.margin_bottom_cm,
+        "margin_left": s.margin_left_cm, "margin_right": s.margin_right_cm,
+        "page_numbers": s.page_numbers, "thai_digits": s.thai_digits,
+        "font_size": s.font_size_pt, "line_spacing": s.line_spacing,
+    }
+
+
+def finish(value, units):
+    """Every text of the document cleaned (whatever a user typed prints) and its units marked."""
+    return _finish(value, units)
+
+
 def _as_date(value):
     if isinstance(value, str):
         return datetime.date.fromisoformat(value)
@@ -248,6 +279,9 @@ class _Builder:
                            % {"count": w.n(len(self.facts["ranking"].get("rows") or [])), "number": number}})
         elif kind == RoundFacts.APPROVED_LIST and self.facts.get("approved_list") is not None:
             self._selection(blocks)
+        elif kind == RoundFacts.APPOINTMENT and self.facts.get("appointment"):
+            blocks.append({"p": _("The committee was appointed by %(citation)s.") % {
+                "citation": appointment_citation(self.facts["appointment"], w)}})
         elif kind == RoundFacts.ACTIVITY_PLAN:
             for n, a in enumerate(self.facts.get("activity_plan") or [], start=1):
                 when = w.date_range(a.get("start_date"), a.get("end_date"), a.get("whole_months"))
@@ -498,12 +532,7 @@ class _Builder:
                 "where": _("Where:"), "responsible": _("Responsible:"), "signed": _("(signed)"), "none": _("None."),
                 "nothing": _("- None -"),
             },
-            "settings": {
-                "margin_top": s.margin_top_cm, "margin_bottom": s.margin_bottom_cm,
-                "margin_left": s.margin_left_cm, "margin_right": s.margin_right_cm,
-                "page_numbers": s.page_numbers, "thai_digits": s.thai_digits,
-                "font_size": s.font_size_pt, "line_spacing": s.line_spacing,
-            },
+            "settings": settings_of(s),
         }
         if minutes:
             present, absent, guests = self.people()

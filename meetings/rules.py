@@ -112,4 +112,54 @@ def get_committee_for(user, pk, predicate=can_edit_committee_documents):
     """A committee, for its meeting documents' settings, checked the same way."""
     from selection.models import Committee
 
-    return get_for(user, Committee.objects.all(), pk, predicate, in_scope=in_meeting_scope)
+    return get_for(user, Committee.objects.select_related("province", "document_settings"), pk, predicate,
+                   in_scope=in_meeting_scope)
+
+
+# ---------------------------------------------------------------- official letters (meetings/letters.py)
+#
+# Officers, admins and the committee's secretary issue and cancel letters and keep the
+# register; the members read the invitations addressed to them and the order that appointed
+# them; the memo to the head of office is the office's own paper. Another province's letters
+# answer 404.
+
+def can_issue_letters(user, committee):
+    return can_edit_committee_documents(user, committee)
+
+
+def can_keep_register(user):
+    return is_staff_editor(user) or bool(secretary_of(user))
+
+
+def can_read_appointment(user, committee):
+    return can_issue_letters(user, committee) or committee.pk in committee_roles(user)
+
+
+def can_read_letter(user, letter):
+    """An invitation: whoever reads its meeting; a memo: those who issue letters."""
+    from .models import LetterKind
+
+    if letter.kind == LetterKind.INVITATION and letter.meeting_id:
+        return can_read(user, letter.meeting)
+    return can_issue_letters(user, letter.committee)
+
+
+def can_cancel_letter(user, letter):
+    return can_issue_letters(user, letter.committee)
+
+
+def visible_letters(user, queryset):
+    """The register rows a user's register shows: their province's (every province's for national
+    users) for officers and admins; their committees' for a secretary."""
+    mine = Q(committee__in=secretary_of(user))
+    if is_staff_editor(user):
+        return queryset if is_national(user) else queryset.filter(mine | Q(province_id=province_code(user)))
+    return queryset.filter(mine)
+
+
+def get_letter_for(user, pk, predicate):
+    """A register row if `predicate(user, letter)`; 404 outside the user's scope, 403 otherwise."""
+    from .models import Letter
+
+    return get_for(user, Letter.objects.select_related("committee", "meeting__committee"), pk, predicate,
+                   in_scope=lambda user, letter: in_meeting_scope(user, letter.committee))

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import history_views, views
+from . import history_views, letter_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -31,4 +31,18 @@ urlpatterns = [
     path("<int:pk>/approve/", views.approve, name="approve"),
     re_path(r"^(?P<pk>[0-9]+)/(?P<which>agenda|minutes)\.(?P<fmt>pdf|docx|odt)$", views.document, name="document"),
     path("committees/<int:committee_pk>/documents/", views.document_settings, name="document_settings"),
+    # Official letters (meetings/letters.py).
+    re_path(r"^(?P<pk>[0-9]+)/invitation\.(?P<fmt>pdf|docx|odt)$", letter_views.invitation, name="invitation"),
+    re_path(r"^(?P<pk>[0-9]+)/memo\.(?P<fmt>pdf|docx|odt)$", letter_views.memo, name="memo"),
+    path("<int:pk>/letters/", letter_views.letters_of, name="letters_of"),
+    path("<int:pk>/invitation/issue/", letter_views.invitation_issue, name="invitation_issue"),
+    path("<int:pk>/memo/issue/", letter_views.memo_issue, name="memo_issue"),
+    path("committees/<int:pk>/appointment/", letter_views.appointment_edit, name="appointment_edit"),
+    re_path(r"^committees/(?P<pk>[0-9]+)/appointment\.(?P<fmt>pdf|docx|odt)$", letter_views.appointment_document,
+            name="appointment_document"),
+    path("letters/", letter_views.register, name="letters"),
+    path("letters/export.xlsx", letter_views.register_export, name="letters_export"),
+    path("letters/office/", letter_views.office_edit, name="office_edit"),
+    path("letters/<int:pk>.pdf", letter_views.letter_file, name="letter_file"),
+    path("letters/<int:pk>/cancel/", letter_views.letter_cancel, name="letter_cancel"),
 ]

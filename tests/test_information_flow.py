@@ -11,6 +11,7 @@ A new URL is covered as soon as it has a permission row (the table fails without
 linked from a page; a new field shown on a page is covered because the pages are read whole.
 """
 
+import datetime
 import html
 import io
 import re
@@ -27,7 +28,7 @@ from pypdf import PdfReader
 
 from kbo_site.actions import log_for
 from kbo_site.models import Action
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, Letter, LetterKind
 from producers.models import District, Province
 from selection import services as selection_services
 from selection.models import CommitteeRole, Conflict, ScoreComment
@@ -54,6 +55,7 @@ CONFLICT_NOTE = "a conflict-of-interest note"
 CONTACT = "a producer's contact name or phone number"
 DRAFT_MEETING = "a draft agenda or draft minutes"
 OTHER_PROVINCE_RECORD = "a record of another province"
+OFFICE_MEMO = "the office's memo asking approval of a meeting and its budget"
 
 OFFICERS = {"officer", "admin", NATIONAL}
 ROUND_COMMITTEE = {"chair", "member", "secretary", SUBMITTED}
@@ -72,6 +74,8 @@ RULES = {
     CONTACT: lambda role, _: role in OFFICERS,
     # Draft agenda and minutes: the meeting's committee and the officers of its province.
     DRAFT_MEETING: lambda role, _: role in MEETING_COMMITTEE | OFFICERS,
+    # The memo to the head of office: those who issue the committee's letters (officers, the secretary).
+    OFFICE_MEMO: lambda role, _: role in {"meeting_secretary"} | OFFICERS,
     # Another province sees nothing: a Lamphun record is for Lamphun's users and national ones.
     OTHER_PROVINCE_RECORD: lambda role, _: role in {OTHER_PROVINCE, NATIONAL},
 }
@@ -103,6 +107,9 @@ MARKERS = [
     Marker("MKLAMPHUNPRODUCER", OTHER_PROVINCE_RECORD),
     Marker("MKLAMPHUNROUND", OTHER_PROVINCE_RECORD),
     Marker("MKLAMPHUNCOMMITTEE", OTHER_PROVINCE_RECORD),
+    Marker("MKLAMPHUNLETTER", OTHER_PROVINCE_RECORD),
+    # Planted by tests/meetings/permission_cases.py as the memo's source of budget.
+    Marker("MKMEMOBUDGET", OFFICE_MEMO),
 ]
 
 DIGIT_GROUPS = re.compile(r"(?<=\d)[-\s](?=\d)")
@@ -161,6 +168,11 @@ def plant_markers(world):
     committee = CommitteeFactory(name="MKLAMPHUNCOMMITTEE", province=lamphun)
     lamphun_round = SelectionRoundFactory(committee=committee, name="MKLAMPHUNROUND")
     SubmissionFactory(round=lamphun_round, product=lamphun_producer.products.first())
+    lamphun_officer = UserFactory(username="flow-lamphun-officer", groups=["officer"])
+    Letter.objects.create(province=lamphun, year_be=2565, number=1, kind=LetterKind.MEMO, committee=committee,
+                          reference="ลพ 0019/1", subject="MKLAMPHUNLETTER", addressee="พัฒนาการจังหวัดลำพูน",
+                          issued_on=datetime.date(2022, 1, 3), content={}, file="letters/flow/lamphun.pdf",
+                          issued_by=lamphun_officer)
     return world
 
 
@@ -315,6 +327,10 @@ def _draft_meeting(world):
     ("meeting_member", lambda w: f"/meetings/{_draft_meeting(w)}/agenda.pdf", "MKDRAFTAGENDA"),
     ("meeting_secretary", lambda w: f"/meetings/{_draft_meeting(w)}/minutes.docx", "MKDRAFTMINUTES"),
     ("officer", lambda w: f"/meetings/{_draft_meeting(w)}/minutes.odt", "MKDRAFTMINUTES"),
+    ("meeting_secretary", lambda w: f"/meetings/{_draft_meeting(w)}/memo.docx", "MKMEMOBUDGET"),
+    ("officer", lambda w: f"/meetings/{_draft_meeting(w)}/memo.odt", "MKMEMOBUDGET"),
+    ("national", lambda w: reverse("meetings:letters"), "MKLAMPHUNLETTER"),
+    ("other_province", lambda w: reverse("meetings:letters_export"), "MKLAMPHUNLETTER"),
     ("other_province", lambda w: reverse("producers:producer_list"), "MKLAMPHUNPRODUCER"),
     ("member", lambda w: reverse("selection:ranking", kwargs={"pk": w["sel_ranked"].pk}), "93.1"),
     ("secretary", lambda w: reverse("selection:ranking", kwargs={"pk": w["sel_ranked"].pk}), "93.1"),

@@ -10,8 +10,8 @@ import datetime
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from meetings import services
-from meetings.models import ItemAttachment
+from meetings import letters, services
+from meetings.models import ItemAttachment, Letter, LetterKind
 from selection.models import CommitteeRole
 from tests.factories import CommitteeFactory, CommitteeMemberFactory, UserFactory
 from tests.permissions import LOGGED_IN, Case
@@ -22,6 +22,8 @@ EDITORS = STAFF | {SECRETARY}
 READERS = EDITORS | {CHAIR, MEMBER}
 MINUTES_READERS_WHEN_APPROVED = READERS | {"viewer"}
 ATTACHMENT_NAME = "meetings/permission-world/note.txt"
+LETTER_NAME = "letters/permission-world/letter.pdf"
+REGISTER_KEEPERS = STAFF | {SECRETARY, "secretary"}
 
 ROLES = {
     CHAIR: lambda w: w["mt_chair"],
@@ -61,6 +63,27 @@ def build_world(world):
     services.send_agenda(meeting, by=officer)
     services.start_meeting(meeting, by=officer)
     world.update(mt_committee=committee, mt_meeting=meeting, mt_item=item, mt_approved=approved)
+    _letters(world, officer)
+
+
+def _letters(world, officer):
+    """The committee's appointment order and an issued invitation and memo of meeting 1/2565. The
+    register rows are written directly, with a stand-in file, so the world renders no PDF."""
+    committee, meeting = world["mt_committee"], world["mt_meeting"]
+    appointment = letters.default_appointment(committee)
+    appointment.number, appointment.signer_name, appointment.created_by = "7/2565", "นายผู้ว่า ทดสอบ", officer
+    appointment.save()
+    if not default_storage.exists(LETTER_NAME):
+        default_storage.save(LETTER_NAME, ContentFile(b"letter"))
+    issued_on = datetime.date(2022, 1, 3)
+    for number, (kind, build, key, facts) in enumerate((
+            (LetterKind.INVITATION, letters.invitation, "mt_invitation", {}),
+            (LetterKind.MEMO, letters.memo, "mt_memo", {"budget": 3600, "budget_source": "MKMEMOBUDGET"})), start=1):
+        content = build(meeting, number=number, issued_on=issued_on, **facts)
+        world[key] = Letter.objects.create(
+            province_id=committee.province_id, year_be=2565, number=number, kind=kind, committee=committee,
+            meeting=meeting, reference=f"ชม 0019/{number}", subject=kind, addressee="กรรมการ", issued_on=issued_on,
+            content=content, file=LETTER_NAME, issued_by=officer)
 
 
 def _m(w):
@@ -122,4 +145,27 @@ CASES = [
     Case("meetings:document", scoped=True, kwargs=_doc("minutes", "docx"), allowed=READERS),
     Case("meetings:document", scoped=True, kwargs=_doc("agenda", "odt"), allowed=READERS),
     Case("meetings:document_settings", scoped=True, kwargs=lambda w: {"committee_pk": w["mt_committee"].pk}, allowed=EDITORS),
+    # Official letters: officers, admins and the committee's secretary issue them; the members read
+    # the invitation and the order that appointed them; the memo is the office's own.
+    Case("meetings:invitation", scoped=True, kwargs=lambda w: {"pk": w["mt_meeting"].pk, "fmt": "pdf"}, allowed=READERS),
+    Case("meetings:invitation", scoped=True, kwargs=lambda w: {"pk": w["mt_meeting"].pk, "fmt": "docx"}, allowed=READERS),
+    Case("meetings:invitation", scoped=True, kwargs=lambda w: {"pk": w["mt_approved"].pk, "fmt": "odt"}, allowed=READERS,
+         query="draft"),
+    Case("meetings:memo", scoped=True, kwargs=lambda w: {"pk": w["mt_meeting"].pk, "fmt": "pdf"}, allowed=EDITORS),
+    Case("meetings:memo", scoped=True, kwargs=lambda w: {"pk": w["mt_meeting"].pk, "fmt": "odt"}, allowed=EDITORS),
+    Case("meetings:letters_of", scoped=True, kwargs=_m, allowed=READERS),
+    Case("meetings:invitation_issue", scoped=True, kwargs=_m, allowed=EDITORS, **POST),
+    Case("meetings:memo_issue", scoped=True, kwargs=_m, allowed=EDITORS, data=lambda w: {"budget": "0"}, **POST),
+    Case("meetings:appointment_edit", scoped=True, kwargs=lambda w: {"pk": w["mt_committee"].pk}, allowed=EDITORS),
+    Case("meetings:appointment_document", scoped=True, kwargs=lambda w: {"pk": w["mt_committee"].pk, "fmt": "pdf"},
+         allowed=READERS),
+    Case("meetings:appointment_document", scoped=True, kwargs=lambda w: {"pk": w["mt_committee"].pk, "fmt": "docx"},
+         allowed=READERS),
+    Case("meetings:letters", allowed=REGISTER_KEEPERS),
+    Case("meetings:letters_export", allowed=REGISTER_KEEPERS),
+    Case("meetings:office_edit", allowed=STAFF),
+    Case("meetings:letter_file", scoped=True, kwargs=lambda w: {"pk": w["mt_invitation"].pk}, allowed=READERS),
+    Case("meetings:letter_file", scoped=True, kwargs=lambda w: {"pk": w["mt_memo"].pk}, allowed=EDITORS, query="memo"),
+    Case("meetings:letter_cancel", scoped=True, kwargs=lambda w: {"pk": w["mt_invitation"].pk}, allowed=EDITORS,
+         data=lambda w: {"reason": "พิมพ์วันที่ผิด"}, **POST),
 ]

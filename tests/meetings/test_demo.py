@@ -48,3 +48,26 @@ def test_demo_minutes_attach_the_20_selected_the_reserves_and_the_5_ineligible(d
     doc = record.build(demo_meeting, record.MINUTES)
 
     assert [len(table["rows"]) for table in doc["attachments"]] == [5, 20, 3]
+
+
+def test_demo_register_holds_the_invitations_and_the_memo(demo_meeting):
+    from meetings.models import Letter
+
+    rows = list(Letter.objects.order_by("year_be", "number").values_list("reference", "year_be", "kind",
+                                                                          "meeting__number", "meeting__year_be"))
+
+    invitation = Letter.objects.get(meeting=demo_meeting, kind="invitation")
+    assert rows == [("ชม 0019/1", 2564, "invitation", 4, 2564), ("ชม 0019/1", 2565, "memo", 1, 2565),
+                    ("ชม 0019/2", 2565, "invitation", 1, 2565)]
+    assert invitation.content["cited"].startswith("ประกาศ")
+
+
+def test_demo_item_1_1_cites_the_2565_appointment_announcement(demo_meeting):
+    from meetings import thai
+
+    doc = record.build(demo_meeting, record.MINUTES)
+    announcement = doc["items"][0]["children"][0]
+
+    assert [thai.plain(block["p"]) for block in announcement["facts"]] == [
+        f"คณะกรรมการได้รับการแต่งตั้งตามประกาศจังหวัดเชียงใหม่ ลงวันที่ ๓ มกราคม ๒๕๖๕ "
+        f"เรื่อง แต่งตั้ง{demo_meeting.committee.name}"]
