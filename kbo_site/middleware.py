@@ -10,6 +10,7 @@
   (WhiteNoise) and stay cacheable.
 """
 
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
@@ -30,3 +31,19 @@ class RequestHygieneMiddleware:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class ThaiFirstLocaleMiddleware(LocaleMiddleware):
+    """Thai unless the person chose English with the language switch (its cookie).
+
+    Django's LocaleMiddleware would also follow the browser's Accept-Language: a government PC
+    whose Chrome or Windows is set up in English would then show the whole site in English
+    without anyone asking for it. The header is set aside for the language decision only."""
+
+    def process_request(self, request):
+        header = request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        try:
+            super().process_request(request)
+        finally:
+            if header is not None:
+                request.META["HTTP_ACCEPT_LANGUAGE"] = header

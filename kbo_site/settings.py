@@ -64,7 +64,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kbo_site.sessions.IdleTimeoutMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Thai unless English was chosen with the switch, whatever the browser asks (kbo_site/middleware.py).
+    "kbo_site.middleware.ThaiFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -1,5 +1,7 @@
 """kbo_site.i18n: generated texts kept as messages, and recorded Thai labels shown to readers."""
 
+import pytest
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -46,3 +48,24 @@ def test_in_reader_language_leaves_names_and_sentences_as_written():
 def test_in_reader_language_leaves_thai_readers_the_record():
     with translation.override("th"):
         assert i18n.in_reader_language("ให้คะแนน") == "ให้คะแนน"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("accept", ["en-US,en;q=0.9", "en", "en-GB", "*"])
+def test_a_browser_set_up_in_english_still_gets_thai(client, accept):
+    """A government PC's Chrome in English asks for English in every request; the site stays
+    Thai until the person chooses English with the switch."""
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=accept)
+
+    assert response.headers["Content-Language"] == "th"
+    assert "เข้าสู่ระบบ" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_english_chosen_with_the_switch_is_kept_whatever_the_browser_asks(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"}, HTTP_ACCEPT_LANGUAGE="th")
+
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="th-TH,th;q=0.9")
+
+    assert response.headers["Content-Language"] == "en"
+    assert "Log in" in response.content.decode()
