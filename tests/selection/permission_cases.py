@@ -91,6 +91,10 @@ def _scored(w):
     return {"pk": w["sel_round"].pk, "sid": w["sel_submission"].pk}
 
 
+def _member_sheet(w):
+    return {"pk": w["sel_round"].pk, "member_pk": w["sel_member"].pk}
+
+
 POST = {"method": "post", "ok": 302, "not_allowed_methods": ("get",)}
 
 CASES = [
@@ -136,6 +140,9 @@ CASES = [
          data=lambda w: {"member": w["sel_member"].pk}),
     Case("selection:scoring_deadline", scoped=True, kwargs=_round, allowed=MANAGERS | CHAIR, **POST,
          data=lambda w: {"date": "11/01/2600", "time": "16.00", "remind_before_hours": "12"}),
+    # Paper score sheets
+    Case("selection:paper_sheets", scoped=True, kwargs=_round, allowed=FOLLOWERS),
+    Case("selection:paper_sheet", scoped=True, kwargs=_member_sheet, allowed=FOLLOWERS),
     # Ranking, the cut, results and history
     Case("selection:close_scoring", scoped=True, kwargs=_round, allowed=CHAIR, **POST),
     Case("selection:ranking", scoped=True, kwargs=_ranked, allowed=VIEWERS),
