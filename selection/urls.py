@@ -35,6 +35,9 @@ urlpatterns = [
     # Paper score sheets: printing them, entering a filled one (paper_views.py)
     path("<int:pk>/paper.pdf", paper_views.sheets_pdf, name="paper_sheets"),
     path("<int:pk>/paper/<int:member_pk>.pdf", paper_views.sheet_pdf, name="paper_sheet"),
+    path("<int:pk>/paper/<int:member_pk>/enter/", paper_views.enter, name="paper_enter"),
+    path("<int:pk>/paper/<int:member_pk>/scan/", paper_views.scan_add, name="paper_scan_add"),
+    path("<int:pk>/paper/scans/<int:scan_pk>/", paper_views.scan_download, name="paper_scan"),
     # Ranking, the cut, results and history (results_views.py)
     path("<int:pk>/close-scoring/", results_views.close_scoring, name="close_scoring"),
     path("<int:pk>/ranking/", results_views.ranking, name="ranking"),
