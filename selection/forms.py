@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kbo_site import uploads
 from kbo_site.forms import BEDateField, DotTimeField
 
 from producers.models import Standard
@@ -294,3 +295,24 @@ class ScoringDeadlineForm(forms.Form):
         if not (date and time):
             return None
         return timezone.make_aware(datetime.datetime.combine(date, time))
+
+
+# A phone photo or a scanner's PDF of a few pages.
+MAX_SCAN_BYTES = 20 * 1024 * 1024
+SCAN_KINDS = (uploads.PDF, uploads.PNG, uploads.JPEG)
+
+
+class PaperScanForm(forms.Form):
+    """The scan of a member's signed paper sheet: PDF, PNG or JPEG, told by its content."""
+
+    file = forms.FileField(label=_("scan of the signed sheet"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_SCAN_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(size)d MB.") % {
+                "size": MAX_SCAN_BYTES // (1024 * 1024)})
+        self.kind = uploads.sniff(upload, upload.name)
+        if self.kind not in SCAN_KINDS:
+            raise forms.ValidationError(_("Attach the scan as a PDF, PNG or JPEG file."))
+        return upload

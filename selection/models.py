@@ -4,6 +4,8 @@ A round belongs to a standing committee; "users with a role in the round" are th
 committee's members. State changes go through selection/services.py only.
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -287,6 +289,34 @@ class ScoreSheet(models.Model):
 
     def __str__(self):
         return f"{self.member} · {self.round}"
+
+
+def paper_sheet_path(instance, filename):
+    """A random name under MEDIA_ROOT (outside the web root) with the extension of what the file
+    really is (kbo_site.uploads); the user's own name is kept in original_name."""
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+    return f"selection/{instance.round_id}/paper/{secrets.token_hex(16)}.{extension}"
+
+
+class PaperSheet(models.Model):
+    """The scan of a member's signed paper score sheet, kept as evidence of what the secretary
+    entered on the member's behalf; served only through the round's views."""
+
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="paper_sheets")
+    member = models.ForeignKey(CommitteeMember, on_delete=models.PROTECT, related_name="paper_sheets")
+    file = models.FileField(_("file"), upload_to=paper_sheet_path, max_length=500)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "member", "pk"]
+        verbose_name = _("scanned paper score sheet")
+        verbose_name_plural = _("scanned paper score sheets")
+
+    def __str__(self):
+        return f"{self.member} · {self.round} · {self.original_name}"
 
 
 class Score(models.Model):

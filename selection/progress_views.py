@@ -38,6 +38,7 @@ def progress(request, pk, deadline_form=None):
         "submitted_count": len(board.rows) - len(board.pending),
         "can_remind": round.state == RoundState.SCORING and round.scoring_closes_at is not None,
         "show_notes": rules.sees_conflict_notes(request.user, round),
+        "can_enter_paper": rules.can_enter_paper_sheets(request.user, round),
         "remind_at": remind_at,
         "deadline_form": (deadline_form or ScoringDeadlineForm.for_round(round)) if can_set_deadline else None,
     })

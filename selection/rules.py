@@ -88,6 +88,22 @@ def can_follow_scoring(user, round):
     return _runs_the_meeting(user, round)
 
 
+def can_enter_paper_sheets(user, round):
+    """Typing a member's signed paper sheet in, while scoring is open: those who run the meeting
+    and do not score in it themselves (the secretary, the officers). The page never shows a
+    score, but what is typed is the member's, and a scoring chair must not see it."""
+    member = membership(user, round)
+    return scoring_is_open(round) and _runs_the_meeting(user, round) and not (member is not None and member.scores)
+
+
+def can_read_paper_scans(user, round):
+    """A scanned sheet shows a member's scores: while scoring is open, for those who type the
+    sheets in; once it is closed, for whoever runs the meeting."""
+    if scoring_is_closed(round):
+        return _runs_the_meeting(user, round)
+    return can_enter_paper_sheets(user, round)
+
+
 def can_open_scoring(user, round):
     return can_manage_rounds(user) or is_chair(user, round)
 

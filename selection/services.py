@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from kbo_site import i18n
+from kbo_site import i18n, uploads
 from kbo_site.actions import log_action
 from kbo_site.models import Action
 from kbo_site.text import normalise
@@ -34,6 +34,7 @@ from .models import (
     Conflict,
     ConflictType,
     DecisionKind,
+    PaperSheet,
     RoundState,
     Score,
     ScoreComment,
@@ -67,11 +68,21 @@ class StaleScoreError(SelectionError):
 RECORD_LANGUAGE = "th"
 
 
-def audit(round, action, *, by, submission=None, member=None, detail="", from_value="", to_value="", reason=""):
+# The log's note on what the secretary typed in from a member's signed paper sheet.
+PAPER_NOTE = gettext_lazy("entered from the paper score sheet")
+
+
+def audit(round, action, *, by, submission=None, member=None, detail="", from_value="", to_value="", reason="",
+          paper=False):
     """One row of the round's log. `submission` is kept by its product's code (the history's
     "Product" column) and key; `member` names the committee member whose scores, sheet or
-    conflict the row is about (selection.rules.visible_history)."""
+    conflict the row is about (selection.rules.visible_history). `paper`: entered by `by` from
+    the member's paper sheet (flagged in the data, and said in the note)."""
     about = {} if submission is None else {"about": submission.product.code, "submission": submission.pk}
+    if paper:
+        about["paper"] = True
+        with translation.override(RECORD_LANGUAGE):
+            detail = f"{detail} · {PAPER_NOTE}"
     return log_action(by, round, action, from_state=from_value, to_state=to_value, reason=reason, note=detail,
                       detail=about, subject=None if member is None else member.user)
 
@@ -436,10 +447,12 @@ def _scoring_checks(round, submission, member):
         raise SelectionError(_("You have already submitted your scores; they can no longer be changed."))
 
 
-def save_score(submission, member, criterion, value, *, version, by):
+def save_score(submission, member, criterion, value, *, version, by, paper=False):
     """Save one score. `version` is the version the page was showing (0 for none yet). A save
     made from a stale copy is refused (StaleScoreError) unless it stores the same value; a
-    repeated save of the same value does nothing. Side effects: the Score row, an audit row."""
+    repeated save of the same value does nothing. `by` is who typed it: the member, or (with
+    `paper`) the secretary entering the member's paper sheet. Side effects: the Score row, an
+    audit row."""
     round = _round_for_scoring(submission, member)
     if criterion.round_id != round.pk:
         raise SelectionError(_("This criterion belongs to another round."))
@@ -464,7 +477,7 @@ def save_score(submission, member, criterion, value, *, version, by):
                     return current
                 raise StaleScoreError(_stale_message(current), current=current) from None
             audit(round, Action.SCORE_SAVED, by=by, submission=submission, member=member,
-                  detail=f"{member.full_name} · {criterion.name}", to_value=_number(value))
+                  detail=f"{member.full_name} · {criterion.name}", to_value=_number(value), paper=paper)
             return score
         if current.value == value:
             return current
@@ -477,7 +490,7 @@ def save_score(submission, member, criterion, value, *, version, by):
             raise StaleScoreError(_stale_message(current), current=current)
         audit(round, Action.SCORE_SAVED, by=by, submission=submission, member=member,
               detail=f"{member.full_name} · {criterion.name}", from_value=_number(current.value),
-              to_value=_number(value))
+              to_value=_number(value), paper=paper)
         # The conditional update succeeded, so the stored row is exactly this.
         current.value, current.version = value, version + 1
         return current
@@ -522,7 +535,7 @@ def save_comment(submission, member, text, *, version, by):
         return current
 
 
-def save_entries(submission, member, entries, comment=None, *, by):
+def save_entries(submission, member, entries, comment=None, *, by, paper=False):
     """Save what one post of the scoring page carries: `entries` and `comment` as
     forms.ScoreEntriesForm reads them. Each entry is saved on its own (one refused value never
     loses the others). Returns (states, comment_state): per entry its criterion, the score now
@@ -537,7 +550,7 @@ def save_entries(submission, member, entries, comment=None, *, by):
         else:
             try:
                 state["score"] = save_score(submission, member, criterion, entry["value"],
-                                            version=entry["version"], by=by)
+                                            version=entry["version"], by=by, paper=paper)
                 state["saved_at"] = timezone.now()
             except StaleScoreError as stale:
                 state["error"], state["score"], state["stale"] = stale.message, stale.current, True
@@ -578,9 +591,10 @@ def unscored_submissions(round, member):
             .select_related("product"))
 
 
-def submit_scores(round, member, *, by):
+def submit_scores(round, member, *, by, paper=False):
     """The member's "submit my scores": needs every unconflicted submission scored. After it
-    the member sees the others' scores in aggregate and can no longer change theirs.
+    the member sees the others' scores in aggregate and can no longer change theirs. With
+    `paper`, the secretary (`by`) submits the member's signed paper sheet on their behalf.
     Side effects: the member's ScoreSheet, an audit row. Submitting twice does nothing."""
     with transaction.atomic():
         round = _lock(round)
@@ -597,8 +611,28 @@ def submit_scores(round, member, *, by):
                 "codes": ", ".join(s.product.code for s in missing[:10]) + (" …" if len(missing) > 10 else "")})
         sheet.submitted_at = timezone.now()
         sheet.save(update_fields=["submitted_at"])
-        audit(round, Action.SCORES_SUBMITTED, by=by, member=member, detail=member.full_name)
+        audit(round, Action.SCORES_SUBMITTED, by=by, member=member, detail=member.full_name, paper=paper)
     return sheet
+
+
+def attach_paper_scan(round, member, *, upload, kind, by):
+    """Keep the scan of a member's signed paper sheet as evidence of what `by` entered on their
+    behalf. `kind` is what kbo_site.uploads.sniff found in it (the form checks it is a PDF, PNG
+    or JPEG). Side effects: the file under MEDIA_ROOT with a random name, a PaperSheet row, an
+    audit row."""
+    with transaction.atomic():
+        round = _lock(round)
+        if round.state != RoundState.SCORING:
+            raise SelectionError(_("Scoring is not open."))
+        scan = PaperSheet(round=round, member=member, uploaded_by=by, content_type=kind.content_type,
+                          original_name=uploads.download_name(upload.name, kind)[:255])
+        scan.file.save(f"upload.{kind.extension}", upload, save=False)
+        scan.save()
+        with translation.override(RECORD_LANGUAGE):
+            label = _("scan of the signed paper score sheet")
+        note = f"{member.full_name} · {label} {scan.original_name}"
+        audit(round, Action.ATTACHMENT, by=by, member=member, detail=note)
+    return scan
 
 
 def declare_conflict(submission, member, *, conflict_type, note, by):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress_views, results_views, scoring_views, views
+from . import paper_views, progress_views, results_views, scoring_views, views
 
 app_name = "selection"
 urlpatterns = [
@@ -32,6 +32,12 @@ urlpatterns = [
     path("<int:pk>/progress/", progress_views.progress, name="progress"),
     path("<int:pk>/progress/remind/", progress_views.remind, name="remind"),
     path("<int:pk>/progress/deadline/", progress_views.scoring_deadline, name="scoring_deadline"),
+    # Paper score sheets: printing them, entering a filled one (paper_views.py)
+    path("<int:pk>/paper.pdf", paper_views.sheets_pdf, name="paper_sheets"),
+    path("<int:pk>/paper/<int:member_pk>.pdf", paper_views.sheet_pdf, name="paper_sheet"),
+    path("<int:pk>/paper/<int:member_pk>/enter/", paper_views.enter, name="paper_enter"),
+    path("<int:pk>/paper/<int:member_pk>/scan/", paper_views.scan_add, name="paper_scan_add"),
+    path("<int:pk>/paper/scans/<int:scan_pk>/", paper_views.scan_download, name="paper_scan"),
     # Ranking, the cut, results and history (results_views.py)
     path("<int:pk>/close-scoring/", results_views.close_scoring, name="close_scoring"),
     path("<int:pk>/ranking/", results_views.ranking, name="ranking"),

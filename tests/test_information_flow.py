@@ -323,6 +323,8 @@ def _draft_meeting(world):
      "897412536"),
     ("chair", lambda w: reverse("selection:history", kwargs={"pk": w["sel_round"].pk}), "MKCONFLICTNOTE"),
     ("secretary", lambda w: reverse("selection:progress", kwargs={"pk": w["sel_round"].pk}), "MKCONFLICTNOTE"),
+    # The paper score sheets are read (their text is searched for contacts) and carry the entries.
+    ("secretary", lambda w: reverse("selection:paper_sheets", kwargs={"pk": w["sel_round"].pk}), "PERM-SEL-1"),
     ("meeting_member", lambda w: reverse("meetings:detail", kwargs={"pk": _draft_meeting(w)}), "MKDRAFTAGENDA"),
     ("meeting_member", lambda w: f"/meetings/{_draft_meeting(w)}/agenda.pdf", "MKDRAFTAGENDA"),
     ("meeting_secretary", lambda w: f"/meetings/{_draft_meeting(w)}/minutes.docx", "MKDRAFTMINUTES"),

@@ -5,8 +5,11 @@ the world's round; the chair alone closes scoring, decides, approves and reopens
 roles of other apps (other committees) are strangers to these rounds.
 """
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
 from selection import services
-from selection.models import CommitteeRole, ConflictType, DecisionKind, RoundState
+from selection.models import CommitteeRole, ConflictType, DecisionKind, PaperSheet, RoundState
 from tests.factories import (
     CommitteeFactory,
     CommitteeMemberFactory,
@@ -28,6 +31,7 @@ PROJECTORS_WHILE_SCORING = MANAGERS | {"secretary"}
 # The progress board and reminders (statuses only): the chair too, before submitting.
 FOLLOWERS = MANAGERS | {"chair", "secretary"}
 CHAIR = {"chair"}
+SCAN_NAME = "selection/permission-world/scan.jpg"
 
 ROLES = {
     "chair": lambda w: w["sel_chair"].user,
@@ -60,6 +64,13 @@ def build_world(world):
     world["sel_conflict"] = services.declare_conflict(world["sel_submission"], world["sel_spare"],
                                                       conflict_type=ConflictType.OTHER, note="", by=officer)
 
+    # The scan of the member's signed paper sheet.
+    if not default_storage.exists(SCAN_NAME):
+        default_storage.save(SCAN_NAME, ContentFile(b"\xff\xd8\xff\xe0 scan"))
+    world["sel_scan"] = PaperSheet.objects.create(round=scoring, member=world["sel_member"], file=SCAN_NAME,
+                                                  original_name="scan.jpg", content_type="image/jpeg",
+                                                  uploaded_by=officer)
+
     # A round in ranking, with a chair's decision on record.
     ranked = SelectionRoundFactory(committee=committee, quota=1, reserves=0, state=RoundState.RANKING)
     ranked_criterion = CriterionFactory(round=ranked, max_score=100)
@@ -89,6 +100,10 @@ def _draft(w):
 
 def _scored(w):
     return {"pk": w["sel_round"].pk, "sid": w["sel_submission"].pk}
+
+
+def _member_sheet(w):
+    return {"pk": w["sel_round"].pk, "member_pk": w["sel_member"].pk}
 
 
 POST = {"method": "post", "ok": 302, "not_allowed_methods": ("get",)}
@@ -136,6 +151,17 @@ CASES = [
          data=lambda w: {"member": w["sel_member"].pk}),
     Case("selection:scoring_deadline", scoped=True, kwargs=_round, allowed=MANAGERS | CHAIR, **POST,
          data=lambda w: {"date": "11/01/2600", "time": "16.00", "remind_before_hours": "12"}),
+    # Paper score sheets
+    Case("selection:paper_sheets", scoped=True, kwargs=_round, allowed=FOLLOWERS),
+    Case("selection:paper_sheet", scoped=True, kwargs=_member_sheet, allowed=FOLLOWERS),
+    # Entering one shows the member's scores: not to a chair who has not submitted their own.
+    Case("selection:paper_enter", scoped=True, kwargs=_member_sheet, allowed=PROJECTORS_WHILE_SCORING),
+    Case("selection:paper_enter", scoped=True, kwargs=_member_sheet, allowed=PROJECTORS_WHILE_SCORING, method="post",
+         ok=302, data=lambda w: {f"value_{w['sel_submission'].pk}_{w['sel_criterion'].pk}": "70",
+                         f"version_{w['sel_submission'].pk}_{w['sel_criterion'].pk}": "0"}),
+    Case("selection:paper_scan_add", scoped=True, kwargs=_member_sheet, allowed=PROJECTORS_WHILE_SCORING, **POST),
+    Case("selection:paper_scan", scoped=True, kwargs=lambda w: {"pk": w["sel_round"].pk, "scan_pk": w["sel_scan"].pk},
+         allowed=PROJECTORS_WHILE_SCORING),
     # Ranking, the cut, results and history
     Case("selection:close_scoring", scoped=True, kwargs=_round, allowed=CHAIR, **POST),
     Case("selection:ranking", scoped=True, kwargs=_ranked, allowed=VIEWERS),
