@@ -140,7 +140,8 @@ def _check_parts(archive, kind):
         # calamine looks a sheet up by its relationship's Target as written, entities and all
         # ("a&#47;b.xml"), where the Target here was read decoded: such a name counts too.
         if name in sheets or sheet_extent.normal_name(html.unescape(entry.filename)) in sheets:
-            _check_extent(_read_entry(archive, entry, sheet_extent.XlsxSheet()))
+            bound = _read_entry(archive, entry, sheet_extent.XlsxSheetBound(MAX_SHEET_CELLS))
+            _check_extent(bound if bound is not None else _read_entry(archive, entry, sheet_extent.XlsxSheet()))
         elif name in strings:
             declared, found = _read_entry(archive, entry, sheet_extent.SharedStrings())
             if declared > found + SHARED_STRINGS_SLACK:

@@ -17,7 +17,7 @@ import pytest
 from django.utils import translation
 from hypothesis import HealthCheck, event, given, settings as hypothesis_settings, strategies as st
 
-from producers import workbooks
+from producers import sheet_extent, workbooks
 from producers.workbooks import WorkbookRefused, WorkbookUnreadable, open_sheet
 from tests.producers.workbooks import FIXTURES, ods, product_row, registry_sheet, xlsx
 
@@ -388,3 +388,97 @@ def test_any_sheet_xml_is_read_or_refused_and_never_crashes_the_reader(xml, sett
         event("read")
         width = max((len(values) for _number, values in rows), default=0)
         assert len(rows) * width <= 50_000
+
+
+# --- The quick bound (sheet_extent.XlsxSheetBound): certain, or no answer ----------------------------------
+
+def bound(xml, limit=workbooks.MAX_SHEET_CELLS, chunk=1024 * 1024):
+    part = sheet_extent.XlsxSheetBound(limit)
+    for start in range(0, len(xml), chunk):
+        part.feed(xml[start:start + chunk])
+    return part.close()
+
+
+def exact(xml):
+    part = sheet_extent.XlsxSheet()
+    part.feed(xml)
+    return part.close()
+
+
+def registry_xml(rows=300):
+    with zipfile.ZipFile(xlsx(registry_sheet([product_row(product_code=f"OTOP-5013-{n:04d}") for n in range(rows)]))) as z:
+        return z.read(SHEET)
+
+
+def test_the_quick_bound_answers_for_a_registry_written_by_a_spreadsheet_program():
+    xml = registry_xml()
+
+    assert (bound(xml), exact(xml)) == (sheet_extent.Extent(461_538, 26), sheet_extent.Extent(301, 19))
+
+
+def test_the_quick_bound_is_the_same_whatever_the_chunks():
+    xml = registry_xml(30)
+
+    assert bound(xml, chunk=7) == bound(xml, chunk=1) == bound(xml) == sheet_extent.Extent(461_538, 26)
+
+
+@pytest.mark.parametrize("cells", [
+    "<c t=\" r='A1'\"><v>1</v></c>",                      # an r inside another attribute's value
+    "<c><v>1</v></c>",                                    # no reference: placed by calamine's counter
+    "<c r='&#88;FD1048576'><v>1</v></c>",                # a character reference
+    "<c r=A5><v>1</v></c>",                               # unquoted
+    "<c r='A0'><v>1</v></c>", "<c r='A05'><v>1</v></c>",  # a row 0, a leading zero
+    "<c r='A5' r='XFD1048576'><v>1</v></c>",              # a second reference
+    "<c r='XFD1048576' s='1'/>",                          # far away (an empty cell, but still)
+    "<!-- <c r='A1'/> --><c r='A5'><v>1</v></c>",        # a comment
+    "<c r='A5'><is><t><![CDATA[x]]></t></is></c>",        # a CDATA section
+    "<c r='A5'><is><t>(r = 5)</t></is></c>",              # r= in text that reads as no reference
+    "<x:y:c r='A5'><v>1</v></x:y:c><c\tt='n'><v>1</v></c>",  # a cell after a tab, no reference
+    "<c r='Q999999'><v>1</v></c>",                        # 999,999 rows × 26 columns: over the limit
+    "<c r='AB20000'><v>1</v></c>",                        # 20,000 rows × 702 columns: over the limit
+])
+def test_the_quick_bound_gives_no_answer_where_it_could_be_wrong_or_too_large(cells):
+    xml = registry_xml(3).replace(b"</sheetData>", f"<row>{cells}</row></sheetData>".encode())
+
+    assert bound(xml) is None
+
+
+@pytest.mark.parametrize("encode", [
+    lambda xml: xml.decode().encode("utf-16"),
+    lambda xml: b'<?xml version="1.0" encoding="windows-874"?>\n' + xml,
+    lambda xml: b"<?xml-stylesheet?>\n<?xml version='1.0' encoding = 'UTF-16'?>" + xml,
+    lambda xml: xml.replace(b"<sheetData>", b"<sheetData>" + b"x" * (2 * 1024 * 1024), 1),
+], ids=["utf-16", "thai-windows-encoding", "a-second-declaration", "a-megabyte-without-a-tag"])
+def test_the_quick_bound_gives_no_answer_for_what_it_cannot_read_as_it_is(encode):
+    xml = encode(registry_xml(3))
+
+    assert bound(xml, chunk=64 * 1024) is None
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(xml=sheet_xml(), chunk=st.sampled_from([1, 13, 4096]))
+def test_where_the_quick_bound_answers_it_covers_the_exact_extent(xml, chunk):
+    quick = bound(xml, limit=50_000, chunk=chunk)
+    try:
+        measured = exact(xml)
+    except sheet_extent.Malformed:
+        return
+    if quick is not None:
+        event("answered")
+        assert (measured.rows <= quick.rows, measured.columns <= quick.columns) == (True, True)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(limit=st.integers(0, 10**7), number=st.integers(1, 10**8))
+def test_greater_than_matches_exactly_the_larger_numbers(limit, number):
+    pattern = re.compile(sheet_extent._greater_than(limit) + rb"\Z")
+
+    assert (pattern.match(str(number).encode()) is not None) == (number > limit)
+
+
+def test_the_quick_bound_gives_no_answer_when_a_later_chunk_widens_the_sheet():
+    # The first chunks' rows were checked against the limit of a 26-column sheet; a column AA
+    # after them would need a stricter one.
+    xml = registry_xml(30).replace(b"</sheetData>", b"<row r='40'><c r='AA40'><v>1</v></c></row></sheetData>")
+
+    assert (bound(xml, chunk=512), bound(xml) is not None) == (None, True)
