@@ -30,6 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .change_list import digest_path
 from .importing import ImportRun, bad_rows_workbook, import_registry
 from .models import IMPORT_RUNNING_STATES, ImportBatch, ImportStatus
 from .task_memory import task_memory_bound
@@ -76,7 +77,8 @@ def rows_to_fix_file(batch):
 
 
 def _files(batch):
-    paths = (stored_file(batch), checked_file(batch), change_list_file(batch), rows_to_fix_file(batch))
+    changes = change_list_file(batch)
+    paths = (stored_file(batch), checked_file(batch), changes, changes and digest_path(changes), rows_to_fix_file(batch))
     return [path for path in paths if path is not None]
 
 

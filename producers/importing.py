@@ -158,7 +158,7 @@ def import_registry(source, *, province, dry_run=False, run=None):
     plan = Plan(reader)
     plan.compare(producers, products)
     if run.change_list:
-        write_change_list(run.change_list, plan.listing(producers, products))
+        write_change_list(run.change_list, lambda: plan.listing(producers, products))
     del producers, products
     if not dry_run:
         reader.progress.writing = True

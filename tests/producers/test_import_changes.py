@@ -130,3 +130,34 @@ def test_preview_notes_the_closing_rows_once(client):
     assert batch.error_count == 0
     assert "ข้ามแถวท้ายตาราง (แถวรวม แถวลงชื่อ และบรรทัดที่ตามมา) 4 แถว ตั้งแต่แถวที่ 4" in page
     assert "ไม่มีข้อผิดพลาด" in page
+
+
+def _change_list_rows(batch):
+    sheet = load_workbook(change_list_file(batch), read_only=True).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_import_keeps_the_checks_change_list_when_the_registry_did_not_change(client):
+    batch = upload(client, registry_sheet(many_rows(3)))
+    written = change_list_file(batch).stat().st_mtime_ns
+
+    client.post(reverse("producers:import_confirm", args=[batch.pk]))
+
+    batch.refresh_from_db()
+    assert (batch.status, change_list_file(batch).stat().st_mtime_ns) == (ImportStatus.IMPORTED, written)
+    assert [row[2:4] for row in _change_list_rows(batch)[1:]] == [
+        ["สร้างใหม่", "P000"], ["สร้างใหม่", "P001"], ["สร้างใหม่", "P002"],
+        ["สร้างใหม่", "X000"], ["สร้างใหม่", "X001"], ["สร้างใหม่", "X002"]]
+
+
+def test_import_writes_the_change_list_again_when_the_registry_changed_after_the_check(client):
+    batch = upload(client, registry_sheet(many_rows(3)))
+    ProducerFactory(code="P001", name="กลุ่มที่ 001", phone="0899999999")  # meanwhile, by hand
+
+    client.post(reverse("producers:import_confirm", args=[batch.pk]))
+
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.IMPORTED
+    assert [row[1:4] for row in _change_list_rows(batch)[1:3]] == [["ผู้ผลิต", "สร้างใหม่", "P000"],
+                                                                 ["ผู้ผลิต", "สร้างใหม่", "P002"]]
+    assert _change_list_rows(batch)[3][1:4] == ["ผู้ผลิต", "แก้ไข", "P001"]
