@@ -57,6 +57,8 @@ class Action(models.TextChoices):
     LETTER_ISSUED = "letter_issued", _("Letter issued")
     LETTER_CANCELLED = "letter_cancelled", _("Letter cancelled")
     APPOINTMENT_SAVED = "appointment_saved", _("Appointment order recorded")
+    # Login throttling (producers/security_views.py): note is the account's name.
+    ACCOUNT_UNLOCKED = "account_unlocked", _("Account unlocked")
 
 
 class ActionLog(models.Model):

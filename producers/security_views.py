@@ -9,9 +9,7 @@ from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from producers.roles import NATIONAL, is_admin, province_code, role_required
+from kbo_site.actions import Action, log_action
+from kbo_site.models import ActionLog
 from kbo_site.security import DEVICE_ROW_PREFIX, throttle_for
 
 RECENT_UNLOCKS = 20
@@ -88,16 +88,14 @@ def lockout_list(request):
     now = timezone.now()
     attempts = _visible_attempts(request.user).filter(
         attempt_time__gte=now - settings.AXES_COOLOFF_TIME).order_by("-attempt_time")
-    # Unlocks are kept in Django's admin log, where deleting an attempt in the admin also lands.
-    unlocks = LogEntry.objects.filter(content_type__app_label="axes", content_type__model="accessattempt",
-                                      action_flag=DELETION)
-    scope = _in_province_of(request.user, "object_repr")
+    # Unlocks are in the one action log, the account's name as the row's note.
+    unlocks = ActionLog.objects.filter(action=Action.ACCOUNT_UNLOCKED)
+    scope = _in_province_of(request.user, "note")
     if scope is not None:
-        # Our unlocks name the account in object_repr; the admin's own deletions do not.
-        unlocks = unlocks.filter(scope).exclude(object_repr__startswith="Attempted Access")
+        unlocks = unlocks.filter(scope)
     return render(request, "kbo_site/lockout_list.html", {
         "accounts": _throttled_accounts(attempts, now),
-        "unlocks": unlocks.select_related("user").order_by("-action_time")[:RECENT_UNLOCKS],
+        "unlocks": unlocks.select_related("actor").order_by("-at", "-pk")[:RECENT_UNLOCKS],
         "failure_limit": settings.AXES_FAILURE_LIMIT,
         "free_failures": settings.KBO_LOGIN_FREE_FAILURES,
         "device_limit": settings.KBO_LOGIN_DEVICE_FAILURE_LIMIT,
@@ -109,14 +107,12 @@ def lockout_list(request):
 @role_required(is_admin)
 def lockout_unlock(request, pk):
     """Forget every failed login of this row's account, from every address and device; the
-    admin log records who did it. Another province's account answers 404."""
+    action log records who did it. Another province's account answers 404."""
     attempt = get_object_or_404(_visible_attempts(request.user), pk=pk)
     addresses = sorted({a for a in AccessAttempt.objects.filter(username=attempt.username)
                         .values_list("ip_address", flat=True) if a})
-    LogEntry.objects.create(
-        user_id=request.user.pk, content_type=ContentType.objects.get_for_model(AccessAttempt),
-        object_id=str(attempt.pk), object_repr=(attempt.username or "")[:200], action_flag=DELETION,
-        change_message=f"{attempt.username} @ {', '.join(addresses)}")
+    log_action(request.user, attempt, Action.ACCOUNT_UNLOCKED, note=attempt.username or "",
+               detail={"addresses": addresses, "unlocked": f"{attempt.username} @ {', '.join(addresses)}"})
     if attempt.username:
         reset(username=attempt.username)
     else:  # axes' reset() with no name would forget everyone's failures

@@ -119,6 +119,13 @@ def test_migration_moves_every_old_change_record_into_the_action_log():
         LogEntry.objects.create(user_id=officer.pk, content_type=product_ct, object_id=str(product.pk),
                                 object_repr="MIG-P1 ผ้าฝ้าย", action_flag=2, action_time=at(12),
                                 change_message='[{"changed": {"fields": ["product name", "OPC star level"]}}]')
+        # An unlock from the lock-out page, and an attempt deleted in Django's admin (no unlock of ours).
+        attempt_ct, _created = ContentType.objects.get_or_create(app_label="axes", model="accessattempt")
+        LogEntry.objects.create(user_id=officer.pk, content_type=attempt_ct, object_id="41", object_repr="officer-a",
+                                action_flag=3, change_message="officer-a @ 10.1.1.1", action_time=at(13))
+        LogEntry.objects.create(user_id=officer.pk, content_type=attempt_ct, object_id="42", action_flag=3,
+                                object_repr="Attempted Access: 2022-01-11 09:14", change_message="",
+                                action_time=at(14))
 
         migrate(latest())
     finally:
@@ -150,5 +157,8 @@ def test_migration_moves_every_old_change_record_into_the_action_log():
     assert logged(product_type, product.pk) == [
         ("record_changed", officer.pk, None, at(12), "", "", "", "ชื่อผลิตภัณฑ์, ระดับดาว",
          {"about": "MIG-P1 ผ้าฝ้าย", "admin_log": max(admin_log), "fields": ["product name", "OPC star level"]})]
+    assert [(row.action, row.actor_id, row.at, row.object_id, row.note, row.detail)
+            for row in ActionLog.objects.filter(content_type__app_label="axes")] == [
+        ("account_unlocked", officer.pk, at(13), 41, "officer-a", {"unlocked": "officer-a @ 10.1.1.1"})]
     assert {"selection_auditentry", "selection_roundtransition", "meetings_meetingevent"} & set(
         connection.introspection.table_names()) == set()

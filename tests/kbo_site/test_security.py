@@ -433,7 +433,7 @@ def test_lockout_list_shows_who_unlocked_what(admin_client, db):
 
     response = admin_client.get(reverse("lockout_list"))
 
-    assert [(e.user.username, e.change_message) for e in response.context["unlocks"]] == [
+    assert [(e.actor.username, e.detail["unlocked"]) for e in response.context["unlocks"]] == [
         ("admin-user", "officer-a @ 10.1.1.1")]
 
 
@@ -496,7 +496,7 @@ def test_lockout_list_unlocks_of_another_province_are_not_shown(client, db, two_
 
     response = client.get(reverse("lockout_list"))
 
-    assert [e.change_message for e in response.context["unlocks"]] == ["lp-officer @ 10.51.0.1"]
+    assert [e.detail["unlocked"] for e in response.context["unlocks"]] == ["lp-officer @ 10.51.0.1"]
 
 
 # --- The address a request comes from ----------------------------------------------------
