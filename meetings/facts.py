@@ -106,6 +106,10 @@ def live_facts(meeting):
     appointed = appointment(meeting)
     if appointed:
         facts["appointment"] = appointed
+    if any("year_summary" in (item.facts or []) for item in meeting.items.all()):
+        from . import year_report
+
+        facts["year_summary"] = year_report.summary(meeting.year_be - 1, meeting.committee.province_id)
     if meeting.round_id:
         from selection import facts as selection_facts
 

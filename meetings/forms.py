@@ -134,7 +134,7 @@ class ItemForm(LimitsSaid, forms.ModelForm):
         self.fields["previous_meeting"].help_text = _("For the approval of the previous minutes.")
         self.fields["facts"].choices = [
             c for c in RoundFacts.choices
-            if meeting.round_id or c[0] in (RoundFacts.ACTIVITY_PLAN, RoundFacts.APPOINTMENT)]
+            if meeting.round_id or c[0] in (RoundFacts.ACTIVITY_PLAN, RoundFacts.APPOINTMENT, RoundFacts.YEAR_SUMMARY)]
         self.fields["facts"].help_text = _("Shown live while the meeting is open, frozen when it closes.")
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)

@@ -260,6 +260,8 @@ class RoundFacts(models.TextChoices):
     APPROVED_LIST = "approved_list", _("Approved list and reserves")
     ACTIVITY_PLAN = "activity_plan", _("Activity plan")
     APPOINTMENT = "appointment", _("The order appointing the committee")
+    # Item 1.2: the province's KBO results of the year before the meeting's (meetings.year_report).
+    YEAR_SUMMARY = "year_summary", _("Last year's KBO results")
 
 
 # Items deciding on products note the members who recused themselves.

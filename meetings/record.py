@@ -282,6 +282,10 @@ class _Builder:
         elif kind == RoundFacts.APPOINTMENT and self.facts.get("appointment"):
             blocks.append({"p": _("The committee was appointed by %(citation)s.") % {
                 "citation": appointment_citation(self.facts["appointment"], w)}})
+        elif kind == RoundFacts.YEAR_SUMMARY and self.facts.get("year_summary"):
+            from .year_documents import item_blocks
+
+            blocks.extend(item_blocks(self.facts["year_summary"], w))
         elif kind == RoundFacts.ACTIVITY_PLAN:
             for n, a in enumerate(self.facts.get("activity_plan") or [], start=1):
                 when = w.date_range(a.get("start_date"), a.get("end_date"), a.get("whole_months"))

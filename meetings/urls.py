@@ -1,10 +1,13 @@
 from django.urls import path, re_path
 
-from . import history_views, letter_views, views
+from . import history_views, letter_views, views, year_views
 
 app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
+    path("year/<int:year>/", year_views.year_summary, name="year_summary"),
+    path("year/<int:year>/summary.pdf", year_views.year_summary_pdf, name="year_summary_pdf"),
+    path("year/<int:year>/summary.docx", year_views.year_summary_docx, name="year_summary_docx"),
     path("new/", views.meeting_create, name="create"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
