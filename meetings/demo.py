@@ -207,3 +207,24 @@ def build(rng, *, users, selection_round=None):
                                resolution="ที่ประชุมเห็นชอบแผนปฏิบัติการ และมอบฝ่ายเลขานุการดำเนินการต่อไป")
     services.close_meeting(meeting, by=secretary_user, closed_time=datetime.time(12, 0))
     return Meeting.objects.get(pk=meeting.pk)
+
+
+def build_next_year(selection_round, *, users):
+    """Meeting 1/2566 of the same committee (10 January 2566), its agenda sent: item 1.2 shows
+    the 2565 summary (meetings.year_report) live, as the office prepares it. Returns the meeting."""
+    committee = selection_round.committee
+    officer = users["officer"]
+    meeting = services.create_meeting(committee, by=officer, date=datetime.date(2023, 1, 10),
+                                      start_time=datetime.time(9, 0), venue=HOTEL, number=1, year_be=2566,
+                                      headings=False)
+    add = services.add_item
+    first = add(meeting, by=officer, kind=ItemKind.INFORMATION, title="เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ")
+    add(meeting, by=officer, parent=first, kind=ItemKind.INFORMATION, facts=[RoundFacts.APPOINTMENT],
+        title="คำสั่งแต่งตั้งคณะกรรมการ", body="")
+    add(meeting, by=officer, parent=first, kind=ItemKind.INFORMATION, facts=[RoundFacts.YEAR_SUMMARY],
+        title=f"สรุปผลการดำเนินงานโครงการส่งเสริมกระบวนการ{KBO} จังหวัด{committee.province.name_th} ปี 2565 ที่ผ่านมา",
+        body="พัฒนาการจังหวัดสรุปผลการดำเนินงานปี 2565 ดังนี้")
+    add(meeting, by=officer, kind=ItemKind.CONSIDERATION, title="เรื่องเพื่อพิจารณา",
+        body="การเตรียมการคัดเลือกผลิตภัณฑ์เข้าร่วมโครงการ ปี 2566")
+    services.send_agenda(meeting, by=officer)
+    return meeting
