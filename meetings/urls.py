@@ -5,6 +5,7 @@ from . import history_views, letter_views, views, year_views
 app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
+    path("year/", year_views.year_current, name="year_current"),
     path("year/<int:year>/", year_views.year_summary, name="year_summary"),
     path("year/<int:year>/summary.pdf", year_views.year_summary_pdf, name="year_summary_pdf"),
     path("year/<int:year>/summary.docx", year_views.year_summary_docx, name="year_summary_docx"),

@@ -4,7 +4,7 @@ Those who see the registry see their province's year; a national user picks the 
 (?province=50). Another province's year answers 404 to a provincial user."""
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from kbo_site import thaidates
@@ -27,6 +27,16 @@ def _province(request):
 def _fiscal_year_now():
     today = timezone.localdate()
     return thaidates.be_year(today.year) + (1 if today.month >= 10 else 0)
+
+
+@role_required(can_view_registry)
+def year_current(request):
+    """The year page of the fiscal year that ended last (the one item 1.2 reports) until this
+    year's selection is approved, then this year's."""
+    year = _fiscal_year_now()
+    if year_report.selection_round(year, province_code(request.user) or "") is None:
+        year -= 1
+    return redirect("meetings:year_summary", year=year)
 
 
 @role_required(can_view_registry)
