@@ -3,6 +3,7 @@
 Those who see the registry see their province's year; a national user picks the province
 (?province=50). Another province's year answers 404 to a provincial user."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +16,8 @@ from . import year_documents, year_report
 
 
 def _province(request):
-    code = request.GET.get("province") or province_code(request.user) or ""
+    # A national user starts at the instance's own province and picks another from the page.
+    code = request.GET.get("province") or province_code(request.user) or settings.KBO_PROVINCE_CODE
     if not in_scope(request.user, code):
         raise Http404
     province = Province.objects.filter(pk=code).first()
@@ -34,7 +36,7 @@ def year_current(request):
     """The year page of the fiscal year that ended last (the one item 1.2 reports) until this
     year's selection is approved, then this year's."""
     year = _fiscal_year_now()
-    if year_report.selection_round(year, province_code(request.user) or "") is None:
+    if year_report.selection_round(year, province_code(request.user) or settings.KBO_PROVINCE_CODE) is None:
         year -= 1
     return redirect("meetings:year_summary", year=year)
 
