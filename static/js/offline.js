@@ -6,7 +6,7 @@
 //   empties this device's queue. "Log out" first sends what waits (or asks before dropping it),
 //   then empties everything, so the next person on the same phone reads nothing of it.
 // - What waits in the queue is sent at once, when the connection comes back (`online`), and
-//   every few seconds while anything waits: no Background Sync, which Safari does not have.
+//   every 3 seconds while anything waits: no Background Sync, which Safari does not have.
 //
 // On the scoring pages (templates/selection/_offline.html sets data-offline on #kbo-offline):
 // - The service worker (static/js/offline_worker.js) is registered; opening the round's list
@@ -25,7 +25,7 @@
   var DB_NAME = "kbo-offline";
   var OWNER_KEY = "kbo-offline-owner";
   var CACHE_PREFIX = "kbo-offline";
-  var RETRY_MS = 5000;
+  var RETRY_MS = 3000;
   var PAGE_FRESH_MS = 10 * 60 * 1000;
 
   var userMeta = document.querySelector("meta[name=kbo-user]");
@@ -375,9 +375,11 @@
       state.sending = rows.filter(function (row) { return !row.conflict; }).length;
       banner();
       var failed = false;
+      // A post that fails does not hold back the others (on flaky Wi-Fi the next may pass);
+      // it is sent again, with its key, on the timer.
       return posts.reduce(function (done, group) {
         return done.then(function () {
-          if (failed) {
+          if (!navigator.onLine) {
             return;
           }
           return send(group).catch(function () { failed = true; }).then(function () {
