@@ -41,6 +41,8 @@
   //          shown from the cache.
   var dbPromise = null;
 
+  var idbBroken = false;
+
   function db() {
     if (!dbPromise) {
       dbPromise = new Promise(function (resolve, reject) {
@@ -50,7 +52,7 @@
           request.result.createObjectStore("known", {keyPath: "id"});
         };
         request.onsuccess = function () { resolve(request.result); };
-        request.onerror = function () { reject(request.error); };
+        request.onerror = function () { idbBroken = true; reject(request.error); };
       });
     }
     return dbPromise;
@@ -258,8 +260,13 @@
       return fetch(claimed[0].url, {
         method: "POST", body: body, credentials: "same-origin", redirect: "manual",
         headers: {"X-CSRFToken": csrfToken(), "Accept": "application/json"},
+      }).catch(function (error) {
+        state.reachable = false;  // no answer at all: the connection is down
+        throw error;
       }).then(function (response) {
-        if (response.type === "opaqueredirect" || response.status === 401) {
+        state.reachable = true;
+        // Sent to the login page, or refused (a CSRF token from before signing in again).
+        if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
           state.login = true;
           throw new Error("login");
         }
@@ -268,7 +275,6 @@
           throw new Error("answer " + response.status);
         }
         state.login = false;
-        state.reachable = true;
         return response.json().then(function (answer) {
           return claimed.reduce(function (done, row) {
             return done.then(function () { return settle(row, answer); });
@@ -388,7 +394,6 @@
           });
         });
       }, Promise.resolve()).then(function () {
-        state.reachable = !failed || state.login;
         if (failed) {
           return;
         }
@@ -677,8 +682,8 @@
     // htmx would post the field now; the queue sends it instead, keeping it until answered.
     form.addEventListener("htmx:confirm", function (event) {
       var element = event.detail.elt;
-      if (!element || !element.name || !form.contains(element)) {
-        return;
+      if (!element || !element.name || !form.contains(element) || idbBroken) {
+        return;  // without IndexedDB (a private window may refuse it) htmx saves as before
       }
       event.preventDefault();
       enqueue(element.name, element.value);

@@ -98,28 +98,41 @@ def test_a_score_changed_on_another_device_while_offline_is_shown_not_overwritte
     login(page, member.user)
     _open_round(page, live_server, round_)
     page.get_by_test_id("submission-KBO01").click()
-    page.fill(f"#value-{criteria[0].pk}", "40")
-    page.locator(f"#value-{criteria[0].pk}").blur()
-    expect(page.locator(f"#status-{criteria[0].pk}")).to_contain_text("บันทึกแล้ว")
+    for criterion in criteria[:2]:
+        page.fill(f"#value-{criterion.pk}", "20")
+        page.locator(f"#value-{criterion.pk}").blur()
+        expect(page.locator(f"#status-{criterion.pk}")).to_contain_text("บันทึกแล้ว")
 
     context.set_offline(True)
     _enter(page, criteria[0], "30")
+    _enter(page, criteria[1], "15")
     # Meanwhile, on the member's computer:
     services.save_score(submissions[0], member, criteria[0], Decimal("44"), version=1, by=member.user)
+    services.save_score(submissions[0], member, criteria[1], Decimal("18"), version=1, by=member.user)
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
 
-    conflict = page.get_by_test_id("offline-conflict")
-    expect(conflict).to_contain_text("ระหว่างที่คุณออฟไลน์ คะแนนนี้ถูกแก้ไขจากอุปกรณ์อื่นเป็น 44 "
-                                      "ค่าของคุณที่ยังไม่ได้ส่งคือ 30")
-    assert Score.objects.get().value == Decimal("44")
+    first = page.locator(f"#offline-conflict-value_{criteria[0].pk}")
+    second = page.locator(f"#offline-conflict-value_{criteria[1].pk}")
+    expect(first).to_contain_text("ระหว่างที่คุณออฟไลน์ คะแนนนี้ถูกแก้ไขจากอุปกรณ์อื่นเป็น 44 "
+                                  "ค่าของคุณที่ยังไม่ได้ส่งคือ 30")
+    expect(second).to_contain_text("เป็น 18 ค่าของคุณที่ยังไม่ได้ส่งคือ 15")
+    assert sorted(Score.objects.values_list("value", flat=True)) == [Decimal("18"), Decimal("44")]
     page.reload()  # the choice waits on the phone until it is made
-    expect(conflict).to_be_visible()
-    conflict.get_by_role("button", name="ใช้ค่าของฉัน (30)").click()
+    expect(page.get_by_test_id("offline-conflict")).to_have_count(2)
+    first.get_by_role("button", name="ใช้ค่าของฉัน (30)").click()
+    second.get_by_role("button", name="ใช้ค่าที่บันทึกไว้ (18)").click()
 
     expect(page.locator(f"#status-{criteria[0].pk}")).to_contain_text("บันทึกแล้ว")
-    expect(conflict).to_have_count(0)
-    assert (Score.objects.get().value, Score.objects.get().version) == (Decimal("30"), 3)
+    expect(page.get_by_test_id("offline-conflict")).to_have_count(0)
+    assert page.input_value(f"#value-{criteria[1].pk}") == "18"
+    assert sorted(Score.objects.values_list("criterion__order", "value", "version")) == [
+        (0, Decimal("30"), 3), (1, Decimal("18"), 2)]
+    assert page.evaluate("""() => new Promise(resolve => {
+        indexedDB.open('kbo-offline').onsuccess = e => {
+            e.target.result.transaction('pending').objectStore('pending').count().onsuccess = c => resolve(c.target.result);
+        };
+    })""") == 0
 
 
 def test_submitting_the_sheet_offline_is_refused_with_the_reason(page, context, live_server, login):
