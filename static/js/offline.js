@@ -769,6 +769,20 @@
     }).catch(function () { /* no service worker: the page works online as before */ });
   }
 
+  // A round's list that is no longer kept (the member has just submitted, or scoring closed):
+  // the copies of its scoring pages go, even though the page came after a POST the worker
+  // does not see.
+  if ("caches" in window && /^\/selection\/\d+\/score\/$/.test(location.pathname) &&
+      !document.querySelector("[data-offline-keep]")) {
+    caches.open(CACHE_PREFIX + "-v1").then(function (cache) {
+      return cache.keys().then(function (requests) {
+        return Promise.all(requests.filter(function (request) {
+          return new URL(request.url).pathname.indexOf(location.pathname) === 0;
+        }).map(function (request) { return cache.delete(request, {ignoreVary: true}); }));
+      });
+    }).catch(function () {});
+  }
+
   banner();
   guarded.then(refresh).then(function () { return navigator.onLine ? flush() : null; });
 }());

@@ -58,7 +58,14 @@ function page(request) {
           return cache.put(url, response.clone());
         }
         if (response.ok || response.redirected || response.status === 403 || response.status === 404) {
-          return cache.delete(url, {ignoreVary: true});
+          // A round's list no longer kept (the member submitted, scoring closed): its scoring
+          // pages go too.
+          var round = /\/score\/$/.test(new URL(url).pathname) ? url : null;
+          return cache.keys().then(function (requests) {
+            return Promise.all(requests.filter(function (kept) {
+              return kept.url === url || (round && kept.url.indexOf(round) === 0);
+            }).map(function (kept) { return cache.delete(kept, {ignoreVary: true}); }));
+          });
         }
       }).then(function () { return response; });
     });

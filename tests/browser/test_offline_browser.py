@@ -144,6 +144,7 @@ def test_submitting_the_sheet_offline_is_refused_with_the_reason(page, context, 
     _open_round(page, live_server, round_)
     submit = page.get_by_role("button", name="ส่งคะแนนของฉัน")
     expect(submit).to_be_enabled()
+    assert _kept_urls(page) == [f"/selection/{round_.pk}/score/", f"/selection/{round_.pk}/score/{submissions[0].pk}/"]
 
     context.set_offline(True)
 
@@ -151,6 +152,16 @@ def test_submitting_the_sheet_offline_is_refused_with_the_reason(page, context, 
     expect(page.locator("#submit-needs-connection")).to_contain_text("การส่งคะแนนต้องใช้อินเทอร์เน็ต")
     context.set_offline(False)
     expect(submit).to_be_enabled()
+    page.on("dialog", lambda dialog: dialog.accept())
+    submit.click()
+    expect(page.get_by_test_id("submitted")).to_be_visible()
+    # Submitted: the scoring pages are no longer kept on the phone.
+    expect(page.locator("#kbo-offline")).to_have_count(0)
+    for _ in range(50):
+        if not _kept_urls(page):
+            break
+        page.wait_for_timeout(100)
+    assert _kept_urls(page) == []
 
 
 def _kept_urls(page):
