@@ -34,6 +34,7 @@ def benches():
         load_bench,
         meetings_bench,
         national_bench,
+        offline_bench,
         registry,
         saturation_bench,
         selection_bench,
@@ -52,6 +53,10 @@ def benches():
         selection_bench.autosave_figures,
         # Issue 4 (meetings): minutes and agenda PDF render times against the one-page floor.
         meetings_bench.pdf_figures,
+        # Issue 14 §2 (flaky Wi-Fi): the scoring page's bytes on a phone, first and cached loads;
+        # the first score input under slow 3G; 30 scores entered offline on the server < 5 s
+        # after reconnecting; 0 duplicates when every post is retried 3 times.
+        offline_bench.offline_figures,
         # Issue 10 (saturation): the Chiang Mai demo as built so far (the minuted stage), 50
         # clients with no think time over the mixed pages for 30 s under gunicorn as deployed
         # (≥ 100 req/s, p95 < 300 ms, 0 errors), beside the /healthz ceiling; before the

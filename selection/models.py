@@ -368,6 +368,31 @@ class ScoreComment(models.Model):
         return f"{self.member} · {self.submission}"
 
 
+class ScoreSaveKey(models.Model):
+    """A save sent from the scoring page's offline queue (static/js/offline.js), by the key the
+    phone gave it. Flaky Wi-Fi loses answers, so the phone sends the same save again: the first
+    answer is kept here and a retry with the same key gets it back without saving twice."""
+
+    member = models.ForeignKey(CommitteeMember, on_delete=models.CASCADE, related_name="save_keys")
+    key = models.UUIDField()
+    # What services.save_entries_once answered: per field, the value and version stored, when it
+    # was saved, or the error (with `stale` when another device had changed it).
+    answer = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("offline save")
+        verbose_name_plural = _("offline saves")
+        constraints = [
+            # Also the index of the one look-up: this member's save with this key.
+            models.UniqueConstraint(fields=["member", "key"], name="save_key_once_per_member"),
+        ]
+
+    def __str__(self):
+        return f"{self.member} · {self.key}"
+
+
 class ConflictType(models.TextChoices):
     FAMILY = "family", _("Family")
     BUSINESS = "business", _("Business")

@@ -3,18 +3,43 @@
 Autosave: each score field posts itself with htmx on change, with the version it was showing;
 the answer swaps only that field's "saved" state and version (out of band). Without
 JavaScript the whole form posts and the page reloads.
+
+Offline (flaky Wi-Fi): static/js/offline.js takes each change before htmx sends it and keeps
+it in the phone's IndexedDB until `score_sync` has answered; every save carries a key, so a
+save sent again is stored once. The service worker (`offline_worker`, static/js/offline_worker.js)
+keeps copies of the pages marked with OFFLINE_HEADER: this member's scoring pages of a round
+they can still score, never another page.
 """
 
+import uuid
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
 from django.db.models import Count, Q
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+
+from kbo_site import i18n, thaidates
 
 from . import rules, services
 from .forms import ConflictForm, OfficerConflictForm, ScoreEntriesForm, WithdrawForm
 from .models import Conflict, RoundState, Score, ScoreComment, ScoreSheet, Submission
 from .ranking import compute_ranking, member_total
+from .templatetags.selection_tags import score as score_label
+
+# The service worker keeps a copy of a page only when its answer carries this header.
+OFFLINE_HEADER = "X-KBO-Offline"
+OFFLINE_KEEP = "keep"
+
+
+def _offline_copy(response, keep):
+    if keep:
+        response[OFFLINE_HEADER] = OFFLINE_KEEP
+    return response
 
 
 def _scoring(request, pk):
@@ -45,11 +70,13 @@ def score_list(request, pk):
         items.append({"submission": s, "conflicted": conflicted, "done": not conflicted and s.mine >= needed,
                       "started": s.mine > 0, "aggregate": aggregates.get(s.pk)})
     to_score = [i for i in items if not i["conflicted"]]
-    return render(request, "selection/score_list.html", {
+    scoring_open = rules.scoring_is_open(round)
+    return _offline_copy(render(request, "selection/score_list.html", {
         "round": round, "member": member, "items": items, "submitted": submitted, "sheet": sheet,
         "done": sum(1 for i in to_score if i["done"]), "to_score": len(to_score),
-        "scoring_open": rules.scoring_is_open(round), "show_aggregates": bool(aggregates),
-    })
+        "scoring_open": scoring_open, "show_aggregates": bool(aggregates),
+        "offline": scoring_open and not submitted,
+    }), scoring_open and not submitted)
 
 
 def _field_states(member, submission, criteria):
@@ -67,18 +94,19 @@ def score_form(request, pk, sid):
     order = list(_eligible(round).values_list("pk", flat=True))
     index = order.index(submission.pk)
     submitted = rules.has_submitted(member, round)
-    return render(request, "selection/score_form.html", {
+    editable = rules.scoring_is_open(round) and not submitted and not conflict
+    return _offline_copy(render(request, "selection/score_form.html", {
         "round": round, "member": member, "submission": submission, "product": product,
         "standards": list(product.standards.all()),
         "fields": [] if conflict else _field_states(member, submission, criteria),
         "comment": ScoreComment.objects.filter(member=member, submission=submission).first(),
         "conflict": conflict,
         "total": None if conflict else member_total(member, submission, criteria),
-        "editable": rules.scoring_is_open(round) and not submitted and not conflict,
+        "editable": editable,
         "previous": order[index - 1] if index > 0 else None,
         "next": order[index + 1] if index + 1 < len(order) else None,
         "position": index + 1, "count": len(order),
-    })
+    }), editable)
 
 
 @require_POST
@@ -101,6 +129,50 @@ def score_save(request, pk, sid):
     if not errors:
         messages.success(request, _("Saved."))
     return redirect("selection:score_form", pk=round.pk, sid=submission.pk)
+
+
+@require_POST
+def score_sync(request, pk, sid):
+    """The offline queue's save: one post as score_save reads it, plus `key`, answered in
+    JSON (the queue shows each field's state itself)."""
+    round, member = _scoring(request, pk)
+    submission = get_object_or_404(Submission, pk=sid, round=round)
+    submission.round = round
+    try:
+        key = uuid.UUID(request.POST.get("key", ""))
+    except ValueError:
+        return JsonResponse({"error": _("This save has no valid key; reload the page.")}, status=400)
+    criteria = list(round.criteria.all())
+    form = ScoreEntriesForm(request.POST, criteria=criteria)
+    form.is_valid()  # every problem is an entry's own error; see the form
+    answer, replayed = services.save_entries_once(submission, member, form.entries, form.comment_entry,
+                                                  key=key, by=request.user)
+    total = member_total(member, submission, criteria)
+    return JsonResponse({
+        "fields": [{**field, "saved_label": _saved_label(field["saved_at"])} for field in answer],
+        "replayed": replayed,
+        "total_label": f"{_('My total')}: {score_label(total) if total is not None else '–'} / 100",
+    })
+
+
+def _saved_label(saved_at):
+    """"✓ Saved 19.35 o'clock", as _field_status.html shows it."""
+    if not saved_at:
+        return ""
+    at = thaidates.format_time(parse_datetime(saved_at), language=i18n.reader_language())
+    return " ".join(("✓", _("Saved"), at, _("o'clock")))
+
+
+@login_not_required
+@require_GET
+def offline_worker(request):
+    """The service worker's script. Served from here, not /static/, so that its scope covers
+    the scoring pages under /selection/; it holds no data, so it needs no login."""
+    with open(finders.find("js/offline_worker.js"), "rb") as source:
+        response = HttpResponse(source.read(), content_type="text/javascript; charset=utf-8")
+    # The browser checks for a new worker on every visit.
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @require_POST

@@ -38,6 +38,7 @@ from .models import (
     RoundState,
     Score,
     ScoreComment,
+    ScoreSaveKey,
     ScoreSheet,
     ScreeningResult,
     ScreeningRule,
@@ -577,6 +578,54 @@ def save_entries(submission, member, entries, comment=None, *, by, paper=False):
         except SelectionError as failure:
             comment_state["error"] = failure.message
     return states, comment_state
+
+
+def save_entries_once(submission, member, entries, comment=None, *, key, by):
+    """save_entries for a save from the scoring page's offline queue, which carries a key (a
+    UUID the phone made). The first time, the entries are saved and the answer is kept under
+    the key; a retry with the same key (the phone did not get the answer) gets the kept answer
+    and saves nothing, so a save sent again is never stored twice and never reported as a
+    conflict with itself. Returns (answer, replayed): the answer is one dict per field, as
+    `_answer` builds it. Side effects: as save_entries, and a ScoreSaveKey row."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = ScoreSaveKey.objects.create(member=member, key=key)
+        except IntegrityError:
+            # Sent before; on PostgreSQL a retry arriving while the first is being saved waits
+            # here until that one is committed.
+            return ScoreSaveKey.objects.get(member=member, key=key).answer, True
+        states, comment_state = save_entries(submission, member, entries, comment, by=by)
+        record.answer = _answer(states, comment_state)
+        record.save(update_fields=["answer"])
+    return record.answer, False
+
+
+def _answer(states, comment_state):
+    """save_entries' states as JSON-ready dicts: field (the form's name), value and version now
+    stored, saved_at (ISO) or error, and stale when another device changed it first."""
+    answer = []
+    for state in states:
+        score = state.get("score")
+        answer.append({
+            "field": f"value_{state['criterion'].pk}",
+            "value": _number(score.value) if score else "",
+            "version": score.version if score else 0,
+            "saved_at": state["saved_at"].isoformat() if "saved_at" in state else None,
+            "error": str(state.get("error", "")),
+            "stale": bool(state.get("stale")),
+        })
+    if comment_state is not None:
+        stored = comment_state.get("comment")
+        answer.append({
+            "field": "comment",
+            "value": stored.text if stored else "",
+            "version": stored.version if stored else 0,
+            "saved_at": comment_state["saved_at"].isoformat() if "saved_at" in comment_state else None,
+            "error": str(comment_state.get("error", "")),
+            "stale": "error" in comment_state and stored is not None,
+        })
+    return answer
 
 
 def unscored_submissions(round, member):

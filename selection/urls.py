@@ -21,10 +21,13 @@ urlpatterns = [
     path("<int:pk>/screening/<int:result_pk>/override/", views.screening_override, name="screening_override"),
     path("<int:pk>/open-scoring/", views.open_scoring, name="open_scoring"),
     # Scoring and conflicts (scoring_views.py)
+    # The service worker that keeps the scoring pages for offline use; its scope is /selection/.
+    path("offline-worker.js", scoring_views.offline_worker, name="offline_worker"),
     path("<int:pk>/score/", scoring_views.score_list, name="score_list"),
     path("<int:pk>/score/submit/", scoring_views.scores_submit, name="scores_submit"),
     path("<int:pk>/score/<int:sid>/", scoring_views.score_form, name="score_form"),
     path("<int:pk>/score/<int:sid>/save/", scoring_views.score_save, name="score_save"),
+    path("<int:pk>/score/<int:sid>/sync/", scoring_views.score_sync, name="score_sync"),
     path("<int:pk>/score/<int:sid>/conflict/", scoring_views.conflict_declare, name="conflict_declare"),
     path("<int:pk>/conflicts/", scoring_views.conflict_list, name="conflict_list"),
     path("<int:pk>/conflicts/<int:cid>/withdraw/", scoring_views.conflict_withdraw, name="conflict_withdraw"),

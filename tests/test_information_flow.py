@@ -32,6 +32,7 @@ from meetings.models import AgendaItem, Letter, LetterKind
 from producers.models import District, Province
 from selection import services as selection_services
 from selection.models import CommitteeRole, Conflict, ScoreComment
+from selection.scoring_views import OFFLINE_HEADER
 from tests.factories import (
     CommitteeFactory,
     CommitteeMemberFactory,
@@ -345,3 +346,20 @@ def test_the_walk_finds_each_secret_where_it_may_be_read(role, path, expected, m
              if expected in text + DIGIT_GROUPS.sub("", text)]
 
     assert any(url.startswith(path(marked_world)) for url in found), found
+
+
+@pytest.mark.parametrize("role", ("member", "chair", SUBMITTED, "secretary", "officer", ANONYMOUS))
+def test_pages_kept_for_offline_use_are_only_a_scorers_own_scoring_pages(role, marked_world):
+    """The service worker keeps a copy of a page only when the answer is marked (issue 14 §2):
+    only the scoring pages of a member who can still score, which the walk above proves hold
+    nothing that member may not read. A member who has submitted, and every other role, gets
+    no page marked."""
+    client = _client_for(role, marked_world)
+    round_pk, submission_pk = marked_world["sel_round"].pk, marked_world["sel_submission"].pk
+
+    kept = sorted(url for url, response, _text in walk(client, _start_urls(marked_world))
+                  if response.get(OFFLINE_HEADER))
+
+    scorer_pages = sorted([reverse("selection:score_list", kwargs={"pk": round_pk}),
+                           reverse("selection:score_form", kwargs={"pk": round_pk, "sid": submission_pk})])
+    assert kept == (scorer_pages if role in ("member", "chair") else [])

@@ -5,6 +5,8 @@ the world's round; the chair alone closes scoring, decides, approves and reopens
 roles of other apps (other committees) are strangers to these rounds.
 """
 
+import uuid
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
@@ -19,7 +21,7 @@ from tests.factories import (
     SubmissionFactory,
     UserFactory,
 )
-from tests.permissions import LOGGED_IN, Case
+from tests.permissions import ANONYMOUS, LOGGED_IN, Case
 
 MANAGERS = {"officer", "admin"}
 COMMITTEE = {"chair", "member", "secretary"}
@@ -139,6 +141,14 @@ CASES = [
     Case("selection:score_form", scoped=True, kwargs=_scored, allowed=SCORERS),
     Case("selection:score_save", scoped=True, kwargs=_scored, allowed=SCORERS,
          data=lambda w: {f"value_{w['sel_criterion'].pk}": "80", f"version_{w['sel_criterion'].pk}": "0"}, **POST),
+    # The offline queue's save answers JSON (200), with a new key each time.
+    Case("selection:score_sync", scoped=True, kwargs=_scored, allowed=SCORERS, method="post", ok=200,
+         not_allowed_methods=("get",),
+         data=lambda w: {"key": str(uuid.uuid4()), f"value_{w['sel_criterion'].pk}": "80",
+                         f"version_{w['sel_criterion'].pk}": "0"}),
+    # The service worker's script holds no data: anyone may fetch it (also when signed out, so
+    # the browser's update check never fails).
+    Case("selection:offline_worker", allowed={ANONYMOUS, LOGGED_IN}),
     Case("selection:conflict_declare", scoped=True, kwargs=_scored, allowed=COMMITTEE),
     Case("selection:conflict_list", scoped=True, kwargs=_round, allowed=MANAGERS),
     Case("selection:conflict_withdraw", scoped=True, kwargs=lambda w: {"pk": w["sel_round"].pk, "cid": w["sel_conflict"].pk},

@@ -86,3 +86,25 @@ def test_a_double_click_saving_the_same_value_twice_is_not_an_error(scoring, rub
 
     assert [type(o).__name__ for o in outcomes] == ["Score", "Score"]
     assert list(Score.objects.values_list("value", "version")) == [(Decimal("40.0"), 1)]
+
+
+def test_one_offline_save_sent_twice_at_once_is_stored_once_and_both_get_its_answer(scoring, rubric, members,
+                                                                                     submissions):
+    """The phone sent a save, lost the answer and sent it again while the first was still being
+    saved: the second waits for the first and gets its answer (selection.services.save_entries_once)."""
+    import uuid
+
+    from kbo_site.models import Action, ActionLog
+    from selection.models import ScoreSaveKey
+
+    member, criterion, submission = members[1], rubric[0], submissions[0]
+    entries, key = [{"criterion": criterion, "value": Decimal("40"), "version": 0}], uuid.uuid4()
+
+    outcomes = _race(*[lambda: services.save_entries_once(submission, member, entries, key=key, by=member.user)] * 2)
+
+    answers, replayed = [o[0] for o in outcomes], sorted(o[1] for o in outcomes)
+    assert answers[0] == answers[1]
+    assert replayed == [False, True]
+    assert list(Score.objects.values_list("value", "version")) == [(Decimal("40"), 1)]
+    assert ActionLog.objects.filter(action=Action.SCORE_SAVED).count() == 1
+    assert ScoreSaveKey.objects.count() == 1
