@@ -26,7 +26,7 @@ AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_t
 FAILING_IMPACTS = ("serious", "critical")
 
 # For the summary at the end of the run (conftest.pytest_terminal_summary): what the checks cost.
-totals = {"checks": 0, "ms": 0.0}
+totals = {}  # why (load, htmx, end) -> [checks, milliseconds]
 
 REPORT = "__kboAxeReport"
 
@@ -34,7 +34,7 @@ REPORT = "__kboAxeReport"
 # to the Content-Security-Policy). window.__kboAxeCheck(why) returns the findings as well.
 CHECKER = """
 if (window === window.top && document.contentType === "text/html") {
-  window.__kboAxeCheck = function (why) {
+  window.__kboAxeCheck = function (why, swapped) {
     if (!document.body) return Promise.resolve({url: location.href, found: [], ms: 0});
     var impacts = %(impacts)s, timer = window.setTimeout, finished = false, start = performance.now();
     window.setTimeout = function (fn, delay) {
@@ -42,7 +42,8 @@ if (window === window.top && document.contentType === "text/html") {
       fn.apply(window, Array.prototype.slice.call(arguments, 2));
       return 0;
     };
-    var run = axe.run(document, {resultTypes: ["violations"], preload: false}).then(function (results) {
+    var context = swapped ? {include: swapped} : document;
+    var run = axe.run(context, {resultTypes: ["violations"], preload: false}).then(function (results) {
       var found = [];
       results.violations.forEach(function (v) {
         if (impacts.indexOf(v.impact) < 0) return;
@@ -51,7 +52,7 @@ if (window === window.top && document.contentType === "text/html") {
                       html: node.html.slice(0, 200)});
         });
       });
-      var report = {url: location.href, found: found, ms: performance.now() - start};
+      var report = {url: location.href, why: why, found: found, ms: performance.now() - start};
       // The last check is returned to the fixture instead.
       if (why !== "end" && window.%(report)s) window.%(report)s(report);
       return report;
@@ -68,11 +69,18 @@ if (window === window.top && document.contentType === "text/html") {
     return run;
   };
   window.addEventListener("load", function () { window.__kboAxeCheck("load"); });
-  var pending = false;
-  document.addEventListener("htmx:afterSettle", function () {
-    if (pending) return;
-    pending = true;
-    window.setTimeout(function () { pending = false; window.__kboAxeCheck("htmx"); }, 0);
+  // After an htmx swap only what was swapped in is checked (the whole page was on load and is
+  // again at the end): an autosave on every field would otherwise check the whole page each time.
+  var swapped = [];
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (!swapped.length) {
+      window.setTimeout(function () {
+        var elements = swapped.filter(function (element) { return element.isConnected; });
+        swapped = [];
+        if (elements.length) window.__kboAxeCheck("htmx", elements);
+      }, 0);
+    }
+    swapped.push(event.target);
   });
 }
 """ % {"impacts": list(FAILING_IMPACTS), "report": REPORT}
@@ -89,8 +97,9 @@ class AxeChecker:
                                     f"{AXE_SCRIPT}\n}}\n{CHECKER}")
 
     def _collect(self, report):
-        totals["checks"] += 1
-        totals["ms"] += report.get("ms", 0)
+        spent = totals.setdefault(report.get("why", "end"), [0, 0.0])
+        spent[0] += 1
+        spent[1] += report.get("ms", 0)
         path = "/" + report["url"].split("://", 1)[-1].partition("/")[2].partition("#")[0]
         for finding in report["found"]:
             pages = self.violations.setdefault((finding["id"], finding["impact"], finding["target"]),

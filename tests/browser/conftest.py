@@ -76,6 +76,6 @@ def page(page):
 
 
 def pytest_terminal_summary(terminalreporter):
-    if a11y.totals["checks"]:
-        terminalreporter.write_line(f"axe-core: {a11y.totals['checks']} checks of documents in "
-                                    f"{a11y.totals['ms'] / 1000:.1f} s")
+    if a11y.totals:
+        terminalreporter.write_line("axe-core: " + ", ".join(
+            f"{checks} checks on {why} in {ms / 1000:.1f} s" for why, (checks, ms) in a11y.totals.items()))

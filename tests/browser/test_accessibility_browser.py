@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from selection.models import CommitteeRole, RoundState, Score, ScoreSheet
+from tests.browser.a11y import AxeChecker
 from tests.factories import (
     CommitteeFactory,
     CommitteeMemberFactory,
@@ -168,3 +169,40 @@ def test_member_scores_a_whole_sheet_and_submits_it_with_the_keyboard_alone(page
         (submission.pk, criterion.pk): int(value)
         for index, submission in enumerate(submissions)
         for criterion, value in zip(criteria, values[index])}
+
+
+PROBE = """<!doctype html><html lang="th"><head><title>ทดสอบ</title></head>
+<body><main><h1>ทดสอบ</h1><button type="button"></button></main></body></html>"""
+
+
+def _wait_for(page, condition):
+    for _ in range(100):
+        if condition():
+            return True
+        page.wait_for_timeout(50)
+    return False
+
+
+def test_axe_check_finds_violations_on_load_after_an_htmx_swap_and_at_the_end(context, live_server):
+    """The check that every browser test runs (tests/browser/a11y.py) does see violations."""
+    probe = context.new_page()  # not the `page` fixture: its violations must not fail this test
+    checker = AxeChecker(probe)
+    probe.route(f"{live_server.url}/a11y-probe/", lambda route: route.fulfill(
+        content_type="text/html; charset=utf-8", body=PROBE))
+
+    probe.goto(f"{live_server.url}/a11y-probe/")
+    assert _wait_for(probe, lambda: ("button-name", "critical", "button") in checker.violations)
+    probe.evaluate("""() => {
+      const picture = document.createElement("img");
+      picture.src = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+      document.querySelector("main").append(picture);
+      picture.dispatchEvent(new CustomEvent("htmx:afterSettle", {bubbles: true}));
+    }""")
+    assert _wait_for(probe, lambda: ("image-alt", "critical", "img") in checker.violations)
+    probe.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', '<input id=nameless>')")
+    checker.check_now()
+
+    assert sorted(checker.violations) == [("button-name", "critical", "button"), ("image-alt", "critical", "img"),
+                                          ("label", "critical", "#nameless")]
+    assert checker.violations[("image-alt", "critical", "img")]["pages"] == ["/a11y-probe/"]
+    assert "image-alt (critical): Images must have alternative text\n      at img on /a11y-probe/" in checker.report()
