@@ -34,8 +34,13 @@ REPORT = "__kboAxeReport"
 # to the Content-Security-Policy). window.__kboAxeCheck(why) returns the findings as well.
 CHECKER = """
 if (window === window.top && document.contentType === "text/html") {
+  // Whether the document has changed since its last whole check: the check at the end of a test
+  // is skipped when nothing has happened since the page loaded.
+  var changed = true;
   window.__kboAxeCheck = function (why, swapped) {
     if (!document.body) return Promise.resolve({url: location.href, found: [], ms: 0});
+    if (why === "end" && !changed) return Promise.resolve(null);
+    if (!swapped) changed = false;
     var impacts = %(impacts)s, timer = window.setTimeout, finished = false, start = performance.now();
     window.setTimeout = function (fn, delay) {
       if (delay) return timer.apply(window, arguments);
@@ -68,7 +73,11 @@ if (window === window.top && document.contentType === "text/html") {
     }, 0);
     return run;
   };
-  window.addEventListener("load", function () { window.__kboAxeCheck("load"); });
+  window.addEventListener("load", function () {
+    new MutationObserver(function () { changed = true; }).observe(document.documentElement,
+      {childList: true, subtree: true, characterData: true, attributes: true});
+    window.__kboAxeCheck("load");
+  });
   // After an htmx swap only what was swapped in is checked (the whole page was on load and is
   // again at the end): an autosave on every field would otherwise check the whole page each time.
   var swapped = [];
@@ -111,7 +120,9 @@ class AxeChecker:
         """Checks the document shown now, in its present state."""
         page = self.page
         if page.url.startswith("http") and page.evaluate("typeof window.__kboAxeCheck === 'function'"):
-            self._collect(page.evaluate("window.__kboAxeCheck('end')"))
+            report = page.evaluate("window.__kboAxeCheck('end')")
+            if report is not None:
+                self._collect(report)
 
     def report(self):
         """One line per rule and element, with the pages it is on and the element's HTML."""
