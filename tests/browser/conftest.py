@@ -7,6 +7,9 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import a11y
+from tests.browser.a11y import AxeChecker
+
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make to arrange data are still synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -57,3 +60,22 @@ def login(live_server):
 
     return do
 
+
+
+@pytest.fixture
+def page(page):
+    """Every document the test reaches is checked with axe-core (tests/browser/a11y.py); the test
+    fails at teardown on a serious or critical violation, naming the rule, the element and the
+    page."""
+    checker = AxeChecker(page)
+    yield page
+    if not page.is_closed():
+        checker.check_now()
+    if checker.violations:
+        pytest.fail(f"axe-core: serious or critical accessibility violations\n{checker.report()}", pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if a11y.totals:
+        terminalreporter.write_line("axe-core: " + ", ".join(
+            f"{checks} checks on {why} in {ms / 1000:.1f} s" for why, (checks, ms) in a11y.totals.items()))
