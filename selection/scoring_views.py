@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import rules, services
+from .entry_views import entry_queryset
 from .forms import ConflictForm, OfficerConflictForm, ScoreEntriesForm, WithdrawForm
 from .models import Conflict, RoundState, Score, ScoreComment, ScoreSheet, Submission
 from .ranking import compute_ranking, member_total
@@ -59,8 +60,8 @@ def _field_states(member, submission, criteria):
 
 def score_form(request, pk, sid):
     round, member = _scoring(request, pk)
-    submission = get_object_or_404(Submission.objects.select_related("product__producer__district"),
-                                   pk=sid, round=round, eligible=True)
+    # The entry's card: its product's photos, standards and the application's files prefetched.
+    submission = get_object_or_404(entry_queryset(), pk=sid, round=round, eligible=True)
     product = submission.product
     criteria = list(round.criteria.all())
     conflict = Conflict.objects.filter(member=member, submission=submission).first()
@@ -69,7 +70,7 @@ def score_form(request, pk, sid):
     submitted = rules.has_submitted(member, round)
     return render(request, "selection/score_form.html", {
         "round": round, "member": member, "submission": submission, "product": product,
-        "standards": list(product.standards.all()),
+        "standards": list(product.standards.all()),  # prefetched
         "fields": [] if conflict else _field_states(member, submission, criteria),
         "comment": ScoreComment.objects.filter(member=member, submission=submission).first(),
         "conflict": conflict,
