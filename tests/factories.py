@@ -98,6 +98,26 @@ def jpeg_bytes(color="#c0392b", size=(64, 48)):
     return out.getvalue()
 
 
+def pdf_bytes(text="KBO"):
+    """A small valid one-page PDF whose text (ASCII) pypdf reads back."""
+    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+               b"/Contents 5 0 R >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 class ProductPhotoFactory(factory.django.DjangoModelFactory):
     """A stored product photo, as producers.services.add_product_photos leaves it."""
 
@@ -189,6 +209,6 @@ class SubmissionAttachmentFactory(factory.django.DjangoModelFactory):
     title = "ใบรับรอง มผช."
     content_type = "application/pdf"
     original_name = "certificate.pdf"
-    file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.4\n%%EOF\n", name="certificate.pdf"))
-    size = 16
+    file = factory.LazyFunction(lambda: ContentFile(pdf_bytes("certificate"), name="certificate.pdf"))
+    size = 600
     uploaded_by = factory.SubFactory(UserFactory)
