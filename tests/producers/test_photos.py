@@ -202,3 +202,19 @@ def test_product_form_refuses_a_description_over_500_characters(client, product,
     product.refresh_from_db()
     assert response.status_code == 200
     assert product.description == ""
+
+
+def test_demo_photos_give_each_product_a_main_photo_and_a_description(officer):
+    from producers import demo_photos
+    from producers.choices import ProductType
+
+    food = ProductFactory(product_type=ProductType.FOOD, name="น้ำพริกอ่อง")
+    cloth = ProductFactory(product_type=ProductType.TEXTILE)
+
+    added = demo_photos.add([food, cloth], by=officer, labels=1)
+
+    food.refresh_from_db()
+    assert added == 3
+    assert list(food.photos.values_list("width", "height", "is_main")) == [(1200, 900, True), (1200, 900, False)]
+    assert cloth.photos.count() == 1
+    assert food.description.startswith("น้ำพริกอ่อง ทำจากวัตถุดิบที่ปลูกในชุมชน")
