@@ -252,3 +252,19 @@ def test_scoring_page_runs_the_same_queries_with_one_photo_or_many(scoring, memb
     many = _count_score_form_queries(client, scoring, submissions[1])
 
     assert few == many
+
+
+def test_removing_a_submission_deletes_the_files_sent_with_it(round_, officer, django_capture_on_commit_callbacks):
+    from selection import services
+
+    submission = SubmissionFactory(round=round_, eligible=None, screened_at=None)
+    form = _form(_photo(), _pdf())
+    form.is_valid()
+    rows = attachments.add_attachments(submission, form.prepared, by=officer)
+    storage = rows[0].file.storage
+    names = [rows[0].file.name, rows[0].thumbnail.name, rows[1].file.name]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.remove_submission(submission, by=officer)
+
+    assert [storage.exists(name) for name in names] == [False, False, False]
