@@ -223,6 +223,11 @@ class Submission(models.Model):
     def __str__(self):
         return str(self.product)
 
+    @property
+    def application_photos(self):
+        """The photos sent with the application (from the prefetched attachments, if any)."""
+        return [attachment for attachment in self.attachments.all() if attachment.is_photo]
+
 
 # The material sent with an application may be changed until scoring closes; after that it is
 # what the committee scored on.

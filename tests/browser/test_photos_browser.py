@@ -97,3 +97,35 @@ def test_the_member_sees_the_photo_and_taps_it_open(page, live_server, login, vi
     page.screenshot(path=f"/tmp/h6-score-form-photo-{viewport['width']}.png")
     dialog.click()
     expect(dialog).to_be_hidden()
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_the_officer_attaches_the_label_and_the_certificate_and_the_member_sees_them(page, live_server, login,
+                                                                                    viewport, tmp_path):
+    from tests.factories import pdf_bytes
+
+    committee = CommitteeFactory()
+    member = CommitteeMemberFactory(committee=committee, user=UserFactory(username="files-member"))
+    officer = UserFactory(username="files-officer", groups=["officer"])
+    round_ = SelectionRoundFactory(committee=committee, state=RoundState.SCORING)
+    CriterionFactory(round=round_, max_score=100)
+    submission = SubmissionFactory(round=round_, product__code="KBO02")
+    certificate = tmp_path / "มผช.pdf"
+    certificate.write_bytes(pdf_bytes("certificate"))
+    page.set_viewport_size(viewport)
+    login(page, officer)
+
+    page.goto(f"{live_server.url}/selection/{round_.pk}/submissions/")
+    page.get_by_role("link", name=submission.product.name).click()
+    page.set_input_files("#id_files", [_photo_file(tmp_path, "label.jpg"), certificate])
+    page.get_by_role("button", name="อัปโหลด").click()
+
+    expect(page.locator(".alert-success")).to_contain_text("แนบไฟล์แล้ว 2 ไฟล์")
+    expect(page.locator('[data-testid="attachments"] li')).to_have_count(2)
+    page.screenshot(path="/tmp/h6-submission-page-390.png", full_page=True)
+    page.context.clear_cookies()
+    login(page, member.user)
+    page.goto(f"{live_server.url}/selection/{round_.pk}/score/{submission.pk}/")
+    expect(page.locator('[data-testid="application-photo"] img')).to_have_count(1)
+    expect(page.locator('[data-testid="application-document"]')).to_have_text("มผช.pdf")
+    page.screenshot(path="/tmp/h6-score-form-files-390.png", full_page=True)
