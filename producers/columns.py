@@ -103,6 +103,14 @@ def _optional_year(value):
     return cleaning.year_be(value, required=False)
 
 
+# A product's short description (shown to the committee above the scoring rubric): a few lines.
+DESCRIPTION_MAX = 500
+
+
+def _description(value):
+    return cleaning.optional_text(value, max_length=DESCRIPTION_MAX)
+
+
 # The import format, in the template's order. Headers match without regard to case, spaces,
 # punctuation or a note in brackets: "ปีที่ลงทะเบียน (พ.ศ.)" is ปีที่ลงทะเบียน.
 COLUMNS = (
@@ -152,6 +160,10 @@ COLUMNS = (
            help=_("The year of the star level, BE or CE.")),
     Column("standards", "มาตรฐานผลิตภัณฑ์", cleaning.standards, PRODUCT, "standards", aliases=("มาตรฐาน",),
            width=22, help=_("Several separated by commas, e.g. \"อย., มผช.\".")),
+    Column("description", "คำอธิบายผลิตภัณฑ์", _description, PRODUCT, "description",
+           aliases=("รายละเอียดผลิตภัณฑ์",), repeats=False, width=48,
+           help=_("A short description the committee reads before scoring: what it is, what it is made of, "
+                  "what makes it special; at most 500 characters.")),
 )
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 

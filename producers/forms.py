@@ -15,7 +15,7 @@ from producers.roles import NATIONAL, province_code
 from kbo_site.text import NormalisedInputMixin
 
 from . import cleaning
-from .columns import PRODUCER, PRODUCT, columns_of
+from .columns import DESCRIPTION_MAX, PRODUCER, PRODUCT, columns_of
 from .models import Classification, Producer, ProducerType, Product, ProductType, Province, Subdistrict
 
 BLANK = [("", "---------")]
@@ -214,6 +214,11 @@ class ProductForm(NormalisedInputMixin, VersionedForm):
                                 help_text=_("The OPC selection year that gave the stars, e.g. 2562."))
     standards = forms.CharField(label=label(Product, "standards"), max_length=500, required=False,
                                 help_text=_("Separate with commas, e.g. อย., มผช., GMP"))
+    description = forms.CharField(
+        label=label(Product, "description"), max_length=2000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": DESCRIPTION_MAX}),
+        help_text=_("What the committee reads above the scoring rubric: what it is, what it is made of, what makes "
+                    "it special. At most 500 characters; no names or phone numbers of people."))
 
     def __init__(self, *args, user, instance=None, producer=None, **kwargs):
         self.instance = instance
@@ -244,6 +249,7 @@ class ProductForm(NormalisedInputMixin, VersionedForm):
             Row(Column("product_type", css_class="col-md-8"), Column("classification", css_class="col-md-4")),
             Row(Column("star_level", css_class="col-6 col-md-4"), Column("star_year", css_class="col-6 col-md-4")),
             "standards",
+            "description",
         )
 
     def clean_province(self):
@@ -263,6 +269,9 @@ class ProductForm(NormalisedInputMixin, VersionedForm):
     def clean_code(self):
         return cleaning.code(self.cleaned_data["code"])
 
+    def clean_description(self):
+        return cleaning.optional_text(self.cleaned_data["description"], max_length=DESCRIPTION_MAX)
+
     def clean_name(self):
         return cleaning.required_text(self.cleaned_data["name"])
 
@@ -281,3 +290,60 @@ class ProductForm(NormalisedInputMixin, VersionedForm):
     def clean_standards(self):
         return cleaning.standards(self.cleaned_data["standards"])
 
+
+
+# Photos --------------------------------------------------------------------------------------
+
+# A phone camera's photo is 3–15 MB; a bigger upload is not a photo anyone took.
+MAX_PHOTO_UPLOAD_BYTES = 30 * 1024 * 1024
+MAX_PHOTOS_PER_UPLOAD = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several files from one <input type=file multiple>; each is checked by its content later."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if not files:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
+
+
+class ProductPhotoForm(NormalisedInputMixin, forms.Form):
+    """Photos of a product, from the phone's camera or its gallery, at full size: the server
+    makes the small copies (kbo_site.photos.prepare). A file that is not a photo is refused by
+    its content, with its name and the reason; the others are kept."""
+
+    photos = MultiplePhotoField(label=_("Photos"),
+                                help_text=_("Take photos with the phone's camera or choose them; send them at full "
+                                            "size. The server keeps a smaller copy without the location."))
+    caption = forms.CharField(label=_("caption"), max_length=200, required=False,
+                              help_text=_("Optional, e.g. \"the label\", \"the packaging\"."))
+
+    def clean_photos(self):
+        from kbo_site import photos
+
+        files = self.cleaned_data["photos"]
+        if len(files) > MAX_PHOTOS_PER_UPLOAD:
+            raise ValidationError(gettext("Send at most %(count)d photos at a time.") % {"count": MAX_PHOTOS_PER_UPLOAD})
+        self.prepared, self.refused = [], []
+        for upload in files:
+            if upload.size > MAX_PHOTO_UPLOAD_BYTES:
+                self.refused.append((upload.name, gettext("The file is larger than %(size)d MB.") % {
+                    "size": MAX_PHOTO_UPLOAD_BYTES // (1024 * 1024)}))
+                continue
+            try:
+                self.prepared.append(photos.prepare(upload))
+            except photos.PhotoError as error:
+                self.refused.append((upload.name, str(error)))
+        if not self.prepared:
+            raise ValidationError([f"{name}: {message}" for name, message in self.refused])
+        return files

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kbo_site.photos import THUMB_SIDE
+
 from .choices import EARLIEST_YEAR_BE, Classification, ProducerType, ProductType  # noqa: F401 (re-exported)
 from .columns import HISTORY_EXCLUDED
 
@@ -181,6 +183,8 @@ class Product(models.Model):
     star_year = models.PositiveSmallIntegerField(_("selection year (BE)"), null=True, blank=True)
     standards = models.ManyToManyField(Standard, blank=True, related_name="products",
                                        verbose_name=_("standards held"))
+    # What the committee reads above the rubric (columns.DESCRIPTION_MAX).
+    description = models.CharField(_("short description"), max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -216,6 +220,51 @@ class Product(models.Model):
         if self.star_level is None:
             return ""
         return f"{self.star_level} ดาว" + (f" ({self.star_year})" if self.star_year else "")
+
+
+def photo_path(instance, filename):
+    """A random name under MEDIA_ROOT (outside the web root); the photo and its thumbnail
+    share the stem."""
+    return f"products/{instance.product_id}/{filename}"
+
+
+class ProductPhoto(models.Model):
+    """A photo of a product, as kbo_site.photos.prepare stored it: a JPEG of at most 1,600 px
+    and 500 KB, a 320 px thumbnail, no metadata. One of a product's photos may be its main one
+    (the committee sees it first). Served only through views, after the access check."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos",
+                                verbose_name=_("product"))
+    image = models.FileField(_("photo"), upload_to=photo_path, max_length=255)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=photo_path, max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField(default=0)
+    is_main = models.BooleanField(_("main photo"), default=False)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        # The main photo first, then in the order they were added.
+        ordering = ["-is_main", "pk"]
+        verbose_name = _("product photo")
+        verbose_name_plural = _("product photos")
+        constraints = [
+            # At most one main photo per product (also the index of "the main photo of these products").
+            models.UniqueConstraint(fields=["product"], condition=Q(is_main=True), name="product_photo_one_main"),
+        ]
+
+    def __str__(self):
+        return f"{self.product_id}: {self.caption or self.image.name}"
+
+    @property
+    def thumbnail_size(self):
+        """The thumbnail's width and height (kbo_site.photos.THUMB_SIDE on the long side), for
+        the <img> attributes that keep the page from jumping as thumbnails load."""
+        ratio = min(1, THUMB_SIDE / max(self.width, self.height, 1))
+        return max(1, round(self.width * ratio)), max(1, round(self.height * ratio))
 
 
 class ImportStatus(models.TextChoices):

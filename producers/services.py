@@ -6,6 +6,8 @@ repeated submit of the same data (a double click) is recognised and does nothing
 Every change leaves a row in the one action log (kbo_site.actions.log_action): who, when, which fields.
 """
 
+import secrets
+
 from django.db import IntegrityError, models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -252,3 +254,117 @@ def anonymise_producer(producer, *, by, reason, address=None):
         PersonalDataAccess.objects.create(user=by, kind=PersonalDataAccessKind.ANONYMISE, producer=current,
                                           reason=reason, address=address)
     return current
+
+
+
+# Photos -----------------------------------------------------------------------------------
+# kbo_site.photos.prepare makes the stored copies (small, without metadata) before any of these
+# is called: it takes a second for a camera's photo, which no transaction should wait on.
+
+MAX_PHOTOS_PER_PRODUCT = 20
+
+
+def _photo_note(message, **values):
+    """An action log note in the record's language (Thai)."""
+    with translation.override(i18n.RECORD_LANGUAGE):
+        return str(message) % values
+
+
+def _photo_label(photo):
+    return photo.caption or photo.image.name.rsplit("/", 1)[-1]
+
+
+def _delete_files_on_commit(*field_files):
+    for field_file in field_files:
+        transaction.on_commit(lambda f=field_file.name, s=field_file.storage: s.delete(f))
+
+
+def add_product_photos(product, prepared, *, by, caption=""):
+    """Keep prepared photos (kbo_site.photos.Photo, in the order given) of `product`; returns the
+    new ProductPhoto rows. The first photo of a product without a main photo becomes its main one.
+
+    Side effects: writes each photo and its thumbnail under MEDIA_ROOT with random names
+    (deleted again if the transaction fails), inserts the rows, one action log row on the
+    product. Raises RegistryError when the product would hold more than MAX_PHOTOS_PER_PRODUCT.
+    """
+    from django.core.files.base import ContentFile
+
+    from .models import ProductPhoto
+
+    caption = (caption or "").strip()[:ProductPhoto._meta.get_field("caption").max_length]
+    written, rows = [], []
+    try:
+        with transaction.atomic():
+            current = Product.objects.select_for_update().get(pk=product.pk)
+            held = list(current.photos.values_list("is_main", flat=True))
+            if len(held) + len(prepared) > MAX_PHOTOS_PER_PRODUCT:
+                raise RegistryError(_("A product keeps at most %(count)d photos. Remove some before adding more.")
+                                    % {"count": MAX_PHOTOS_PER_PRODUCT}, field="photos")
+            has_main = any(held)
+            for photo in prepared:
+                stem = secrets.token_hex(16)
+                row = ProductPhoto(product=current, width=photo.width, height=photo.height, size=len(photo.data),
+                                   is_main=not has_main, caption=caption, uploaded_by=by)
+                has_main = True
+                row.image.save(f"{stem}.jpg", ContentFile(photo.data), save=False)
+                written.append(row.image)
+                row.thumbnail.save(f"{stem}-thumb.jpg", ContentFile(photo.thumbnail), save=False)
+                written.append(row.thumbnail)
+                row.save()
+                rows.append(row)
+            log_action(by, current, Action.RECORD_CHANGED,
+                       note=_photo_note(_("Photos added: %(count)d"), count=len(rows)),
+                       detail={"about": str(current)[:200], "photos": [row.pk for row in rows]})
+    except BaseException:
+        for field_file in written:
+            field_file.storage.delete(field_file.name)
+        raise
+    return rows
+
+
+def set_main_photo(photo, *, by):
+    """Make `photo` its product's main photo (the one the committee sees first); returns it.
+
+    Side effects: the product's former main photo is main no longer; one action log row on the
+    product. Nothing is written when it is the main photo already.
+    """
+    from .models import ProductPhoto
+
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=photo.product_id)
+        current = ProductPhoto.objects.get(pk=photo.pk)
+        if current.is_main:
+            return current
+        product.photos.filter(is_main=True).update(is_main=False)
+        current.is_main = True
+        current.save(update_fields=["is_main"])
+        log_action(by, product, Action.RECORD_CHANGED,
+                   note=_photo_note(_("Main photo chosen: %(name)s"), name=_photo_label(current)),
+                   detail={"about": str(product)[:200], "photos": [current.pk]})
+    return current
+
+
+def remove_product_photo(photo, *, by):
+    """Remove a product's photo. When it was the main photo, the earliest photo left becomes
+    the main one.
+
+    Side effects: deletes the row, and its two files once the transaction commits; one action
+    log row on the product.
+    """
+    from .models import ProductPhoto
+
+    with transaction.atomic():
+        product = Product.objects.select_for_update().get(pk=photo.product_id)
+        current = ProductPhoto.objects.filter(pk=photo.pk).first()
+        if current is None:
+            return
+        label = _photo_label(current)
+        _delete_files_on_commit(current.image, current.thumbnail)
+        current.delete()
+        if current.is_main:
+            following = product.photos.order_by("pk").first()
+            if following is not None:
+                following.is_main = True
+                following.save(update_fields=["is_main"])
+        log_action(by, product, Action.RECORD_CHANGED, note=_photo_note(_("Photo removed: %(name)s"), name=label),
+                   detail={"about": str(product)[:200], "photos": [photo.pk]})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import change_list_views, history_views, import_views, pdpa_views, views
+from . import change_list_views, history_views, import_views, pdpa_views, photo_views, views
 
 app_name = "producers"
 urlpatterns = [
@@ -10,6 +10,14 @@ urlpatterns = [
     path("registry/products/export.xlsx", views.product_export, name="product_export"),
     path("registry/products/new/", views.product_create, name="product_create"),
     path("registry/products/<int:pk>/edit/", views.product_edit, name="product_edit"),
+    # The product page and its photos (producers/photo_views.py)
+    path("registry/products/<int:pk>/", photo_views.product_detail, name="product_detail"),
+    path("registry/products/<int:pk>/photos/add/", photo_views.photo_add, name="photo_add"),
+    path("registry/products/<int:pk>/photos/<int:photo_pk>/main/", photo_views.photo_main, name="photo_main"),
+    path("registry/products/<int:pk>/photos/<int:photo_pk>/remove/", photo_views.photo_remove, name="photo_remove"),
+    path("registry/products/<int:pk>/photos/<int:photo_pk>.jpg", photo_views.photo_image, name="photo_image"),
+    path("registry/products/<int:pk>/photos/<int:photo_pk>/thumb.jpg", photo_views.photo_thumbnail,
+         name="photo_thumbnail"),
     path("registry/producers/", views.producer_list, name="producer_list"),
     path("registry/producers/new/", views.producer_create, name="producer_create"),
     path("registry/producers/<int:pk>/", views.producer_detail, name="producer_detail"),

@@ -56,6 +56,7 @@ def build(rng, *, stage, users):
     officer, chair = users["officer"], users["committee"][0]
     round, members = _round(users, officer)
     _submit_and_screen(rng, round, officer)
+    _photos_and_descriptions(round, officer)
     if stage == "screened":
         return round
     services.open_scoring(round, by=officer)
@@ -115,6 +116,21 @@ def _submit_and_screen(rng, round, officer):
     codes = Product.objects.filter(pk__in=chosen).values_list("code", flat=True)
     services.add_submissions_by_codes(round, "\n".join(codes), by=officer)
     services.screen_round(round, by=officer)
+
+
+# Entries of the round given a photo and a description (producers.demo_photos): enough for the
+# scoring page to show what it shows with real data, few enough to keep the build quick.
+WITH_PHOTOS = 8
+
+
+def _photos_and_descriptions(round, officer):
+    from producers import demo_photos
+
+    entries = list(round.submissions.filter(eligible=True).select_related("product").order_by("product__code"))
+    demo_photos.add([entry.product for entry in entries[:WITH_PHOTOS]], by=officer)
+    for entry in entries[WITH_PHOTOS:]:
+        entry.product.description = demo_photos.description(entry.product)
+    Product.objects.bulk_update([entry.product for entry in entries[WITH_PHOTOS:]], ["description"])
 
 
 def _clip(value, top):

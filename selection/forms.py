@@ -316,3 +316,71 @@ class PaperScanForm(forms.Form):
         if self.kind not in SCAN_KINDS:
             raise forms.ValidationError(_("Attach the scan as a PDF, PNG or JPEG file."))
         return upload
+
+
+# Material sent with an application (selection/attachments.py) ----------------------------------
+
+MAX_ATTACHMENT_BYTES = 30 * 1024 * 1024
+MAX_ATTACHMENTS_PER_UPLOAD = 10
+
+
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
+        if not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(_MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class AttachmentUploadForm(forms.Form):
+    """Photos and documents sent with an application, each told by its content: a PDF is kept as
+    it came; a picture (a photo of the label, a scanned certificate) as kbo_site.photos.prepare
+    makes it (small, with a thumbnail, without the location). A file that is neither is refused
+    with its name and the reason; the others are kept.
+
+    After is_valid(): `prepared` holds (name, kind, content) for attachments.add_attachments
+    (content: a kbo_site.photos.Photo, or the upload with its uploads.Kind); `refused` holds
+    (name, message)."""
+
+    files = _MultipleFileField(label=_("Files"),
+                               help_text=_("Photos (JPEG, PNG, WebP) and documents (PDF), e.g. the label or the "
+                                           "standard's certificate; several at once."))
+    title = forms.CharField(label=_("title"), max_length=200, required=False,
+                            help_text=_("Optional; the file's name is used when left empty."))
+
+    def clean_files(self):
+        from django.utils.translation import gettext
+
+        from kbo_site import photos
+
+        files = self.cleaned_data["files"]
+        if len(files) > MAX_ATTACHMENTS_PER_UPLOAD:
+            raise forms.ValidationError(gettext("Send at most %(count)d files at a time.")
+                                        % {"count": MAX_ATTACHMENTS_PER_UPLOAD})
+        self.prepared, self.refused = [], []
+        for upload in files:
+            if upload.size > MAX_ATTACHMENT_BYTES:
+                self.refused.append((upload.name, gettext("The file is larger than %(size)d MB.") % {
+                    "size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}))
+                continue
+            kind = uploads.sniff(upload, upload.name)
+            if kind == uploads.PDF:
+                self.prepared.append((upload.name, kind, upload))
+                continue
+            try:
+                self.prepared.append((upload.name, None, photos.prepare(upload)))
+            except photos.PhotoError as error:
+                message = (str(error) if kind in (uploads.PNG, uploads.JPEG)
+                           else gettext("This kind of file cannot be attached. Send a PDF or a photo (JPEG, PNG, WebP)."))
+                self.refused.append((upload.name, message))
+        if not self.prepared:
+            raise forms.ValidationError([f"{name}: {message}" for name, message in self.refused])
+        return files

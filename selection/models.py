@@ -223,6 +223,74 @@ class Submission(models.Model):
     def __str__(self):
         return str(self.product)
 
+    @property
+    def application_photos(self):
+        """The photos sent with the application (from the prefetched attachments, if any)."""
+        return [attachment for attachment in self.attachments.all() if attachment.is_photo]
+
+
+# The material sent with an application may be changed until scoring closes; after that it is
+# what the committee scored on.
+ATTACHMENTS_OPEN = (RoundState.DRAFT, RoundState.SCREENING, RoundState.SCORING)
+
+
+class AttachmentKind(models.TextChoices):
+    PHOTO = "photo", _("Photo")
+    DOCUMENT = "document", _("Document")
+
+
+def attachment_path(instance, filename):
+    """A random name under MEDIA_ROOT (outside the web root) with the extension of what the file
+    really is; the user's own name is kept in original_name."""
+    return f"selection/{instance.submission.round_id}/entries/{instance.submission_id}/{filename}"
+
+
+class SubmissionAttachment(models.Model):
+    """A photo or a document sent with the application (the product's label, its standard's
+    certificate), shown to the committee with the entry. A photo is stored as
+    kbo_site.photos.prepare made it (small, with a thumbnail, no metadata); a document (PDF)
+    as it came, once its content showed what it is. Served only through the round's views."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="attachments",
+                                   verbose_name=_("submission"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=attachment_path, max_length=255, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        # Photos first (the scoring page shows them as thumbnails), then documents.
+        ordering = ["-kind", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=AttachmentKind.values), name="attachment_kind_valid"),
+            models.CheckConstraint(condition=~Q(kind="photo") | (~Q(thumbnail="") & Q(width__isnull=False)),
+                                   name="attachment_photo_has_thumbnail"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_photo(self):
+        return self.kind == AttachmentKind.PHOTO
+
+    @property
+    def thumbnail_size(self):
+        from kbo_site.photos import THUMB_SIDE
+
+        ratio = min(1, THUMB_SIDE / max(self.width or 1, self.height or 1))
+        return max(1, round((self.width or 1) * ratio)), max(1, round((self.height or 1) * ratio))
+
 
 class ScreeningRule(models.TextChoices):
     PRODUCER_TYPE = "producer_type", _("Producer type")

@@ -11,7 +11,7 @@ from kbo_site.access import get_for
 from kbo_site.models import Action
 from producers.roles import in_scope, is_admin, is_national, is_officer, province_code, scoped
 
-from .models import CommitteeMember, CommitteeRole, Conflict, RoundState, ScoreSheet, SelectionRound
+from .models import ATTACHMENTS_OPEN, CommitteeMember, CommitteeRole, Conflict, RoundState, ScoreSheet, SelectionRound
 
 
 def can_manage_rounds(user):
@@ -102,6 +102,20 @@ def can_read_paper_scans(user, round):
     if scoring_is_closed(round):
         return _runs_the_meeting(user, round)
     return can_enter_paper_sheets(user, round)
+
+
+def can_see_entry(user, submission):
+    """The entry's material (its product's photos, the photos and documents sent with the
+    application): the officers, at any time; the round's committee once screening has put the
+    entry on the scoring list (as the scoring page shows it)."""
+    if can_manage_rounds(user):
+        return True
+    return membership(user, submission.round) is not None and submission.eligible is True
+
+
+def attachments_are_open(round):
+    """Material sent with an application may be added or removed until scoring closes."""
+    return round.state in ATTACHMENTS_OPEN
 
 
 def can_open_scoring(user, round):

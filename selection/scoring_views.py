@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kbo_site import i18n, thaidates
 
 from . import rules, services
+from .entry_views import entry_queryset
 from .forms import ConflictForm, OfficerConflictForm, ScoreEntriesForm, WithdrawForm
 from .models import Conflict, RoundState, Score, ScoreComment, ScoreSheet, Submission
 from .ranking import compute_ranking, member_total
@@ -86,8 +87,8 @@ def _field_states(member, submission, criteria):
 
 def score_form(request, pk, sid):
     round, member = _scoring(request, pk)
-    submission = get_object_or_404(Submission.objects.select_related("product__producer__district"),
-                                   pk=sid, round=round, eligible=True)
+    # The entry's card: its product's photos, standards and the application's files prefetched.
+    submission = get_object_or_404(entry_queryset(), pk=sid, round=round, eligible=True)
     product = submission.product
     criteria = list(round.criteria.all())
     conflict = Conflict.objects.filter(member=member, submission=submission).first()
@@ -97,7 +98,7 @@ def score_form(request, pk, sid):
     editable = rules.scoring_is_open(round) and not submitted and not conflict
     return _offline_copy(render(request, "selection/score_form.html", {
         "round": round, "member": member, "submission": submission, "product": product,
-        "standards": list(product.standards.all()),
+        "standards": list(product.standards.all()),  # prefetched
         "fields": [] if conflict else _field_states(member, submission, criteria),
         "comment": ScoreComment.objects.filter(member=member, submission=submission).first(),
         "conflict": conflict,

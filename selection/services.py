@@ -313,11 +313,16 @@ def add_submissions_by_codes(round, text, *, by):
 
 
 def remove_submission(submission, *, by):
-    """Withdraw a submission before scoring opens. Side effects: deletes it, an audit row."""
+    """Withdraw a submission before scoring opens. Side effects: deletes it with the files sent
+    with it (once the transaction commits), an audit row."""
     with transaction.atomic():
         round = _lock(submission.round)
         _require_state(round, SUBMISSIONS_OPEN, _("Submissions are closed once scoring has opened."))
         audit(round, Action.SUBMISSION_REMOVED, by=by, from_value=str(submission.product))
+        for attachment in submission.attachments.all():
+            for field_file in (attachment.file, attachment.thumbnail):
+                if field_file:
+                    transaction.on_commit(lambda f=field_file.name, s=field_file.storage: s.delete(f))
         submission.delete()
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import paper_views, progress_views, results_views, scoring_views, views
+from . import entry_views, paper_views, progress_views, results_views, scoring_views, views
 
 app_name = "selection"
 urlpatterns = [
@@ -16,6 +16,17 @@ urlpatterns = [
     path("<int:pk>/submissions/add/", views.submission_add, name="submission_add"),
     path("<int:pk>/submissions/bulk/", views.submission_bulk, name="submission_bulk"),
     path("<int:pk>/submissions/<int:sid>/remove/", views.submission_remove, name="submission_remove"),
+    # An entry's material: the application's photos and documents, the product's photos (entry_views.py)
+    path("<int:pk>/submissions/<int:sid>/", entry_views.submission_detail, name="submission_detail"),
+    path("<int:pk>/submissions/<int:sid>/files/add/", entry_views.attachment_add, name="attachment_add"),
+    path("<int:pk>/submissions/<int:sid>/files/<int:aid>/", entry_views.attachment_file, name="attachment_file"),
+    path("<int:pk>/submissions/<int:sid>/files/<int:aid>/thumb.jpg", entry_views.attachment_thumbnail,
+         name="attachment_thumbnail"),
+    path("<int:pk>/submissions/<int:sid>/files/<int:aid>/remove/", entry_views.attachment_remove,
+         name="attachment_remove"),
+    path("<int:pk>/submissions/<int:sid>/photos/<int:photo_pk>.jpg", entry_views.product_photo, name="entry_photo"),
+    path("<int:pk>/submissions/<int:sid>/photos/<int:photo_pk>/thumb.jpg", entry_views.product_photo_thumbnail,
+         name="entry_photo_thumbnail"),
     path("<int:pk>/screening/", views.screening_summary, name="screening_summary"),
     path("<int:pk>/screening/run/", views.screening_run, name="screening_run"),
     path("<int:pk>/screening/<int:result_pk>/override/", views.screening_override, name="screening_override"),

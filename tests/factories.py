@@ -1,6 +1,7 @@
 """Factories for the whole suite: build data the way the application would hold it."""
 
 import factory
+from django.core.files.base import ContentFile
 from django.contrib.auth.models import Group, User
 
 from producers.models import (
@@ -10,6 +11,7 @@ from producers.models import (
     Producer,
     ProducerType,
     Product,
+    ProductPhoto,
     ProductType,
     Province,
     Standard,
@@ -85,6 +87,52 @@ class ProductFactory(factory.django.DjangoModelFactory):
             self.standards.add(*(Standard.objects.get_or_create(name=name)[0] for name in extracted))
 
 
+def jpeg_bytes(color="#c0392b", size=(64, 48)):
+    """A small real JPEG (what kbo_site.photos.prepare stores)."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG")
+    return out.getvalue()
+
+
+def pdf_bytes(text="KBO"):
+    """A small valid one-page PDF whose text (ASCII) pypdf reads back."""
+    content = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+               b"/Contents 5 0 R >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+class ProductPhotoFactory(factory.django.DjangoModelFactory):
+    """A stored product photo, as producers.services.add_product_photos leaves it."""
+
+    class Meta:
+        model = ProductPhoto
+
+    product = factory.SubFactory(ProductFactory)
+    image = factory.LazyFunction(lambda: ContentFile(jpeg_bytes(size=(64, 48)), name="photo.jpg"))
+    thumbnail = factory.LazyFunction(lambda: ContentFile(jpeg_bytes(size=(32, 24)), name="photo-thumb.jpg"))
+    width = 64
+    height = 48
+    is_main = True
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
 # Selection (issue 3) ------------------------------------------------------------------------
 
 from django.utils.timezone import now as timezone_now  # noqa: E402
@@ -140,3 +188,27 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     product = factory.SubFactory(ProductFactory)
     eligible = True
     screened_at = factory.LazyFunction(timezone_now)
+
+
+class SubmissionAttachmentFactory(factory.django.DjangoModelFactory):
+    """A document (PDF) sent with an application; SubmissionAttachmentFactory(photo=True) a photo."""
+
+    class Meta:
+        model = "selection.SubmissionAttachment"
+
+    class Params:
+        photo = factory.Trait(
+            kind="photo", title="ฉลากสินค้า", content_type="image/jpeg", original_name="label.jpg", width=64,
+            height=48,
+            file=factory.LazyFunction(lambda: ContentFile(jpeg_bytes(size=(64, 48)), name="label.jpg")),
+            thumbnail=factory.LazyFunction(lambda: ContentFile(jpeg_bytes(size=(32, 24)), name="label-thumb.jpg")),
+        )
+
+    submission = factory.SubFactory(SubmissionFactory)
+    kind = "document"
+    title = "ใบรับรอง มผช."
+    content_type = "application/pdf"
+    original_name = "certificate.pdf"
+    file = factory.LazyFunction(lambda: ContentFile(pdf_bytes("certificate"), name="certificate.pdf"))
+    size = 600
+    uploaded_by = factory.SubFactory(UserFactory)

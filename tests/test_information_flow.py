@@ -22,6 +22,7 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -29,9 +30,9 @@ from pypdf import PdfReader
 from kbo_site.actions import log_for
 from kbo_site.models import Action
 from meetings.models import AgendaItem, Letter, LetterKind
-from producers.models import District, Province
+from producers.models import District, ProductPhoto, Province
 from selection import services as selection_services
-from selection.models import CommitteeRole, Conflict, ScoreComment
+from selection.models import CommitteeRole, Conflict, RoundState, ScoreComment
 from selection.scoring_views import OFFLINE_HEADER
 from tests.factories import (
     CommitteeFactory,
@@ -39,9 +40,12 @@ from tests.factories import (
     CriterionFactory,
     ProducerFactory,
     ProductFactory,
+    ProductPhotoFactory,
     SelectionRoundFactory,
+    SubmissionAttachmentFactory,
     SubmissionFactory,
     UserFactory,
+    pdf_bytes,
 )
 from tests.permissions import ANONYMOUS, NATIONAL, OTHER_PROVINCE, OTHER_PROVINCE_CODE, REGISTRY_ROLES
 from tests.test_permissions import CASES, EXTRA_ROLES, MODULES, _user_for
@@ -57,6 +61,10 @@ CONTACT = "a producer's contact name or phone number"
 DRAFT_MEETING = "a draft agenda or draft minutes"
 OTHER_PROVINCE_RECORD = "a record of another province"
 OFFICE_MEMO = "the office's memo asking approval of a meeting and its budget"
+PRODUCT_PHOTO = "a product's photo (its caption) in the registry"
+ENTRY_MATERIAL = "the photos and documents sent with an entry of the round"
+OTHER_ROUND_MATERIAL = "the material of an entry of another committee's round"
+OTHER_ROUND_PHOTO = "a product's photo (its caption), the product an entry of another committee's round"
 
 OFFICERS = {"officer", "admin", NATIONAL}
 ROUND_COMMITTEE = {"chair", "member", "secretary", SUBMITTED}
@@ -79,6 +87,14 @@ RULES = {
     OFFICE_MEMO: lambda role, _: role in {"meeting_secretary"} | OFFICERS,
     # Another province sees nothing: a Lamphun record is for Lamphun's users and national ones.
     OTHER_PROVINCE_RECORD: lambda role, _: role in {OTHER_PROVINCE, NATIONAL},
+    # A product's photos: whoever reads the registry, and the committee of a round it is an entry of.
+    PRODUCT_PHOTO: lambda role, _: role in {"viewer"} | OFFICERS | ROUND_COMMITTEE,
+    # What was sent with an application: the officers and the round's committee.
+    ENTRY_MATERIAL: lambda role, _: role in OFFICERS | ROUND_COMMITTEE,
+    # Another committee's round: its officers only (not this round's committee).
+    OTHER_ROUND_MATERIAL: lambda role, _: role in OFFICERS,
+    # The registry's readers see a product's photos whatever round it is in; not this round's committee.
+    OTHER_ROUND_PHOTO: lambda role, _: role in {"viewer"} | OFFICERS,
 }
 
 
@@ -111,6 +127,12 @@ MARKERS = [
     Marker("MKLAMPHUNLETTER", OTHER_PROVINCE_RECORD),
     # Planted by tests/meetings/permission_cases.py as the memo's source of budget.
     Marker("MKMEMOBUDGET", OFFICE_MEMO),
+    Marker("MKPHOTOCAPTION", PRODUCT_PHOTO),
+    Marker("MKENTRYFILETITLE", ENTRY_MATERIAL),
+    Marker("MKENTRYPDFTEXT", ENTRY_MATERIAL),
+    Marker("MKOTHERROUNDFILE", OTHER_ROUND_MATERIAL),
+    Marker("MKOTHERROUNDPHOTO", OTHER_ROUND_PHOTO),
+    Marker("MKLAMPHUNFILE", OTHER_PROVINCE_RECORD),
 ]
 
 DIGIT_GROUPS = re.compile(r"(?<=\d)[-\s](?=\d)")
@@ -154,6 +176,21 @@ def plant_markers(world):
     producer.contact_name, producer.phone = "MKCONTACTNAME", "0897412536"
     producer.save()
 
+    # The entry's material: its product's photo, and a document sent with the application whose
+    # title and PDF text are marked.
+    ProductPhoto.objects.filter(pk=world["sel_product_photo"].pk).update(caption="MKPHOTOCAPTION")
+    document = world["sel_attachment_document"]
+    document.title = "MKENTRYFILETITLE"
+    document.file.save("marked.pdf", ContentFile(pdf_bytes("MKENTRYPDFTEXT")))
+    # Another committee's round in the same province, with an eligible entry and its material.
+    other_round = SelectionRoundFactory(committee=CommitteeFactory(name="คณะกรรมการอื่นในจังหวัด"),
+                                        state=RoundState.SCORING)
+    other_entry = SubmissionFactory(round=other_round)
+    ProductPhotoFactory(product=other_entry.product, caption="MKOTHERROUNDPHOTO")
+    SubmissionAttachmentFactory(submission=other_entry, title="MKOTHERROUNDFILE",
+                                file=ContentFile(pdf_bytes("MKOTHERROUNDFILE"), name="other.pdf"))
+    world["flow_other_entry"] = other_entry
+
     # A draft meeting's agenda and minutes text.
     item = AgendaItem.objects.filter(meeting__committee__name="คณะกรรมการทดสอบสิทธิ์การประชุม",
                                      meeting__number=1).first()
@@ -168,7 +205,10 @@ def plant_markers(world):
     ProductFactory(producer=lamphun_producer, code="OTOP51FLOW1")
     committee = CommitteeFactory(name="MKLAMPHUNCOMMITTEE", province=lamphun)
     lamphun_round = SelectionRoundFactory(committee=committee, name="MKLAMPHUNROUND")
-    SubmissionFactory(round=lamphun_round, product=lamphun_producer.products.first())
+    lamphun_entry = SubmissionFactory(round=lamphun_round, product=lamphun_producer.products.first())
+    SubmissionAttachmentFactory(submission=lamphun_entry, title="MKLAMPHUNFILE",
+                                file=ContentFile(pdf_bytes("MKLAMPHUNFILE"), name="lamphun.pdf"))
+    world["flow_lamphun_entry"] = lamphun_entry
     lamphun_officer = UserFactory(username="flow-lamphun-officer", groups=["officer"])
     Letter.objects.create(province=lamphun, year_be=2565, number=1, kind=LetterKind.MEMO, committee=committee,
                           reference="ลพ 0019/1", subject="MKLAMPHUNLETTER", addressee="พัฒนาการจังหวัดลำพูน",
@@ -269,6 +309,17 @@ def _start_urls(world):
         urls.append(f"{url}?{case.query}" if case.query else url)
     # Pages of the objects only this test adds.
     urls += [reverse("producers:producer_list") + "?q=MKLAMPHUN", reverse("producers:product_list") + "?q=FLOW"]
+    # The material of another committee's round and of Lamphun's, by their real ids: their
+    # pages and files must answer nothing to those who may not read them.
+    for name in ("flow_other_entry", "flow_lamphun_entry"):
+        entry = world[name]
+        kwargs = {"pk": entry.round_id, "sid": entry.pk}
+        urls.append(reverse("selection:submission_detail", kwargs=kwargs))
+        for attachment in entry.attachments.all():
+            urls.append(reverse("selection:attachment_file", kwargs={**kwargs, "aid": attachment.pk}))
+        for photo in entry.product.photos.all():
+            urls.append(reverse("selection:entry_photo", kwargs={**kwargs, "photo_pk": photo.pk}))
+            urls.append(reverse("producers:product_detail", kwargs={"pk": entry.product_id}))
     return list(dict.fromkeys(urls))
 
 
@@ -338,6 +389,21 @@ def _draft_meeting(world):
     ("member", lambda w: reverse("selection:ranking", kwargs={"pk": w["sel_ranked"].pk}), "93.1"),
     ("secretary", lambda w: reverse("selection:ranking", kwargs={"pk": w["sel_ranked"].pk}), "93.1"),
     ("secretary", lambda w: reverse("selection:export", kwargs={"pk": w["sel_ranked"].pk}), "69"),
+    # The entry's material: on the scoring page, in the document itself, on the product page.
+    ("member", lambda w: reverse("selection:score_form", kwargs={"pk": w["sel_round"].pk,
+                                                                 "sid": w["sel_submission"].pk}), "MKPHOTOCAPTION"),
+    ("member", lambda w: reverse("selection:score_form", kwargs={"pk": w["sel_round"].pk,
+                                                                 "sid": w["sel_submission"].pk}), "MKENTRYFILETITLE"),
+    ("chair", lambda w: reverse("selection:attachment_file", kwargs={
+        "pk": w["sel_round"].pk, "sid": w["sel_submission"].pk, "aid": w["sel_attachment_document"].pk}),
+     "MKENTRYPDFTEXT"),
+    ("viewer", lambda w: reverse("producers:product_detail", kwargs={"pk": w["sel_submission"].product_id}),
+     "MKPHOTOCAPTION"),
+    ("officer", lambda w: reverse("selection:submission_detail", kwargs={
+        "pk": w["flow_other_entry"].round_id, "sid": w["flow_other_entry"].pk}), "MKOTHERROUNDFILE"),
+    ("national", lambda w: reverse("selection:attachment_file", kwargs={
+        "pk": w["flow_lamphun_entry"].round_id, "sid": w["flow_lamphun_entry"].pk,
+        "aid": w["flow_lamphun_entry"].attachments.get().pk}), "MKLAMPHUNFILE"),
 ])
 def test_the_walk_finds_each_secret_where_it_may_be_read(role, path, expected, marked_world):
     client = _client_for(role, marked_world)

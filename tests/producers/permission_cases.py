@@ -4,7 +4,7 @@ See tests/permissions.py for the format. The registry rows are maintained by the
 pages; the import rows (producers:import_*) by the import pages.
 """
 
-from tests.factories import ProducerFactory, ProductFactory, UserFactory
+from tests.factories import ProducerFactory, ProductFactory, ProductPhotoFactory, UserFactory
 from tests.permissions import Case
 from tests.producers.workbooks import import_files_folder, previewed_batch
 
@@ -17,9 +17,14 @@ def build_world(world):
     # Registry pages
     world["producer"] = ProducerFactory(code="PERM-P1", name="กลุ่มทดสอบสิทธิ์")
     world["product"] = ProductFactory(producer=world["producer"], code="PERM-OTOP1")
+    world["product_photo"] = ProductPhotoFactory(product=world["product"], caption="ภาพทดสอบสิทธิ์")
     # Import pages
     uploader = UserFactory(username="perm-import-uploader", groups=["admin"])
     world["import_batch"] = previewed_batch(uploader, import_files_folder())
+
+
+def _photo(w):
+    return {"pk": w["product"].pk, "photo_pk": w["product_photo"].pk}
 
 
 CASES = [
@@ -30,6 +35,16 @@ CASES = [
     Case("producers:product_export", allowed=READERS),
     Case("producers:product_create", allowed=EDITORS),
     Case("producers:product_edit", scoped=True, kwargs=lambda w: {"pk": w["product"].pk}, allowed=EDITORS),
+    # The product page and its photos
+    Case("producers:product_detail", scoped=True, kwargs=lambda w: {"pk": w["product"].pk}, allowed=READERS),
+    Case("producers:photo_add", scoped=True, kwargs=lambda w: {"pk": w["product"].pk}, method="post",
+         allowed=EDITORS, ok=302, not_allowed_methods=("get",)),
+    Case("producers:photo_main", scoped=True, kwargs=_photo, method="post", allowed=EDITORS, ok=302,
+         not_allowed_methods=("get",)),
+    Case("producers:photo_remove", scoped=True, kwargs=_photo, method="post", allowed=EDITORS, ok=302,
+         not_allowed_methods=("get",)),
+    Case("producers:photo_image", scoped=True, kwargs=_photo, allowed=READERS, not_allowed_methods=("post",)),
+    Case("producers:photo_thumbnail", scoped=True, kwargs=_photo, allowed=READERS),
     Case("producers:producer_list", allowed=READERS),
     Case("producers:producer_create", allowed=EDITORS),
     Case("producers:producer_detail", scoped=True, kwargs=lambda w: {"pk": w["producer"].pk}, allowed=READERS),

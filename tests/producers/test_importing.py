@@ -148,7 +148,7 @@ def test_import_ignores_extra_columns_and_reports_each_once():
 
     report = run(table)
 
-    assert report.ignored_columns == ["หมายเหตุ (T)", "ผู้บันทึก (U)"]
+    assert report.ignored_columns == ["หมายเหตุ (U)", "ผู้บันทึก (V)"]
     assert report.products.created == 2
 
 
@@ -768,7 +768,7 @@ def test_import_refuses_a_workbook_with_a_column_twice():
     table = registry_sheet([product_row()], extra_columns={"ชื่อผู้ผลิต": "อีกชื่อ"})
 
     assert refused(xlsx(table)) == (
-        'คอลัมน์ "ชื่อผู้ผลิต" มีซ้ำกัน (คอลัมน์ B และ T): ให้เหลือไว้คอลัมน์เดียวแล้วอัปโหลดใหม่')
+        'คอลัมน์ "ชื่อผู้ผลิต" มีซ้ำกัน (คอลัมน์ B และ U): ให้เหลือไว้คอลัมน์เดียวแล้วอัปโหลดใหม่')
 
 
 def test_import_refuses_a_workbook_with_a_header_but_no_data():
@@ -924,7 +924,7 @@ def test_bad_rows_workbook_imports_back_once_fixed():
     report = import_registry(fixed, province=chiang_mai())
 
     assert (report.errors, report.products.created, report.ignored_columns) == (
-        [], 1, ["ข้อผิดพลาด (คอลัมน์นี้จะถูกข้ามเมื่อนำเข้า) (T)"])
+        [], 1, ["ข้อผิดพลาด (คอลัมน์นี้จะถูกข้ามเมื่อนำเข้า) (U)"])
     assert Product.objects.get(code="A2").star_level == 4
 
 

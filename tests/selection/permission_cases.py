@@ -17,7 +17,9 @@ from tests.factories import (
     CommitteeMemberFactory,
     CriterionFactory,
     ProductFactory,
+    ProductPhotoFactory,
     SelectionRoundFactory,
+    SubmissionAttachmentFactory,
     SubmissionFactory,
     UserFactory,
 )
@@ -63,6 +65,12 @@ def build_world(world):
     world["sel_round"] = scoring
     world["sel_submission"] = scoring.submissions.get()
     world["sel_criterion"] = criterion
+    # The entry's material: a registry photo of its product, a photo and a document sent with it.
+    world["sel_product_photo"] = ProductPhotoFactory(product=product, caption="ภาพผลิตภัณฑ์ทดสอบสิทธิ์")
+    world["sel_attachment_photo"] = SubmissionAttachmentFactory(submission=world["sel_submission"], photo=True,
+                                                                uploaded_by=officer)
+    world["sel_attachment_document"] = SubmissionAttachmentFactory(submission=world["sel_submission"],
+                                                                   uploaded_by=officer)
     world["sel_conflict"] = services.declare_conflict(world["sel_submission"], world["sel_spare"],
                                                       conflict_type=ConflictType.OTHER, note="", by=officer)
 
@@ -108,6 +116,14 @@ def _member_sheet(w):
     return {"pk": w["sel_round"].pk, "member_pk": w["sel_member"].pk}
 
 
+def _file(name):
+    return lambda w: {**_scored(w), "aid": w[name].pk}
+
+
+def _entry_photo(w):
+    return {**_scored(w), "photo_pk": w["sel_product_photo"].pk}
+
+
 POST = {"method": "post", "ok": 302, "not_allowed_methods": ("get",)}
 
 CASES = [
@@ -129,6 +145,17 @@ CASES = [
     Case("selection:submission_remove", scoped=True, kwargs=lambda w: {"pk": w["sel_draft"].pk,
                                                           "sid": w["sel_draft_submission"].pk},
          allowed=MANAGERS, **POST),
+    # An entry's material (entry_views.py): officers add it; the committee reads it with the entry
+    Case("selection:submission_detail", scoped=True, kwargs=_scored, allowed=MANAGERS),
+    Case("selection:attachment_add", scoped=True, kwargs=_scored, allowed=MANAGERS, **POST),
+    Case("selection:attachment_remove", scoped=True, kwargs=_file("sel_attachment_document"), allowed=MANAGERS,
+         **POST),
+    Case("selection:attachment_file", scoped=True, kwargs=_file("sel_attachment_document"), allowed=VIEWERS,
+         not_allowed_methods=("post",)),
+    Case("selection:attachment_file", scoped=True, kwargs=_file("sel_attachment_photo"), allowed=VIEWERS),
+    Case("selection:attachment_thumbnail", scoped=True, kwargs=_file("sel_attachment_photo"), allowed=VIEWERS),
+    Case("selection:entry_photo", scoped=True, kwargs=_entry_photo, allowed=VIEWERS, not_allowed_methods=("post",)),
+    Case("selection:entry_photo_thumbnail", scoped=True, kwargs=_entry_photo, allowed=VIEWERS),
     Case("selection:screening_summary", scoped=True, kwargs=_round, allowed=VIEWERS),
     Case("selection:screening_summary", scoped=True, kwargs=_round, allowed=VIEWERS, query="show=all"),
     Case("selection:screening_run", scoped=True, kwargs=_draft, allowed=MANAGERS, **POST),

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from selection import rules
 from selection.models import CommitteeRole, RoundState, ScoreSheet
-from tests.factories import CommitteeMemberFactory, UserFactory
+from tests.factories import CommitteeMemberFactory, SubmissionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +96,35 @@ def test_the_getter_answers_404_outside_the_province_and_403_inside_it(people, r
 
     assert rules.get_round_for(people["national officer"], round_.pk, rules.can_manage_round) == round_
     assert rules.get_round_for(people["member"], round_.pk, rules.can_score) == round_
+
+
+# An entry's material (photos, documents): officers always; the round's committee once screening
+# has put the entry on the scoring list.
+ENTRY_MATERIAL = {
+    "officer": {True: True, None: True, False: True},
+    "national officer": {True: True, None: True, False: True},
+    "viewer": {True: False, None: False, False: False},
+    "outsider": {True: False, None: False, False: False},
+    "chair who scores": {True: True, None: False, False: False},
+    "chair who does not score": {True: True, None: False, False: False},
+    "member": {True: True, None: False, False: False},
+    "secretary": {True: True, None: False, False: False},
+}
+
+
+def test_who_may_see_an_entrys_material(people, round_):
+    entries = {eligible: SubmissionFactory(round=round_, eligible=eligible) for eligible in (True, None, False)}
+
+    seen = {who: {eligible: rules.can_see_entry(type(people[who]).objects.get(pk=people[who].pk), entry)
+                  for eligible, entry in entries.items()} for who in ENTRY_MATERIAL}
+
+    assert seen == ENTRY_MATERIAL
+
+
+@pytest.mark.parametrize(("state", "open_"), [(RoundState.DRAFT, True), (RoundState.SCREENING, True),
+                                              (RoundState.SCORING, True), (RoundState.RANKING, False),
+                                              (RoundState.APPROVED, False)])
+def test_attachments_are_open_until_scoring_closes(round_, state, open_):
+    round_.state = state
+
+    assert rules.attachments_are_open(round_) is open_
