@@ -57,6 +57,15 @@ class Action(models.TextChoices):
     LETTER_ISSUED = "letter_issued", _("Letter issued")
     LETTER_CANCELLED = "letter_cancelled", _("Letter cancelled")
     APPOINTMENT_SAVED = "appointment_saved", _("Appointment order recorded")
+    # The development of the selected products (selection/development.py).
+    DEVELOPMENT_OPENED = "development_opened", _("Development record opened")
+    PLAN_CHANGED = "plan_changed", _("Development plan changed")
+    MENTOR_ADDED = "mentor_added", _("Mentor added")
+    MENTOR_REMOVED = "mentor_removed", _("Mentor removed")
+    ITEM_DONE = "item_done", _("Plan item done")
+    ITEM_REOPENED = "item_reopened", _("Plan item reopened")
+    VISIT_RECORDED = "visit_recorded", _("Visit recorded")
+    STATUS_RECORDED = "status_recorded", _("Before or after recorded")
 
 
 class ActionLog(models.Model):

@@ -31,7 +31,7 @@ from kbo_site.models import Action
 from meetings.models import AgendaItem, Letter, LetterKind
 from producers.models import District, Province
 from selection import services as selection_services
-from selection.models import CommitteeRole, Conflict, ScoreComment
+from selection.models import CommitteeRole, Conflict, DevelopmentRecord, PlanItem, ScoreComment
 from tests.factories import (
     CommitteeFactory,
     CommitteeMemberFactory,
@@ -43,6 +43,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.permissions import ANONYMOUS, NATIONAL, OTHER_PROVINCE, OTHER_PROVINCE_CODE, REGISTRY_ROLES
+from tests.selection.development_world import approved_round
 from tests.test_permissions import CASES, EXTRA_ROLES, MODULES, _user_for
 
 SUBMITTED = "member_submitted"
@@ -56,6 +57,7 @@ CONTACT = "a producer's contact name or phone number"
 DRAFT_MEETING = "a draft agenda or draft minutes"
 OTHER_PROVINCE_RECORD = "a record of another province"
 OFFICE_MEMO = "the office's memo asking approval of a meeting and its budget"
+DEVELOPMENT = "a selected product's development: its plan, visits and figures"
 
 OFFICERS = {"officer", "admin", NATIONAL}
 ROUND_COMMITTEE = {"chair", "member", "secretary", SUBMITTED}
@@ -78,6 +80,9 @@ RULES = {
     OFFICE_MEMO: lambda role, _: role in {"meeting_secretary"} | OFFICERS,
     # Another province sees nothing: a Lamphun record is for Lamphun's users and national ones.
     OTHER_PROVINCE_RECORD: lambda role, _: role in {OTHER_PROVINCE, NATIONAL},
+    # A product's development: the province's officers (and national ones), the round's committee,
+    # and the product's own mentor; a mentor off the committee reads no other product's.
+    DEVELOPMENT: lambda role, owner: role in OFFICERS | ROUND_COMMITTEE or role == owner,
 }
 
 
@@ -110,6 +115,10 @@ MARKERS = [
     Marker("MKLAMPHUNLETTER", OTHER_PROVINCE_RECORD),
     # Planted by tests/meetings/permission_cases.py as the memo's source of budget.
     Marker("MKMEMOBUDGET", OFFICE_MEMO),
+    # Planted in tests/selection/development_permission_cases.py's world below.
+    Marker("MKDEVVISITMENTORED", DEVELOPMENT, owner="mentor"),
+    Marker("MKDEVPLANOTHER", DEVELOPMENT),
+    Marker("MKLAMPHUNDEVGOAL", OTHER_PROVINCE_RECORD),
 ]
 
 DIGIT_GROUPS = re.compile(r"(?<=\d)[-\s](?=\d)")
@@ -169,6 +178,14 @@ def plant_markers(world):
     lamphun_round = SelectionRoundFactory(committee=committee, name="MKLAMPHUNROUND")
     SubmissionFactory(round=lamphun_round, product=lamphun_producer.products.first())
     lamphun_officer = UserFactory(username="flow-lamphun-officer", groups=["officer"])
+
+    # Development (issue 12): the mentored product's visit, the other product's plan, and a
+    # Lamphun product's development.
+    world["dev_record"].visits.update(activities="MKDEVVISITMENTORED")
+    PlanItem.objects.create(record=world["dev_other"], area="costing", description="MKDEVPLANOTHER")
+    lamphun_round_dev = approved_round(committee=committee, products=[lamphun_producer.products.first()],
+                                       fiscal_year=2566)
+    DevelopmentRecord.objects.filter(round=lamphun_round_dev).update(goal="MKLAMPHUNDEVGOAL")
     Letter.objects.create(province=lamphun, year_be=2565, number=1, kind=LetterKind.MEMO, committee=committee,
                           reference="ลพ 0019/1", subject="MKLAMPHUNLETTER", addressee="พัฒนาการจังหวัดลำพูน",
                           issued_on=datetime.date(2022, 1, 3), content={}, file="letters/flow/lamphun.pdf",
@@ -337,6 +354,11 @@ def _draft_meeting(world):
     ("member", lambda w: reverse("selection:ranking", kwargs={"pk": w["sel_ranked"].pk}), "93.1"),
     ("secretary", lambda w: reverse("selection:ranking", kwargs={"pk": w["sel_ranked"].pk}), "93.1"),
     ("secretary", lambda w: reverse("selection:export", kwargs={"pk": w["sel_ranked"].pk}), "69"),
+    ("mentor", lambda w: reverse("selection:development_detail", kwargs={"rid": w["dev_record"].pk}),
+     "MKDEVVISITMENTORED"),
+    ("member", lambda w: reverse("selection:development_detail", kwargs={"rid": w["dev_other"].pk}), "MKDEVPLANOTHER"),
+    ("officer", lambda w: reverse("selection:development_board", kwargs={"pk": w["dev_round"].pk}), "MKDEVPLANOTHER"),
+    ("national", lambda w: "/selection/development/", "MKLAMPHUNDEVGOAL"),
 ])
 def test_the_walk_finds_each_secret_where_it_may_be_read(role, path, expected, marked_world):
     client = _client_for(role, marked_world)
