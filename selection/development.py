@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from kbo_site.actions import log_action
@@ -32,6 +33,7 @@ from .models import (
     PlanItem,
     ProductStatus,
     RoundState,
+    SelectionRound,
     StatusStage,
     Visit,
 )
@@ -325,10 +327,11 @@ class Progress:
 
 
 def _with_progress(queryset, today):
+    # One join (the items), so plain counts: DISTINCT would sort every row for nothing.
     return queryset.annotate(
-        items_total=Count("items", distinct=True),
-        items_done=Count("items", filter=Q(items__done_on__isnull=False), distinct=True),
-        items_late=Count("items", filter=Q(items__done_on__isnull=True, items__due_on__lt=today), distinct=True),
+        items_total=Count("items"),
+        items_done=Count("items", filter=Q(items__done_on__isnull=False)),
+        items_late=Count("items", filter=Q(items__done_on__isnull=True, items__due_on__lt=today)),
     )
 
 
@@ -389,26 +392,37 @@ class ProvinceSummary:
     progress: Progress = field(default_factory=Progress)
 
 
+def _dot_class(progress):
+    if not progress.total:
+        return "dev-dot-none"
+    if progress.late:
+        return "dev-dot-late"
+    return "dev-dot-done" if progress.done == progress.total else "dev-dot-open"
+
+
 def overview(rounds, today=None):
     """Every visible round's records with their progress, grouped by province (a national
-    officer's 77 boards at a glance), in one query whatever the number of provinces."""
+    officer's 77 boards at a glance), in two queries whatever the number of provinces. The
+    records are read as values and each round's squares drawn here: 77 × 20 model instances
+    and template loops would cost more than the rest of the page."""
     today = today or timezone.localdate()
-    records = _with_progress(DevelopmentRecord.objects.filter(round__in=rounds), today).select_related(
-        "product", "round__committee__province").order_by("round__committee__province_id", "-round__fiscal_year",
-                                                          "round_id", "rank", "pk")
-    provinces, by_round = {}, {}
-    for record in records:
-        round = record.round
+    records = _with_progress(DevelopmentRecord.objects.filter(round__in=rounds), today).values_list(
+        "round_id", "product__code", "product__name", "items_total", "items_done", "items_late"
+    ).order_by("round_id", "rank", "pk")
+    by_round = {}
+    for round_id, code, name, total, done, late in records:
+        by_round.setdefault(round_id, []).append((code, name, Progress(total, done, late)))
+    provinces = {}
+    for round in (SelectionRound.objects.filter(pk__in=list(by_round)).select_related("committee__province")
+                  .order_by("committee__province_id", "-fiscal_year", "pk")):
         province = provinces.get(round.committee.province_id)
         if province is None:
             province = provinces[round.committee.province_id] = ProvinceSummary(round.committee.province)
-        summary = by_round.get(round.pk)
-        if summary is None:
-            summary = by_round[round.pk] = RoundSummary(round)
-            province.rounds.append(summary)
-        progress = progress_of(record)
-        record.progress = progress
-        summary.records.append(record)
-        summary.progress.add(progress)
-        province.progress.add(progress)
+        summary = RoundSummary(round, records=by_round[round.pk])
+        for _code, _name, progress in summary.records:
+            summary.progress.add(progress)
+        summary.dots = format_html_join("", '<span class="dev-dot {}" title="{} {}: {}/{}"></span>', (
+            (_dot_class(p), code, name, p.done, p.total) for code, name, p in summary.records))
+        province.rounds.append(summary)
+        province.progress.add(summary.progress)
     return list(provinces.values())

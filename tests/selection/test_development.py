@@ -333,7 +333,7 @@ def test_national_overview_query_count_is_fixed(provinces, officer, django_asser
     url = reverse("selection:development_overview")
     client.get(url)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(url)
 
     assert [len(p.rounds[0].records) for p in response.context["provinces"]] == [3] * provinces
