@@ -42,6 +42,10 @@ class PlanItemForm(NormalisedInputMixin, forms.Form):
     description = forms.CharField(label=_("Details"), max_length=500, required=False)
     due_on = BEDateField(label=_("Target date"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].widget.attrs["class"] = "form-control"
+
 
 class BasePlanItemFormSet(forms.BaseFormSet):
     def add_fields(self, form, index):
