@@ -18,6 +18,8 @@ from producers.models import Classification
 from .models import DevelopmentArea, MentorKind, StatusStage, VisitKind
 
 BLANK = [("", "---------")]
+# Photos per visit form: each is decoded and resized while the request waits.
+MAX_PHOTOS = 10
 
 
 class PlanForm(NormalisedInputMixin, VersionedForm):
@@ -108,6 +110,8 @@ class PhotosField(forms.FileField):
         files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
         if self.required and not files:
             raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(n)s photos at a time.") % {"n": MAX_PHOTOS})
         prepared = []
         for upload in files:
             try:
