@@ -59,6 +59,15 @@ class Action(models.TextChoices):
     APPOINTMENT_SAVED = "appointment_saved", _("Appointment order recorded")
     # Login throttling (producers/security_views.py): note is the account's name.
     ACCOUNT_UNLOCKED = "account_unlocked", _("Account unlocked")
+    # The development of the selected products (selection/development.py).
+    DEVELOPMENT_OPENED = "development_opened", _("Development record opened")
+    PLAN_CHANGED = "plan_changed", _("Development plan changed")
+    MENTOR_ADDED = "mentor_added", _("Mentor added")
+    MENTOR_REMOVED = "mentor_removed", _("Mentor removed")
+    ITEM_DONE = "item_done", _("Plan item done")
+    ITEM_REOPENED = "item_reopened", _("Plan item reopened")
+    VISIT_RECORDED = "visit_recorded", _("Visit recorded")
+    STATUS_RECORDED = "status_recorded", _("Before or after recorded")
 
 
 class ActionLog(models.Model):

@@ -584,3 +584,19 @@ ROUND_ACTIONS = (
     Action.SCORES_SUBMITTED, Action.CONFLICT_DECLARED, Action.CONFLICT_WITHDRAWN, Action.DECISION,
     Action.DECISION_WITHDRAWN, Action.APPROVED, Action.REOPENED, Action.REMINDER_SENT,
 )
+
+
+# Activity 2, the development of the selected products (issue 12).
+from .development_models import (  # noqa: E402, F401
+    DevelopmentArea,
+    DevelopmentPhoto,
+    DevelopmentRecord,
+    DevelopmentState,
+    Mentor,
+    MentorKind,
+    PlanItem,
+    ProductStatus,
+    StatusStage,
+    Visit,
+    VisitKind,
+)

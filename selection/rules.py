@@ -214,3 +214,92 @@ def get_round_for(user, pk, predicate=can_view_round):
     province, 403 otherwise (kbo_site.access)."""
     return get_for(user, SelectionRound.objects.select_related("committee"), pk, predicate,
                    in_scope=in_round_scope)
+
+
+# The development of the selected products (issue 12) --------------------------------------
+# Officers of the round's province plan and edit; national officers read every province's; the
+# round's committee reads its round's; a mentor reads the records they mentor and records
+# visits on them, and, off the committee, sees nothing else of the round.
+
+def mentored_records(user):
+    """The ids of the development records the user mentors, read once per request and cached
+    on the user."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache = getattr(user, "_kbo_mentored", None)
+    if cache is None:
+        from .models import Mentor
+
+        cache = frozenset(Mentor.objects.filter(user=user).values_list("record_id", flat=True))
+        user._kbo_mentored = cache
+    return cache
+
+
+def is_mentor(user, record):
+    return record.pk in mentored_records(user)
+
+
+def sees_whole_development(user, round):
+    """Every record of the round: those who see the round (its officers and committee)."""
+    return can_view_round(user, round)
+
+
+def can_view_development(user, record):
+    return sees_whole_development(user, record.round) or is_mentor(user, record)
+
+
+def can_edit_development(user, record):
+    """The plan, the mentors, before and after: the officers of the round's province (the
+    getter has checked the province); national officers read only."""
+    return can_manage_rounds(user) and not is_national(user)
+
+
+def can_record_visit(user, record):
+    """Visits and plan items done: the province's officers and the record's mentors."""
+    return can_edit_development(user, record) or is_mentor(user, record)
+
+
+def mentors_in_round(user, round):
+    """The user mentors a record of the round."""
+    if not mentored_records(user):
+        return False
+    from .models import DevelopmentRecord
+
+    return DevelopmentRecord.objects.filter(round=round, pk__in=mentored_records(user)).exists()
+
+
+def can_view_development_board(user, round):
+    """A round's development board: whoever sees the round; a mentor sees their own rows."""
+    return sees_whole_development(user, round) or mentors_in_round(user, round)
+
+
+def in_development_scope(user, record):
+    return is_mentor(user, record) or in_round_scope(user, record.round)
+
+
+def in_board_scope(user, round):
+    return in_round_scope(user, round) or mentors_in_round(user, round)
+
+
+def visible_developments(user, round, queryset):
+    """The round's records the user may read."""
+    if sees_whole_development(user, round):
+        return queryset
+    return queryset.filter(pk__in=mentored_records(user))
+
+
+def get_development_for(user, pk, predicate=can_view_development, queryset=None):
+    """The development record if `predicate(user, record)`; 404 if none or of another province
+    (unless the user mentors it); 403 otherwise (kbo_site.access)."""
+    from .models import DevelopmentRecord
+
+    queryset = queryset if queryset is not None else DevelopmentRecord.objects.select_related(
+        "round__committee", "product__producer")
+    return get_for(user, queryset, pk, predicate,
+                   in_scope=in_development_scope)
+
+
+def get_development_round_for(user, pk, predicate=can_view_development_board):
+    """The round whose development board the user may read (kbo_site.access)."""
+    return get_for(user, SelectionRound.objects.select_related("committee"), pk, predicate,
+                   in_scope=in_board_scope)

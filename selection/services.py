@@ -820,8 +820,9 @@ i18n.recorded_labels(*(_status_label(status) for status in (ranking_module.SELEC
 def approve(round, *, by):
     """The chair approves the list: ranking → approved. Refused while an exact tie at the cut
     line is undecided. Side effects: an Approval with a frozen snapshot of the ranking and the
-    scores, a state change. Scores cannot change afterwards."""
-    from . import facts
+    scores, a state change, a development record for each selected product (development.py).
+    Scores cannot change afterwards."""
+    from . import development, facts
 
     with transaction.atomic():
         round = _lock(round)
@@ -842,6 +843,8 @@ def approve(round, *, by):
             detail = _("%(selected)s selected, %(reserves)s reserves") % {
                 "selected": len(current.selected), "reserves": len(current.reserves)}
         audit(round, Action.APPROVED, by=by, detail=detail)
+        # Activity 2: each selected product's development record, "before" from the registry.
+        development.open_records(round, by=by)
     return approval
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import entry_views, paper_views, progress_views, results_views, scoring_views, views
+from . import development_views, entry_views, paper_views, progress_views, results_views, scoring_views, views
 
 app_name = "selection"
 urlpatterns = [
@@ -63,4 +63,16 @@ urlpatterns = [
     path("<int:pk>/results/board/", results_views.results_board, name="results_board"),
     path("<int:pk>/results.xlsx", results_views.export, name="export"),
     path("<int:pk>/history/", results_views.history, name="history"),
+    # Activity 2: developing the selected products (development_views.py)
+    path("development/", development_views.overview, name="development_overview"),
+    path("<int:pk>/development/", development_views.board, name="development_board"),
+    path("development/<int:rid>/", development_views.detail, name="development_detail"),
+    path("development/<int:rid>/plan/", development_views.plan, name="development_plan"),
+    path("development/<int:rid>/mentors/add/", development_views.mentor_add, name="development_mentor_add"),
+    path("development/<int:rid>/mentors/<int:mid>/remove/", development_views.mentor_remove,
+         name="development_mentor_remove"),
+    path("development/<int:rid>/items/<int:iid>/done/", development_views.item_done, name="development_item_done"),
+    path("development/<int:rid>/visits/add/", development_views.visit_add, name="development_visit_add"),
+    path("development/<int:rid>/status/<str:stage>/", development_views.status_edit, name="development_status"),
+    path("development/photos/<int:photo_pk>/<str:size>.jpg", development_views.photo, name="development_photo"),
 ]

@@ -340,4 +340,7 @@ def home(request):
         return redirect("producers:dashboard")
     if rules.is_committee_member(request.user):
         return redirect("selection:round_list")
+    if rules.mentored_records(request.user):
+        # A mentor off the committee: the products they mentor (issue 12).
+        return redirect("selection:development_overview")
     raise PermissionDenied

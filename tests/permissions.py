@@ -49,6 +49,9 @@ class Case:
     scoped: bool = False
     # Methods that must answer 405 (e.g. GET on a POST-only URL), checked for allowed roles.
     not_allowed_methods: tuple = field(default=())
+    # The status a national officer gets where it differs from a provincial officer's (pages
+    # that national officers read but do not change); None: the officer's.
+    national: int | None = None
 
     @property
     def id(self):

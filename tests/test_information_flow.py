@@ -32,7 +32,7 @@ from kbo_site.models import Action
 from meetings.models import AgendaItem, Letter, LetterKind
 from producers.models import District, ProductPhoto, Province
 from selection import services as selection_services
-from selection.models import CommitteeRole, Conflict, RoundState, ScoreComment
+from selection.models import CommitteeRole, Conflict, DevelopmentRecord, PlanItem, RoundState, ScoreComment
 from selection.scoring_views import OFFLINE_HEADER
 from tests.factories import (
     CommitteeFactory,
@@ -48,6 +48,7 @@ from tests.factories import (
     pdf_bytes,
 )
 from tests.permissions import ANONYMOUS, NATIONAL, OTHER_PROVINCE, OTHER_PROVINCE_CODE, REGISTRY_ROLES
+from tests.selection.development_world import approved_round
 from tests.test_permissions import CASES, EXTRA_ROLES, MODULES, _user_for
 
 SUBMITTED = "member_submitted"
@@ -65,6 +66,7 @@ PRODUCT_PHOTO = "a product's photo (its caption) in the registry"
 ENTRY_MATERIAL = "the photos and documents sent with an entry of the round"
 OTHER_ROUND_MATERIAL = "the material of an entry of another committee's round"
 OTHER_ROUND_PHOTO = "a product's photo (its caption), the product an entry of another committee's round"
+DEVELOPMENT = "a selected product's development: its plan, visits and figures"
 
 OFFICERS = {"officer", "admin", NATIONAL}
 ROUND_COMMITTEE = {"chair", "member", "secretary", SUBMITTED}
@@ -95,6 +97,9 @@ RULES = {
     OTHER_ROUND_MATERIAL: lambda role, _: role in OFFICERS,
     # The registry's readers see a product's photos whatever round it is in; not this round's committee.
     OTHER_ROUND_PHOTO: lambda role, _: role in {"viewer"} | OFFICERS,
+    # A product's development: the province's officers (and national ones), the round's committee,
+    # and the product's own mentor; a mentor off the committee reads no other product's.
+    DEVELOPMENT: lambda role, owner: role in OFFICERS | ROUND_COMMITTEE or role == owner,
 }
 
 
@@ -133,6 +138,10 @@ MARKERS = [
     Marker("MKOTHERROUNDFILE", OTHER_ROUND_MATERIAL),
     Marker("MKOTHERROUNDPHOTO", OTHER_ROUND_PHOTO),
     Marker("MKLAMPHUNFILE", OTHER_PROVINCE_RECORD),
+    # Planted in tests/selection/development_permission_cases.py's world below.
+    Marker("MKDEVVISITMENTORED", DEVELOPMENT, owner="mentor"),
+    Marker("MKDEVPLANOTHER", DEVELOPMENT),
+    Marker("MKLAMPHUNDEVGOAL", OTHER_PROVINCE_RECORD),
 ]
 
 DIGIT_GROUPS = re.compile(r"(?<=\d)[-\s](?=\d)")
@@ -210,6 +219,14 @@ def plant_markers(world):
                                 file=ContentFile(pdf_bytes("MKLAMPHUNFILE"), name="lamphun.pdf"))
     world["flow_lamphun_entry"] = lamphun_entry
     lamphun_officer = UserFactory(username="flow-lamphun-officer", groups=["officer"])
+
+    # Development (issue 12): the mentored product's visit, the other product's plan, and a
+    # Lamphun product's development.
+    world["dev_record"].visits.update(activities="MKDEVVISITMENTORED")
+    PlanItem.objects.create(record=world["dev_other"], area="costing", description="MKDEVPLANOTHER")
+    lamphun_round_dev = approved_round(committee=committee, products=[lamphun_producer.products.first()],
+                                       fiscal_year=2566)
+    DevelopmentRecord.objects.filter(round=lamphun_round_dev).update(goal="MKLAMPHUNDEVGOAL")
     Letter.objects.create(province=lamphun, year_be=2565, number=1, kind=LetterKind.MEMO, committee=committee,
                           reference="ลพ 0019/1", subject="MKLAMPHUNLETTER", addressee="พัฒนาการจังหวัดลำพูน",
                           issued_on=datetime.date(2022, 1, 3), content={}, file="letters/flow/lamphun.pdf",
@@ -404,6 +421,11 @@ def _draft_meeting(world):
     ("national", lambda w: reverse("selection:attachment_file", kwargs={
         "pk": w["flow_lamphun_entry"].round_id, "sid": w["flow_lamphun_entry"].pk,
         "aid": w["flow_lamphun_entry"].attachments.get().pk}), "MKLAMPHUNFILE"),
+    ("mentor", lambda w: reverse("selection:development_detail", kwargs={"rid": w["dev_record"].pk}),
+     "MKDEVVISITMENTORED"),
+    ("member", lambda w: reverse("selection:development_detail", kwargs={"rid": w["dev_other"].pk}), "MKDEVPLANOTHER"),
+    ("officer", lambda w: reverse("selection:development_board", kwargs={"pk": w["dev_round"].pk}), "MKDEVPLANOTHER"),
+    ("national", lambda w: "/selection/development/", "MKLAMPHUNDEVGOAL"),
 ])
 def test_the_walk_finds_each_secret_where_it_may_be_read(role, path, expected, marked_world):
     client = _client_for(role, marked_world)

@@ -56,3 +56,10 @@ def on_committee(context):
     """{% on_committee as flag %}: whether the current user sits on a committee (for the menu)."""
     request = context.get("request")
     return bool(request and rules.is_committee_member(request.user))
+
+
+@register.simple_tag(takes_context=True)
+def mentors_any(context):
+    """{% mentors_any as flag %}: whether the current user mentors a product's development."""
+    request = context.get("request")
+    return bool(request and rules.mentored_records(request.user))

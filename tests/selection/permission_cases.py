@@ -24,6 +24,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.permissions import ANONYMOUS, LOGGED_IN, Case
+from tests.selection import development_permission_cases
 
 MANAGERS = {"officer", "admin"}
 COMMITTEE = {"chair", "member", "secretary"}
@@ -41,6 +42,7 @@ ROLES = {
     "chair": lambda w: w["sel_chair"].user,
     "member": lambda w: w["sel_member"].user,
     "secretary": lambda w: w["sel_secretary"].user,
+    **development_permission_cases.ROLES,
 }
 
 
@@ -94,6 +96,8 @@ def build_world(world):
     # A draft round to add submissions to.
     world["sel_draft"] = SelectionRoundFactory(committee=committee)
     world["sel_draft_submission"] = SubmissionFactory(round=world["sel_draft"], eligible=None, screened_at=None)
+    # Activity 2: an approved round of the same committee, its development records and a mentor.
+    development_permission_cases.build_world(world)
 
 
 def _round(w):
@@ -216,3 +220,4 @@ CASES = [
     Case("selection:export", scoped=True, kwargs=_ranked, allowed=PROJECTORS),
     Case("selection:history", scoped=True, kwargs=_round, allowed=VIEWERS),
 ]
+CASES += development_permission_cases.CASES

@@ -1,10 +1,11 @@
 """Build the demo world from a fixed seed, up to a chosen stage.
 
-    python manage.py build_demo --stage registry|screened|scored|selected|minuted [--xlsx FILE]
+    python manage.py build_demo --stage registry|screened|scored|selected|minuted|year [--xlsx FILE]
     python manage.py build_demo --national [--stage ...]   # + 76 more provinces: 100,000 / 300,000
     python manage.py build_demo --province 51              # the registry demo of another province
 
-Each stage includes the ones before it. Modelled on pretalx's create_test_event.
+Each stage includes the ones before it. `year` develops the 20 approved products through the
+year (selection.development_demo: plans, mentors, visits with photos, before and after). Modelled on pretalx's create_test_event.
 
 --national keeps the Chiang Mai world exactly as without it (2,531 producers, 7,192 products,
 the round and the meeting) and adds the other 76 provinces' registries, so that the whole
@@ -18,7 +19,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-STAGES = ("registry", "screened", "scored", "selected", "minuted")
+STAGES = ("registry", "screened", "scored", "selected", "minuted", "year")
 DEFAULT_SEED = 2565
 
 
@@ -57,11 +58,15 @@ class Command(BaseCommand):
             if upto >= STAGES.index("screened"):
                 from selection import demo as selection_demo
 
-                selection_demo.build(random.Random(seed), stage=stage, users=users)
+                selection_round = selection_demo.build(random.Random(seed), stage=stage, users=users)
             if upto >= STAGES.index("minuted"):
                 from meetings import demo as meetings_demo
 
                 meetings_demo.build(random.Random(seed), users=users)
+            if upto >= STAGES.index("year"):
+                from selection import development_demo
+
+                development_demo.build(random.Random(seed), round=selection_round, users=users)
         if national:
             import time
 
@@ -81,3 +86,7 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (user / password):")
         for line in registry_demo.login_lines(users):
             self.stdout.write(f"  {line}")
+        if upto >= STAGES.index("year"):
+            from selection import development_demo
+
+            self.stdout.write(f"  {development_demo.login_line()}")
