@@ -57,6 +57,11 @@ class Action(models.TextChoices):
     LETTER_ISSUED = "letter_issued", _("Letter issued")
     LETTER_CANCELLED = "letter_cancelled", _("Letter cancelled")
     APPOINTMENT_SAVED = "appointment_saved", _("Appointment order recorded")
+    # Workshops of the activity plan (meetings/workshops.py).
+    WORKSHOP_CREATED = "workshop_created", _("Workshop created")
+    WORKSHOP_CHANGED = "workshop_changed", _("Workshop details changed")
+    WORKSHOP_PARTICIPANTS = "workshop_participants", _("Workshop participants changed")
+    WORKSHOP_ATTENDANCE = "workshop_attendance", _("Workshop attendance recorded")
 
 
 class ActionLog(models.Model):

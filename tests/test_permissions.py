@@ -93,6 +93,8 @@ def test_permission(case, role, world):
         assert response["Location"].startswith(reverse("login"))
     elif role == OTHER_PROVINCE and case.scoped:
         assert response.status_code == 404
+    elif role == NATIONAL and case.national_reads_only:
+        assert response.status_code == case.denied
     elif role in SCOPE_ROLES:
         like = SCOPE_ROLE_LIKE[role]
         assert response.status_code == (case.ok if like in allowed else case.denied)
