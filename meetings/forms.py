@@ -255,7 +255,8 @@ class ParticipantForm(LimitsSaid, forms.Form):
         (ParticipantKind.NETWORK.value, ParticipantKind.NETWORK.label),
         (ParticipantKind.GUEST.value, ParticipantKind.GUEST.label)], initial=ParticipantKind.GUEST.value,
         widget=forms.Select(attrs={"class": "form-select"}))
-    name = forms.CharField(label=_("name"), max_length=255)
+    # Said by the service (meetings.workshops.add_participant), in the words of its other refusals.
+    name = forms.CharField(label=_("name"), max_length=255, required=False)
     organisation = forms.CharField(label=_("position, group or organisation"), max_length=255, required=False)
     phone = forms.CharField(label=_("phone"), max_length=40, required=False)
 

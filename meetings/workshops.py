@@ -334,6 +334,25 @@ def workshop_attendance_rate(year_be, province_code):
     return {"workshops": out, "present": present, "expected": expected, "percent": Rate(present, expected).percent}
 
 
+def workshop_report_lines(year_be, province_code):
+    """The year report's workshop part, in Thai (the record language): each workshop with its
+    dates, venue and participants, each recorded day's attendance, and the year's rate."""
+    report = workshop_attendance_rate(year_be, province_code)
+    lines = []
+    for w in report["workshops"]:
+        dates = thaidates.format_date_range(w["start_date"], w["end_date"])
+        lines.append(f"{w['title']} {dates} ณ {w['venue']} ผู้เข้าร่วม {w['participants']} คน")
+        for day in w["days"]:
+            lines.append(f"  {thaidates.format_date(day['date'], weekday=True)}: มาร่วม {day['present']} คน"
+                         f" (ร้อยละ {day['percent']})")
+    if report["percent"] is None:
+        lines.append(f"ปีงบประมาณ {year_be}: ยังไม่มีการบันทึกการเข้าร่วมการอบรม")
+    else:
+        lines.append(f"อัตราการเข้าร่วมการอบรม ปีงบประมาณ {year_be}: ร้อยละ {report['percent']} "
+                     f"({report['present']} จาก {report['expected']} คน-วัน)")
+    return lines
+
+
 def date_range(workshop, digits="arabic"):
     """18–19 มกราคม 2565"""
     return thaidates.format_date_range(workshop.start_date, workshop.end_date, digits=digits)

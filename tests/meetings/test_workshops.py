@@ -264,3 +264,14 @@ def test_the_sign_in_sheet_has_every_participant_on_each_days_pages(meeting, app
     # A person's name is never split across lines.
     lines = [line for page in pages for line in page.splitlines()]
     assert all(any(p.name in line for line in lines) for p in workshop.participants.exclude(name=""))
+
+
+def test_workshop_report_lines_read_as_the_year_reports_workshop_part(workshop, officer):
+    people = [workshops.add_participant(workshop, by=officer, kind="guest", name=f"นายทดสอบ {i}") for i in range(4)]
+    workshops.record_attendance(workshop.days.first(), [p.pk for p in people[:3]], by=officer)
+
+    assert workshops.workshop_report_lines(2565, "50") == [
+        f"กิจกรรมที่ 1 {TITLE} 18–19 มกราคม 2565 ณ {HOTEL} ผู้เข้าร่วม 4 คน",
+        "  วันอังคารที่ 18 มกราคม 2565: มาร่วม 3 คน (ร้อยละ 75.0)",
+        "อัตราการเข้าร่วมการอบรม ปีงบประมาณ 2565: ร้อยละ 75.0 (3 จาก 4 คน-วัน)"]
+    assert workshops.workshop_report_lines(2566, "50") == ["ปีงบประมาณ 2566: ยังไม่มีการบันทึกการเข้าร่วมการอบรม"]
