@@ -275,3 +275,13 @@ def test_workshop_report_lines_read_as_the_year_reports_workshop_part(workshop, 
         "  วันอังคารที่ 18 มกราคม 2565: มาร่วม 3 คน (ร้อยละ 75.0)",
         "อัตราการเข้าร่วมการอบรม ปีงบประมาณ 2565: ร้อยละ 75.0 (3 จาก 4 คน-วัน)"]
     assert workshops.workshop_report_lines(2566, "50") == ["ปีงบประมาณ 2566: ยังไม่มีการบันทึกการเข้าร่วมการอบรม"]
+
+
+def test_log_notes_are_written_in_thai_whatever_the_pages_language(workshop, officer):
+    from django.utils import translation
+
+    with translation.override("en"):
+        person = workshops.add_participant(workshop, by=officer, kind="guest", name="นายทดสอบ")
+        workshops.record_attendance(workshop.days.first(), [person.pk], by=officer)
+
+    assert [e.note for e in log_for(workshop)][:2] == ["18 มกราคม 2565: มาร่วม 1 จาก 1 คน", "เพิ่ม นายทดสอบ"]
