@@ -57,14 +57,14 @@ def test_an_officer_records_a_days_attendance_and_sees_the_rate(page, live_serve
     expect(boxes).to_have_count(4)
     for index in (0, 2, 3):
         boxes.nth(index).check()
-    page.screenshot(path=f"/tmp/h10shots/attendance-{viewport['width']}.png", full_page=True)
+    page.screenshot(path=f"/tmp/h10-workshop-attendance-{viewport['width']}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     page.get_by_test_id("save-attendance").click()
 
     expect(page.get_by_test_id("day-rate").first).to_contain_text("มาร่วม 3 จาก 4 คน (ร้อยละ 75.0)")
     expect(page.get_by_test_id("day-rate").nth(1)).to_contain_text("ยังไม่ได้บันทึก")
     expect(page.get_by_test_id("overall-rate")).to_contain_text("75.0%")
-    page.screenshot(path=f"/tmp/h10shots/workshop-{viewport['width']}.png", full_page=True)
+    page.screenshot(path=f"/tmp/h10-workshop-{viewport['width']}.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     day = workshop.days.first()
     assert sorted(Presence.objects.filter(day=day).values_list("participant__name", flat=True)) == sorted([
