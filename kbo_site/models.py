@@ -68,6 +68,11 @@ class Action(models.TextChoices):
     ITEM_REOPENED = "item_reopened", _("Plan item reopened")
     VISIT_RECORDED = "visit_recorded", _("Visit recorded")
     STATUS_RECORDED = "status_recorded", _("Before or after recorded")
+    # Workshops of the activity plan (meetings/workshops.py).
+    WORKSHOP_CREATED = "workshop_created", _("Workshop created")
+    WORKSHOP_CHANGED = "workshop_changed", _("Workshop details changed")
+    WORKSHOP_PARTICIPANTS = "workshop_participants", _("Workshop participants changed")
+    WORKSHOP_ATTENDANCE = "workshop_attendance", _("Workshop attendance recorded")
 
 
 class ActionLog(models.Model):

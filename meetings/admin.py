@@ -2,7 +2,19 @@ from django.contrib import admin
 
 from kbo_site.admin import ReadOnlyAdmin
 
-from .models import Activity, AgendaItem, Appointment, Attendance, DocumentSettings, Guest, Letter, Meeting, Office
+from .models import (
+    Activity,
+    AgendaItem,
+    Appointment,
+    Attendance,
+    DocumentSettings,
+    Guest,
+    Letter,
+    Meeting,
+    Office,
+    Participant,
+    Workshop,
+)
 
 
 class AttendanceInline(admin.TabularInline):
@@ -52,3 +64,28 @@ class LetterAdmin(ReadOnlyAdmin):
     list_display = ("reference", "year_be", "issued_on", "kind", "subject", "cancelled_at")
     list_filter = ("kind", "year_be")
     search_fields = ("reference", "subject")
+
+
+# Workshops of the activity plan (meetings/workshops.py).
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    extra = 0
+    fields = ("order", "kind", "name", "organisation", "phone")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(ReadOnlyAdmin):
+    """Read here; workshops, participants and attendance change through meetings.workshops, so that each is logged."""
+
+    list_display = ("title", "committee", "start_date", "end_date", "venue")
+    list_filter = ("committee",)
+    inlines = [ParticipantInline]

@@ -228,3 +228,59 @@ def build_next_year(selection_round, *, users):
         body="การเตรียมการคัดเลือกผลิตภัณฑ์เข้าร่วมโครงการ ปี 2566")
     services.send_agenda(meeting, by=officer)
     return meeting
+# ---------------------------------------------------------------- activity 1: the workshop of 18–19 January 2565
+
+# Speakers and guests of the workshop (demo data: the report names none).
+WORKSHOP_GUESTS = (
+    ("ผศ.ดร.ศิริพร ปัญญาเลิศ", "วิทยากร คณะอุตสาหกรรมเกษตร มหาวิทยาลัยเชียงใหม่"),
+    ("อาจารย์ธีรวัฒน์ ศรีสุวรรณ", "วิทยากร มหาวิทยาลัยแม่โจ้"),
+    ("นางสาวปิยะนุช แก้วประเสริฐ", "วิทยากรด้านการตลาดออนไลน์"),
+    ("นายวีระพงษ์ ทองดี", "ศูนย์ส่งเสริมอุตสาหกรรมภาคที่ 1"),
+    ("นางพรทิพย์ สายสุวรรณ", "พัฒนาการอำเภอสันกำแพง"),
+    ("นายสุรชัย มณีวงศ์", "พัฒนาการอำเภอแม่ริม"),
+    ("นางสาวอรอุมา จันทร์หอม", "นักวิชาการพัฒนาชุมชน สำนักงานพัฒนาชุมชนอำเภอสารภี"),
+    ("นายกิตติพงษ์ บุญประเสริฐ", "นักวิชาการพัฒนาชุมชน สำนักงานพัฒนาชุมชนอำเภอหางดง"),
+)
+# The secretariat beside the demo officer (the assistant secretary of the appointment order).
+WORKSHOP_STAFF = (("นายธนากร สุขเกษม", "นักวิชาการพัฒนาชุมชนปฏิบัติการ"),
+                  ("นางสาววราภรณ์ ใจดี", "เจ้าพนักงานพัฒนาชุมชนปฏิบัติงาน"))
+
+
+def build_workshop(rng, *, users, meeting=None):
+    """Activity 1 of meeting 1/2565 held as its workshop on 18–19 มกราคม 2565 at the hotel: the
+    representatives of the 20 selected groups (named), the committee and the secretariat as
+    the network, eight speakers and guests (40 in all), and both days' attendance recorded.
+    Needs the `minuted` stage (the approved round and meeting 1/2565). Returns the workshop."""
+    from producers.demo import _person, _phone
+
+    from . import workshops
+
+    if meeting is None:
+        meeting = Meeting.objects.filter(number=1, year_be=2565, round__isnull=False).order_by("pk").first()
+    if meeting is None:
+        raise RuntimeError("The workshop demo needs meeting 1/2565 of the meetings demo.")
+    officer = users["officer"]
+    activity = meeting.activities.order_by("order", "pk").first()
+    workshop = workshops.create_workshop(activity, by=officer, **workshops.initial_for(activity))
+    workshops.add_selected_groups(workshop, by=officer)
+    for participant in workshop.participants.order_by("order", "pk"):
+        title, first, last = _person(rng)
+        workshops.update_participant(participant, by=officer, name=f"{title}{first} {last}",
+                                     organisation=participant.organisation, phone=_phone(rng))
+    workshops.add_committee_members(workshop, by=officer)
+    staff = [(officer.get_full_name() or officer.username, users["positions"].get(officer.pk, "")), *WORKSHOP_STAFF]
+    for name, position in staff:
+        workshops.add_participant(workshop, by=officer, kind="network", name=name, organisation=position,
+                                  user=officer if name == staff[0][0] else None)
+    for name, organisation in WORKSHOP_GUESTS:
+        workshops.add_participant(workshop, by=officer, kind="guest", name=name, organisation=organisation)
+    everyone = list(workshop.participants.values_list("pk", flat=True))
+    groups = list(workshop.participants.filter(kind="group").values_list("pk", flat=True))
+    others = [pk for pk in everyone if pk not in groups]
+    # Day 1: two groups and one member of the network sent nobody; day 2: three more left early.
+    absent_first = set(rng.sample(groups, 2)) | set(rng.sample(others, 1))
+    absent_second = absent_first | set(rng.sample([pk for pk in everyone if pk not in absent_first], 3))
+    first_day, second_day = workshop.days.order_by("date")
+    workshops.record_attendance(first_day, [pk for pk in everyone if pk not in absent_first], by=officer)
+    workshops.record_attendance(second_day, [pk for pk in everyone if pk not in absent_second], by=officer)
+    return workshop

@@ -18,6 +18,7 @@ from .models import (
     ItemKind,
     Meeting,
     MeetingState,
+    ParticipantKind,
     RoundFacts,
 )
 
@@ -237,3 +238,30 @@ class DocumentSettingsForm(LimitsSaid, forms.ModelForm):
             self.add_error("line_spacing", _("The line spacing is between 1 and 2 times the font size."))
         return data
 
+
+
+# ---------------------------------------------------------------- workshops (meetings/workshops.py)
+
+class WorkshopForm(LimitsSaid, forms.Form):
+    title = forms.CharField(label=_("title"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    start_date = BEDateField(label=_("first day"))
+    end_date = BEDateField(label=_("last day"), required=False,
+                           help_text=_("Leave empty for a one-day workshop."))
+    venue = forms.CharField(label=_("venue"), max_length=255)
+
+
+class ParticipantForm(LimitsSaid, forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=[
+        (ParticipantKind.NETWORK.value, ParticipantKind.NETWORK.label),
+        (ParticipantKind.GUEST.value, ParticipantKind.GUEST.label)], initial=ParticipantKind.GUEST.value,
+        widget=forms.Select(attrs={"class": "form-select"}))
+    # Said by the service (meetings.workshops.add_participant), in the words of its other refusals.
+    name = forms.CharField(label=_("name"), max_length=255, required=False)
+    organisation = forms.CharField(label=_("position, group or organisation"), max_length=255, required=False)
+    phone = forms.CharField(label=_("phone"), max_length=40, required=False)
+
+
+class ParticipantEditForm(LimitsSaid, forms.Form):
+    name = forms.CharField(label=_("name"), max_length=255, required=False)
+    organisation = forms.CharField(label=_("position, group or organisation"), max_length=255, required=False)
+    phone = forms.CharField(label=_("phone"), max_length=40, required=False)

@@ -548,3 +548,127 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.get_form_display()} {self.number}".strip()
+
+
+# ---------------------------------------------------------------- the workshop (issue 12, activity 1)
+
+# The longest workshop the sign-in sheet and the attendance pages serve (one page group and one
+# attendance list per day).
+MAX_WORKSHOP_DAYS = 14
+
+
+class Workshop(models.Model):
+    """An activity of the plan held as an event (กิจกรรมที่ 1, the two-day capacity-building
+    workshop): its days, venue and participants, and who attended each day. The committee and
+    the round are the activity's (its meeting's), kept here for the access check and the
+    selected groups."""
+
+    activity = models.OneToOneField(Activity, on_delete=models.PROTECT, related_name="workshop",
+                                    verbose_name=_("activity"))
+    committee = models.ForeignKey("selection.Committee", on_delete=models.PROTECT, related_name="workshops",
+                                  verbose_name=_("committee"))
+    round = models.ForeignKey("selection.SelectionRound", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="workshops", verbose_name=_("selection round"))
+    title = models.CharField(_("title"), max_length=500)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    venue = models.CharField(_("venue"), max_length=255)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "pk"]
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="workshop_dates_ordered"),
+            models.CheckConstraint(condition=~Q(title=""), name="workshop_has_title"),
+        ]
+        indexes = [
+            # The year report: a province's workshops by date (meetings.workshops.workshop_attendance_rate).
+            models.Index(fields=["committee", "start_date"], name="workshop_committee_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ParticipantKind(models.TextChoices):
+    GROUP = "group", _("Representative of a selected group")
+    NETWORK = "network", _("Member of the network")
+    GUEST = "guest", _("Guest")
+
+
+class Participant(models.Model):
+    """Someone expected at the workshop. A selected group's representative is linked to the
+    group (the producer); the name may stay empty until the group says who comes (the sheet
+    then leaves the name to be written in). Name and organisation are copied, so the record
+    keeps them if the registry or the committee changes. The phone number is personal data."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    kind = models.CharField(_("kind"), max_length=20, choices=ParticipantKind.choices)
+    name = models.CharField(_("name"), max_length=255, blank=True)
+    organisation = models.CharField(_("position, group or organisation"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    producer = models.ForeignKey("producers.Producer", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("group"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("user"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["workshop", "order", "pk"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ParticipantKind.values), name="participant_kind_valid"),
+            models.CheckConstraint(condition=~Q(kind=ParticipantKind.GROUP) | Q(producer__isnull=False),
+                                   name="participant_group_has_producer"),
+            models.CheckConstraint(condition=Q(kind=ParticipantKind.GROUP) | ~Q(name=""),
+                                   name="participant_named"),
+            models.UniqueConstraint(fields=["workshop", "producer"], condition=Q(producer__isnull=False),
+                                    name="participant_group_once_per_workshop"),
+            models.UniqueConstraint(fields=["workshop", "user"], condition=Q(user__isnull=False),
+                                    name="participant_user_once_per_workshop"),
+        ]
+
+    def __str__(self):
+        return self.name or self.organisation
+
+
+class WorkshopDay(models.Model):
+    """One day of a workshop; `recorded_at` is set once its attendance has been recorded."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="days")
+    date = models.DateField(_("date"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["workshop", "date"]
+        verbose_name = _("workshop day")
+        verbose_name_plural = _("workshop days")
+        constraints = [models.UniqueConstraint(fields=["workshop", "date"], name="workshop_day_once")]
+
+    def __str__(self):
+        return f"{self.workshop} {self.date}"
+
+    @property
+    def is_recorded(self):
+        return self.recorded_at is not None
+
+
+class Presence(models.Model):
+    """A participant signed in on a day of the workshop."""
+
+    day = models.ForeignKey(WorkshopDay, on_delete=models.CASCADE, related_name="presences")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="presences")
+
+    class Meta:
+        verbose_name = _("presence")
+        verbose_name_plural = _("presences")
+        constraints = [models.UniqueConstraint(fields=["day", "participant"], name="presence_once_per_day")]
+
+    def __str__(self):
+        return f"{self.participant} {self.day.date}"

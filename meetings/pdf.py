@@ -177,3 +177,47 @@ def render_floor():
                      "page_numbers": True, "thai_digits": True, "font_size": 16, "line_spacing": 1.3},
     }
     return render_document(doc)
+
+
+# The sign-in sheet's fixed columns (ลำดับ, ลายมือชื่อ), in cm; the name column fits the longest
+# name and the position or group takes the rest.
+SIGN_IN_NUMBER_CM = 1.1
+SIGN_IN_SIGNATURE_CM = 3.2
+_SIGN_IN_PADDING_CM = 0.3
+
+
+def sign_in_columns(doc):
+    """Widths (cm) of the sign-in sheet's columns: no name wraps unless it is longer than 60%
+    of what the fixed columns leave (it then wraps at its spaces)."""
+    s = doc["settings"]
+    size = float(s.get("font_size") or 16) - 2
+    text = 21 - float(s["margin_left"]) - float(s["margin_right"])
+    rest = text - SIGN_IN_NUMBER_CM - SIGN_IN_SIGNATURE_CM - 4 * _SIGN_IN_PADDING_CM
+    name = max((text_width_cm(r["name"], size) for r in doc["rows"]), default=3.5) + _CELL_SLACK_CM
+    name = min(max(name, 3.5), rest * 0.6)
+    return {"n": SIGN_IN_NUMBER_CM, "name": round(name, 2), "organisation": round(rest - name, 2),
+            "signature": SIGN_IN_SIGNATURE_CM, "size": size}
+
+
+def render_sign_in_sheet(workshop):
+    """PDF bytes of a workshop's sign-in sheet (ใบลงทะเบียน): one page group per day, one row per
+    participant with a box to sign (meetings.workshops.sign_in_sheet)."""
+    from . import workshops
+
+    doc = workshops.sign_in_sheet(workshop)
+    columns = sign_in_columns(doc)
+    size, text = columns["size"], 21 - float(doc["settings"]["margin_left"]) - float(doc["settings"]["margin_right"])
+    organisation_cm = columns["organisation"]
+    # A position or group that fits its column stays on one line; a longer one wraps between its
+    # words, never inside a name or a place.
+    doc["rows"] = [{"n": row["n"], "name": _fit(row["name"], columns["name"], size),
+                    "organisation": (thai.unit(row["organisation"])
+                                     if text_width_cm(row["organisation"], size) <= organisation_cm - 0.1
+                                     else _fit(row["organisation_marked"], organisation_cm, size))}
+                   for row in doc["rows"]]
+    doc["venue"] = _fit(doc["venue"], text, size + 2)
+    doc["workshop"] = _fit(doc["workshop"], text, size + 2, bold=True)
+    with translation.override("th"):
+        html = render_to_string("meetings/pdf/sign_in.html", {
+            "doc": doc, "font_faces": font_face_css(), "columns": columns})
+    return render_html(html.replace(thai.UNIT_OPEN, "").replace(thai.UNIT_CLOSE, ""))

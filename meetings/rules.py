@@ -163,3 +163,47 @@ def get_letter_for(user, pk, predicate):
 
     return get_for(user, Letter.objects.select_related("committee", "meeting__committee"), pk, predicate,
                    in_scope=lambda user, letter: in_meeting_scope(user, letter.committee))
+
+
+# ---------------------------------------------------------------- workshops (meetings/workshops.py)
+#
+# The officers and admins of the committee's province organise a workshop: its details, its
+# participants and the attendance of each day. The committee's chair and secretary follow it
+# (the page, the rates, the sign-in sheet); national officers read every province's, and change
+# none. Participants' phone numbers are personal data: officers and admins only (national ones
+# too). Another province's workshops answer 404.
+
+def can_manage_workshops(user, committee):
+    return is_staff_editor(user) and not is_national(user)
+
+
+def can_manage_workshop(user, workshop):
+    return can_manage_workshops(user, workshop.committee)
+
+
+def can_view_workshops(user, committee):
+    return is_staff_editor(user) or committee_roles(user).get(committee.pk) in (
+        CommitteeRole.CHAIR, CommitteeRole.SECRETARY)
+
+
+def can_view_workshop(user, workshop):
+    return can_view_workshops(user, workshop.committee)
+
+
+def can_see_participant_phones(user, workshop):
+    return is_staff_editor(user)
+
+
+def can_create_workshop(user, meeting):
+    """From an activity of the meeting's plan, whatever the meeting's state: a workshop is held after it."""
+    return can_manage_workshops(user, meeting.committee)
+
+
+def get_workshop_for(user, pk, predicate=can_view_workshop):
+    """A workshop if `predicate(user, workshop)`; 404 outside the user's scope, 403 otherwise."""
+    from .models import Workshop
+
+    workshops = Workshop.objects.select_related("committee", "committee__document_settings", "round",
+                                                "activity__meeting")
+    return get_for(user, workshops, pk, predicate,
+                   in_scope=lambda user, workshop: in_meeting_scope(user, workshop.committee))

@@ -36,6 +36,7 @@ from .models import (
     Meeting,
     MeetingState,
     RoundFacts,
+    Workshop,
 )
 
 
@@ -640,6 +641,9 @@ def remove_activity(activity, *, by):
     """Remove an activity from the meeting's plan. Side effects: logs it."""
     meeting = _locked(activity.meeting)
     _require_editable(meeting)
+    if Workshop.objects.filter(activity=activity).exists():
+        raise MeetingError(_("This activity is held as a workshop, with its participants and attendance: it "
+                             "stays in the plan."))
     activity.delete()
     _log(meeting, by, Action.ACTIVITIES, detail=_("Removed %(title)s") % {"title": activity.title})
 

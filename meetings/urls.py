@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import history_views, letter_views, views, year_views
+from . import history_views, letter_views, views, workshop_views, year_views
 
 app_name = "meetings"
 urlpatterns = [
@@ -49,4 +49,17 @@ urlpatterns = [
     path("letters/office/", letter_views.office_edit, name="office_edit"),
     path("letters/<int:pk>.pdf", letter_views.letter_file, name="letter_file"),
     path("letters/<int:pk>/cancel/", letter_views.letter_cancel, name="letter_cancel"),
+    # Workshops of the activity plan (meetings/workshops.py).
+    path("<int:pk>/activities/<int:activity_pk>/workshop/", workshop_views.workshop_create, name="workshop_create"),
+    path("workshops/<int:pk>/", workshop_views.workshop_detail, name="workshop_detail"),
+    path("workshops/<int:pk>/edit/", workshop_views.workshop_edit, name="workshop_edit"),
+    path("workshops/<int:pk>/participants/", workshop_views.participant_add, name="workshop_participant_add"),
+    re_path(r"^workshops/(?P<pk>[0-9]+)/participants/add-(?P<which>selected|committee)/$",
+            workshop_views.participants_prefill, name="workshop_participants_prefill"),
+    path("workshops/<int:pk>/participants/<int:participant_pk>/", workshop_views.participant_edit,
+         name="workshop_participant_edit"),
+    path("workshops/<int:pk>/participants/<int:participant_pk>/remove/", workshop_views.participant_remove,
+         name="workshop_participant_remove"),
+    path("workshops/<int:pk>/days/<int:day_pk>/attendance/", workshop_views.attendance, name="workshop_attendance"),
+    path("workshops/<int:pk>/sign-in.pdf", workshop_views.sign_in_sheet, name="workshop_sign_in"),
 ]

@@ -11,7 +11,8 @@ tests/test_permissions.py checks every case for every role, and fails when a URL
 of the project has no case.
 
 Two roles test the province scope, and follow from the others' rows:
-- "national": an officer at the national level. Gets what an officer gets.
+- "national": an officer at the national level. Gets what an officer gets, except on a case
+  marked `national_reads_only`, where it is denied.
 - "other_province": an admin of another province (Lamphun, 51); the world's objects are in
   Chiang Mai. On a case marked `scoped` (a URL naming an object of the world's province) it
   gets 404, as if the object did not exist; elsewhere it gets what an admin gets, which for

@@ -29,7 +29,7 @@ from pypdf import PdfReader
 
 from kbo_site.actions import log_for
 from kbo_site.models import Action
-from meetings.models import AgendaItem, Letter, LetterKind
+from meetings.models import AgendaItem, Letter, LetterKind, Participant
 from producers.models import District, ProductPhoto, Province
 from selection import services as selection_services
 from selection.models import CommitteeRole, Conflict, DevelopmentRecord, PlanItem, RoundState, ScoreComment
@@ -67,6 +67,8 @@ ENTRY_MATERIAL = "the photos and documents sent with an entry of the round"
 OTHER_ROUND_MATERIAL = "the material of an entry of another committee's round"
 OTHER_ROUND_PHOTO = "a product's photo (its caption), the product an entry of another committee's round"
 DEVELOPMENT = "a selected product's development: its plan, visits and figures"
+WORKSHOP_PARTICIPANT = "a workshop participant's name"
+WORKSHOP_PHONE = "a workshop participant's phone number"
 
 OFFICERS = {"officer", "admin", NATIONAL}
 ROUND_COMMITTEE = {"chair", "member", "secretary", SUBMITTED}
@@ -87,6 +89,10 @@ RULES = {
     DRAFT_MEETING: lambda role, _: role in MEETING_COMMITTEE | OFFICERS,
     # The memo to the head of office: those who issue the committee's letters (officers, the secretary).
     OFFICE_MEMO: lambda role, _: role in {"meeting_secretary"} | OFFICERS,
+    # A workshop's participants: those who organise it (officers) and the committee's chair and
+    # secretary, who follow it; their phone numbers: the officers only.
+    WORKSHOP_PARTICIPANT: lambda role, _: role in {"meeting_chair", "meeting_secretary"} | OFFICERS,
+    WORKSHOP_PHONE: lambda role, _: role in OFFICERS,
     # Another province sees nothing: a Lamphun record is for Lamphun's users and national ones.
     OTHER_PROVINCE_RECORD: lambda role, _: role in {OTHER_PROVINCE, NATIONAL},
     # A product's photos: whoever reads the registry, and the committee of a round it is an entry of.
@@ -142,6 +148,9 @@ MARKERS = [
     Marker("MKDEVVISITMENTORED", DEVELOPMENT, owner="mentor"),
     Marker("MKDEVPLANOTHER", DEVELOPMENT),
     Marker("MKLAMPHUNDEVGOAL", OTHER_PROVINCE_RECORD),
+    # Planted below in the workshop of tests/meetings/permission_cases.py.
+    Marker("MKWORKSHOPNAME", WORKSHOP_PARTICIPANT),
+    Marker("896541237", WORKSHOP_PHONE),
 ]
 
 DIGIT_GROUPS = re.compile(r"(?<=\d)[-\s](?=\d)")
@@ -205,6 +214,9 @@ def plant_markers(world):
                                      meeting__number=1).first()
     item.body, item.discussion = "MKDRAFTAGENDA", "MKDRAFTMINUTES"
     item.save()
+
+    # A workshop's guest: name and phone.
+    Participant.objects.filter(name="ผู้เข้าอบรมทดสอบ").update(name="MKWORKSHOPNAME", phone="0896541237")
 
     # Lamphun: a producer, a committee and its round.
     lamphun = Province.objects.get(code=OTHER_PROVINCE_CODE)
@@ -401,6 +413,12 @@ def _draft_meeting(world):
     ("meeting_secretary", lambda w: f"/meetings/{_draft_meeting(w)}/memo.docx", "MKMEMOBUDGET"),
     ("officer", lambda w: f"/meetings/{_draft_meeting(w)}/memo.odt", "MKMEMOBUDGET"),
     ("national", lambda w: reverse("meetings:letters"), "MKLAMPHUNLETTER"),
+    ("meeting_chair", lambda w: reverse("meetings:workshop_detail", kwargs={"pk": w["mt_workshop"].pk}),
+     "MKWORKSHOPNAME"),
+    ("meeting_secretary", lambda w: reverse("meetings:workshop_sign_in", kwargs={"pk": w["mt_workshop"].pk}),
+     "MKWORKSHOPNAME"),
+    ("officer", lambda w: reverse("meetings:workshop_detail", kwargs={"pk": w["mt_workshop"].pk}), "896541237"),
+    ("national", lambda w: reverse("meetings:workshop_detail", kwargs={"pk": w["mt_workshop"].pk}), "896541237"),
     ("other_province", lambda w: reverse("meetings:letters_export"), "MKLAMPHUNLETTER"),
     ("other_province", lambda w: reverse("producers:producer_list"), "MKLAMPHUNPRODUCER"),
     ("member", lambda w: reverse("selection:ranking", kwargs={"pk": w["sel_ranked"].pk}), "93.1"),

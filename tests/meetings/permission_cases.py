@@ -10,7 +10,7 @@ import datetime
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from meetings import letters, services
+from meetings import letters, services, workshops
 from meetings.models import ItemAttachment, Letter, LetterKind
 from selection.models import CommitteeRole
 from tests.factories import CommitteeFactory, CommitteeMemberFactory, UserFactory
@@ -64,6 +64,19 @@ def build_world(world):
     services.start_meeting(meeting, by=officer)
     world.update(mt_committee=committee, mt_meeting=meeting, mt_item=item, mt_approved=approved)
     _letters(world, officer)
+    _workshop(world, officer)
+
+
+def _workshop(world, officer):
+    """Activity 1 of meeting 1/2565 held as a two-day workshop, with a guest and day 1 recorded."""
+    workshop = workshops.create_workshop(world["mt_activity"], by=officer, title="อบรมทดสอบสิทธิ์",
+                                         start_date=datetime.date(2022, 1, 18), end_date=datetime.date(2022, 1, 19),
+                                         venue="โรงแรมทดสอบ")
+    participant = workshops.add_participant(workshop, by=officer, kind="guest", name="ผู้เข้าอบรมทดสอบ",
+                                            organisation="วิทยากร", phone="0800000000")
+    day = workshop.days.first()
+    workshops.record_attendance(day, [participant.pk], by=officer)
+    world.update(mt_workshop=workshop, mt_participant=participant, mt_day=day)
 
 
 def _letters(world, officer):
@@ -100,7 +113,38 @@ def _doc(which, fmt, key="mt_meeting"):
 
 POST = {"method": "post", "ok": 302, "not_allowed_methods": ("get",)}
 
-CASES = [
+# Workshops: the province's officers and admins organise them; the committee's chair and
+# secretary follow them; national officers read them only.
+WORKSHOP_READERS = STAFF | {CHAIR, SECRETARY}
+
+
+def _w(w):
+    return {"pk": w["mt_workshop"].pk}
+
+
+def _wp(w):
+    return {"pk": w["mt_workshop"].pk, "participant_pk": w["mt_participant"].pk}
+
+
+WORKSHOP_CASES = [
+    Case("meetings:workshop_create", scoped=True, kwargs=lambda w: {"pk": w["mt_meeting"].pk,
+                                                                    "activity_pk": w["mt_activity"].pk},
+         allowed=STAFF, national=403, ok=302),
+    Case("meetings:workshop_detail", scoped=True, kwargs=_w, allowed=WORKSHOP_READERS),
+    Case("meetings:workshop_sign_in", scoped=True, kwargs=_w, allowed=WORKSHOP_READERS),
+    Case("meetings:workshop_edit", scoped=True, kwargs=_w, allowed=STAFF, national=403),
+    Case("meetings:workshop_participant_add", scoped=True, kwargs=_w, allowed=STAFF, national=403,
+         data=lambda w: {"kind": "guest", "name": "แขกอบรม"}, **POST),
+    Case("meetings:workshop_participants_prefill", scoped=True, kwargs=lambda w: {**_w(w), "which": "committee"},
+         allowed=STAFF, national=403, **POST),
+    Case("meetings:workshop_participant_edit", scoped=True, kwargs=_wp, allowed=STAFF, national=403),
+    Case("meetings:workshop_participant_remove", scoped=True, kwargs=_wp, allowed=STAFF, national=403,
+         **POST),
+    Case("meetings:workshop_attendance", scoped=True, kwargs=lambda w: {**_w(w), "day_pk": w["mt_day"].pk},
+         allowed=STAFF, national=403),
+]
+
+CASES = WORKSHOP_CASES + [
     Case("meetings:list", allowed={LOGGED_IN}),
     # Officers and admins, and a committee's secretary (the selection tests' secretary sits on another
     # committee, and creates that committee's meetings).

@@ -71,3 +71,22 @@ def test_demo_item_1_1_cites_the_2565_appointment_announcement(demo_meeting):
     assert [thai.plain(block["p"]) for block in announcement["facts"]] == [
         f"คณะกรรมการได้รับการแต่งตั้งตามประกาศจังหวัดเชียงใหม่ ลงวันที่ ๓ มกราคม ๒๕๖๕ "
         f"เรื่อง แต่งตั้ง{demo_meeting.committee.name}"]
+
+
+def test_demo_workshop_of_18_19_january_2565_at_the_hotel_with_its_attendance(demo_meeting):
+    from django.contrib.auth import get_user_model
+
+    from meetings import workshops
+
+    officer = get_user_model().objects.get(username="officer")
+    workshop = demo.build_workshop(random.Random(2565), users={"officer": officer, "positions": {}})
+
+    kinds = list(workshop.participants.values_list("kind", flat=True))
+    days, overall = workshops.attendance_rates(workshop)
+    assert (workshop.title, workshop.start_date.isoformat(), workshop.end_date.isoformat(), workshop.venue) == (
+        "กิจกรรมที่ 1 การพัฒนาศักยภาพเครือข่ายองค์ความรู้ (Knowledge-Based OTOP : KBO) จังหวัด", "2022-01-18",
+        "2022-01-19", demo.HOTEL)
+    assert (len(kinds), kinds.count("group"), kinds.count("network"), kinds.count("guest")) == (40, 20, 12, 8)
+    assert workshop.participants.filter(name="").count() == 0
+    assert [(row.rate.present, row.rate.expected) for row in days] == [(37, 40), (34, 40)]
+    assert (overall.percent, workshops.workshop_attendance_rate(2565, "50")["percent"]) == (88.8, 88.8)

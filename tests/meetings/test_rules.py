@@ -73,3 +73,54 @@ def test_the_getters_answer_404_outside_the_province_and_403_inside_it(people, m
 
     assert rules.get_meeting_for(people["chair"], meeting.pk, rules.is_chair) == meeting
     assert rules.get_committee_for(people["secretary"], meeting.committee_id).pk == meeting.committee_id
+
+
+# Workshops (meetings/workshops.py): the province's officers organise them, the committee's
+# chair and secretary follow them, national officers read them only; phones for officers only.
+WORKSHOP_PREDICATES = ("can_view_workshop", "can_manage_workshop", "can_see_participant_phones")
+VIEW, MANAGE, PHONES, CREATE_WORKSHOP = (*WORKSHOP_PREDICATES, "can_create_workshop")
+WORKSHOP_TABLE = {
+    "officer": {VIEW, MANAGE, PHONES, CREATE_WORKSHOP},
+    "national officer": {VIEW, PHONES},
+    "viewer": set(),
+    "outsider": set(),
+    "chair": {VIEW},
+    "member": set(),
+    "secretary": {VIEW},
+}
+
+
+@pytest.fixture
+def workshop(meeting, officer):
+    import datetime
+
+    from meetings import services, workshops
+
+    activity = services.save_activity(meeting, by=officer, title="การพัฒนาศักยภาพเครือข่าย",
+                                      start_date=datetime.date(2022, 1, 18), end_date=datetime.date(2022, 1, 19),
+                                      venue="โรงแรม")
+    return workshops.create_workshop(activity, by=officer, **workshops.initial_for(activity))
+
+
+def test_who_may_do_what_with_a_workshop(people, workshop, meeting):
+    def allowed(user):
+        user = type(user).objects.get(pk=user.pk)
+        found = {name for name in WORKSHOP_PREDICATES if getattr(rules, name)(user, workshop)}
+        return found | ({CREATE_WORKSHOP} if rules.can_create_workshop(user, meeting) else set())
+
+    assert {who: allowed(user) for who, user in people.items()} == WORKSHOP_TABLE
+
+
+def test_the_workshop_getter_answers_404_outside_the_province_and_403_inside_it(people, workshop, make_user):
+    lamphun = make_user("officer", username="lamphun-officer", province="51")
+
+    with pytest.raises(Http404):
+        rules.get_workshop_for(lamphun, workshop.pk)
+    with pytest.raises(Http404):
+        rules.get_workshop_for(people["officer"], workshop.pk + 1000)
+    with pytest.raises(PermissionDenied):
+        rules.get_workshop_for(people["member"], workshop.pk)
+    with pytest.raises(PermissionDenied):
+        rules.get_workshop_for(people["national officer"], workshop.pk, rules.can_manage_workshop)
+
+    assert rules.get_workshop_for(people["chair"], workshop.pk) == workshop
