@@ -130,7 +130,8 @@ def test_a_score_changed_on_another_device_while_offline_is_shown_not_overwritte
         (0, Decimal("30"), 3), (1, Decimal("18"), 2)]
     assert page.evaluate("""() => new Promise(resolve => {
         indexedDB.open('kbo-offline').onsuccess = e => {
-            e.target.result.transaction('pending').objectStore('pending').count().onsuccess = c => resolve(c.target.result);
+            const store = e.target.result.transaction('pending').objectStore('pending');
+            store.count().onsuccess = c => resolve(c.target.result);
         };
     })""") == 0
 
@@ -194,3 +195,45 @@ def test_logging_out_leaves_none_of_the_members_pages_on_the_phone(page, context
     assert kept_before == [f"/selection/{round_.pk}/score/", f"/selection/{round_.pk}/score/{submissions[0].pk}/"]
     assert kept_after == []
     assert response_text == "offline"
+
+
+def _pending_count(page):
+    return page.evaluate("""() => new Promise(resolve => {
+        const request = indexedDB.open('kbo-offline');
+        request.onupgradeneeded = () => { request.result.createObjectStore('pending', {keyPath: 'id'}); };
+        request.onsuccess = () => {
+            const store = request.result.transaction('pending').objectStore('pending');
+            store.count().onsuccess = c => resolve(c.target.result);
+        };
+    })""")
+
+
+def test_another_person_signing_in_on_the_phone_gets_nothing_of_the_first(page, context, live_server, login):
+    """The first member's session ended without logging out, with a score still waiting: the
+    next person to sign in on the phone (here a member of the same committee) neither reads it
+    nor sends it as theirs."""
+    round_, member, criteria, submissions = _round(count=1)
+    other = CommitteeMemberFactory(committee=round_.committee, order=2, user=UserFactory(username="member-next"))
+    page.set_viewport_size(PHONE)
+    login(page, member.user)
+    _open_round(page, live_server, round_)
+    page.get_by_test_id("submission-KBO01").click()
+    context.set_offline(True)
+    _enter(page, criteria[0], "40")
+    context.clear_cookies()
+    context.set_offline(False)
+
+    login(page, other.user, password="kbo-test-pass-2565")
+    page.wait_for_load_state("load")
+    for _ in range(50):  # the page empties them as it loads
+        if not _kept_urls(page):
+            break
+        page.wait_for_timeout(100)
+    kept_after_sign_in = _kept_urls(page)
+    page.goto(f"{live_server.url}/selection/{round_.pk}/score/")
+    expect(page.locator("#kbo-offline")).to_have_attribute("data-kept", "1")
+    page.wait_for_timeout(3500)  # a queue would have been sent by now (every 3 s)
+
+    assert kept_after_sign_in == []
+    assert _pending_count(page) == 0
+    assert Score.objects.count() == 0

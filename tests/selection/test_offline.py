@@ -98,7 +98,8 @@ def test_sync_of_a_value_changed_meanwhile_on_another_device_answers_stale_with_
 
     field = answer["fields"][0]
     assert (field["stale"], field["value"], field["version"], field["saved_label"]) == (True, "44", 2, "")
-    assert field["error"] == "ยังไม่ได้บันทึก: คะแนนนี้ถูกแก้ไขจากอุปกรณ์หรือแท็บอื่นเป็น 44 กรุณาตรวจสอบแล้วบันทึกอีกครั้ง"
+    assert field["error"] == ("ยังไม่ได้บันทึก: คะแนนนี้ถูกแก้ไขจากอุปกรณ์หรือแท็บอื่นเป็น 44 "
+                              "กรุณาตรวจสอบแล้วบันทึกอีกครั้ง")
     assert list(Score.objects.values_list("value", "version")) == [(Decimal("44.0"), 2)]
 
 
