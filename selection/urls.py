@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import paper_views, progress_views, results_views, scoring_views, views
+from . import contest_views, paper_views, progress_views, results_views, scoring_views, views
 
 app_name = "selection"
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("<int:pk>/screening/run/", views.screening_run, name="screening_run"),
     path("<int:pk>/screening/<int:result_pk>/override/", views.screening_override, name="screening_override"),
     path("<int:pk>/open-scoring/", views.open_scoring, name="open_scoring"),
+    # Chained rounds and the national contest (contest_views.py)
+    path("<int:pk>/entries/take/", contest_views.entries_take, name="entries_take"),
+    path("<int:pk>/contest/", contest_views.contest, name="contest"),
     # Scoring and conflicts (scoring_views.py)
     path("<int:pk>/score/", scoring_views.score_list, name="score_list"),
     path("<int:pk>/score/submit/", scoring_views.scores_submit, name="scores_submit"),
