@@ -82,9 +82,11 @@ class RoundForm(forms.ModelForm):
                 # A national user runs a round for one province, or the national contest: its
                 # committee says which.
                 self.fields["committee"].required = False
-                self.fields["committee"].help_text = _(
-                    "The committee of the province the round is for, or the national committee for the national "
-                    "contest. Leave empty to create the national committee.")
+                self.fields["committee"].help_text = _("The committee of the province the round is for.")
+                self.fields["national_contest"] = forms.BooleanField(
+                    label=_("The national contest"), required=False,
+                    help_text=_("Run by the national committee (created if there is none yet); its entries are "
+                                "each province's chosen products."))
             else:
                 self.fields["committee"].required = False
                 self.fields["committee"].help_text = _("Leave empty to create the provincial KBO committee.")
@@ -98,8 +100,15 @@ class RoundForm(forms.ModelForm):
         source, committee = data.get("copy_from"), data.get("committee")
         if source is not None and committee is not None and committee.province_id != source.committee.province_id:
             self.add_error("committee", _("Choose a committee of the province of the round you copy from."))
+        if "national_contest" in self.fields and not data.get("national_contest") and committee is None \
+                and not self.has_error("committee"):
+            self.add_error("committee", _("Choose the committee of the province the round is for, or tick the "
+                                          "national contest."))
         chained = data.get("source_round")
-        if chained is not None and committee is not None and committee.province_id != chained.committee.province_id:
+        if chained is not None and data.get("national_contest"):
+            self.add_error("source_round", _("A chained round takes its entries from a round of its own province; a "
+                                             "national round takes them on its contest page."))
+        elif chained is not None and committee is not None and committee.province_id != chained.committee.province_id:
             self.add_error("source_round", _("A chained round takes its entries from a round of its own province; a "
                                              "national round takes them on its contest page."))
         start, end = data.get("registration_year_from"), data.get("registration_year_to")

@@ -89,9 +89,13 @@ def round_create(request):
     form = RoundForm(request.POST or None, initial=initial, committees=committees, national=province is None,
                      sources=sources, source=source, chain_sources=rules.chain_sources(user))
     if request.method == "POST" and form.is_valid():
-        if province is None:
-            committee = form.cleaned_data.get("committee") or Committee.objects.filter(
-                province__isnull=True).first() or Committee.objects.create(name=NATIONAL_COMMITTEE, province=None)
+        chosen = form.cleaned_data.get("committee")
+        if form.cleaned_data.get("national_contest"):
+            committee = chosen if chosen is not None and chosen.is_national else (
+                Committee.objects.filter(province__isnull=True).first()
+                or Committee.objects.create(name=NATIONAL_COMMITTEE, province=None))
+        elif province is None:
+            committee = chosen
         else:
             committee = form.cleaned_data.get("committee") or committees.first() or Committee.objects.create(
                 name=DEFAULT_COMMITTEE.format(province=province.name_th), province=province)

@@ -16,6 +16,8 @@ Two roles test the province scope, and follow from the others' rows:
   Chiang Mai. On a case marked `scoped` (a URL naming an object of the world's province) it
   gets 404, as if the object did not exist; elsewhere it gets what an admin gets, which for
   lists means its own province's (empty) part.
+
+A case with `known_to` (a national round) answers 404 to every logged-in role not in it.
 """
 
 from dataclasses import dataclass, field
@@ -49,6 +51,10 @@ class Case:
     scoped: bool = False
     # Methods that must answer 405 (e.g. GET on a POST-only URL), checked for allowed roles.
     not_allowed_methods: tuple = field(default=())
+    # The URL names an object only these roles know of (a national round: the national users and
+    # the national committee): every other logged-in role gets 404. A scope role listed in
+    # `allowed` by its own name gets `ok` whatever the role it answers like.
+    known_to: frozenset | set | None = None
 
     @property
     def id(self):

@@ -1,10 +1,14 @@
 """Build the demo world from a fixed seed, up to a chosen stage.
 
-    python manage.py build_demo --stage registry|screened|scored|selected|minuted [--xlsx FILE]
+    python manage.py build_demo --stage registry|screened|scored|selected|minuted|year [--xlsx FILE]
     python manage.py build_demo --national [--stage ...]   # + 76 more provinces: 100,000 / 300,000
     python manage.py build_demo --province 51              # the registry demo of another province
 
 Each stage includes the ones before it. Modelled on pretalx's create_test_event.
+
+year: the rest of 2565 after the minuted round: the June showcase round chained from round 1/2565
+(20 → 1, approved); with --national also three more provinces' approved rounds and the national
+contest, run by the `national` login (selection.demo_year).
 
 --national keeps the Chiang Mai world exactly as without it (2,531 producers, 7,192 products,
 the round and the meeting) and adds the other 76 provinces' registries, so that the whole
@@ -18,7 +22,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-STAGES = ("registry", "screened", "scored", "selected", "minuted")
+STAGES = ("registry", "screened", "scored", "selected", "minuted", "year")
 DEFAULT_SEED = 2565
 
 
@@ -62,6 +66,10 @@ class Command(BaseCommand):
                 from meetings import demo as meetings_demo
 
                 meetings_demo.build(random.Random(seed), users=users)
+            if upto >= STAGES.index("year"):
+                from selection import demo_year
+
+                demo_year.build_showcase(random.Random(seed), users=users)
         if national:
             import time
 
@@ -73,6 +81,13 @@ class Command(BaseCommand):
             self.stdout.write(f"National registry: {added['producers']:,} producers and {added['products']:,} "
                               f"products added in {added['provinces']} more provinces "
                               f"({time.perf_counter() - started:.1f} s).")
+            if upto >= STAGES.index("year"):
+                from selection import demo_year
+
+                with transaction.atomic():
+                    contest, contest_logins = demo_year.build_contest(random.Random(seed), users=users)
+                self.stdout.write(f"National contest: {contest.name}, {contest.submissions.count()} entries, "
+                                  f"approved.")
         if xlsx:
             registry_demo.write_workbook(xlsx, province)
             self.stdout.write(f"Workbook written: {xlsx}")
@@ -81,3 +96,6 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (user / password):")
         for line in registry_demo.login_lines(users):
             self.stdout.write(f"  {line}")
+        if national and upto >= STAGES.index("year"):
+            for username, name, role in contest_logins:
+                self.stdout.write(f"  {username:<10} / {registry_demo.DEMO_PASSWORD}   {name}, {role}")
