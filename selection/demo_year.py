@@ -166,7 +166,8 @@ def _run(rng, round, members, *, by):
     for member in scorers:
         ScoreSheet.objects.get_or_create(round=round, member=member)
         services.submit_scores(round, member, by=member.user)
-    chair = next(m.user for m in members if m.role == CommitteeRole.CHAIR)
+    # Read afresh: the user object caches its committees (selection.rules.memberships).
+    chair = User.objects.get(pk=next(m.user_id for m in members if m.role == CommitteeRole.CHAIR))
     services.close_scoring(round, by=chair)
     for row in ranking.compute_ranking(round).rows:
         if row.tie_at_cut and row.tie_resolved_by == ranking.UNRESOLVED:
