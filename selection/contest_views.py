@@ -17,8 +17,9 @@ from .forms import TakeEntriesForm
 from .models import SUBMISSIONS_OPEN, RoundState
 
 
-def _back(round):
-    if round.is_national:
+def _back(request, round):
+    """To the page the form was on: a national round's contest page, or the submissions."""
+    if round.is_national and request.POST.get("from") != "submissions":
         return redirect("selection:contest", pk=round.pk)
     return redirect("selection:submission_list", pk=round.pk)
 
@@ -29,7 +30,7 @@ def entries_take(request, pk):
     form = TakeEntriesForm(request.POST, sources=rules.entry_sources(request.user, round))
     if not form.is_valid():
         messages.error(request, _("Choose an approved round to take the entries from."))
-        return _back(round)
+        return _back(request, round)
     try:
         added, already = services.take_entries_from(round, form.cleaned_data["source"], by=request.user)
     except services.SelectionError as error:
@@ -38,7 +39,7 @@ def entries_take(request, pk):
         messages.success(request, _("%(count)s chosen products entered.") % {"count": len(added)})
         if already:
             messages.warning(request, _("Already entered: %(codes)s") % {"codes": ", ".join(already)})
-    return _back(round)
+    return _back(request, round)
 
 
 def contest(request, pk):
@@ -59,6 +60,9 @@ def contest(request, pk):
         results = {(row.get("province_code"), row["product_code"]): row for row in approval.snapshot["rows"]}
     rows = [{"submission": s, "result": results.get((s.product.producer.province_id, s.product.code))}
             for s in entries]
+    if approval is not None:
+        # In the order of the approved ranking; entries not ranked (not eligible) last.
+        rows.sort(key=lambda row: row["result"]["rank"] if row["result"] else len(rows) + 1)
     sources = rules.entry_sources(request.user, round)
     can_take = rules.can_take_entries(request.user, round) and round.state in SUBMISSIONS_OPEN
     return render(request, "selection/contest.html", {
