@@ -228,3 +228,58 @@ def test_national_round_screens_scores_and_approves_with_each_entrys_province(
         "results__reason", flat=True))
     assert "ผู้ผลิตลงทะเบียนในจังหวัดลำพูน ปี 2560 อยู่ในช่วงปี 2557–2564" in reasons
     assert {pk: _frozen(source) for pk, source in ((minuted.pk, minuted), (lamphun_round.pk, lamphun_round))} == before
+
+
+# Creating them in the browser's form -----------------------------------------------------
+
+
+def test_round_create_with_a_source_round_makes_a_chained_round(minuted, officer):
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.selection.test_province_scope import ROUND_FORM
+
+    client = Client()
+    client.force_login(officer)
+
+    response = client.post(reverse("selection:round_create"), {
+        **ROUND_FORM, "name": "ผลิตภัณฑ์ที่มีความโดดเด่น", "committee": minuted.committee_id,
+        "source_round": minuted.pk, "quota": 1})
+
+    round_ = minuted.chained_rounds.get()
+    assert response.status_code == 302
+    assert (round_.name, round_.quota, round_.takes_chosen_entries) == ("ผลิตภัณฑ์ที่มีความโดดเด่น", 1, True)
+
+
+def test_round_create_by_a_national_officer_ticking_the_contest_uses_the_national_committee(db):
+    from django.test import Client
+    from django.urls import reverse
+
+    from selection.models import SelectionRound
+    from tests.selection.test_province_scope import ROUND_FORM
+
+    client = Client()
+    client.force_login(UserFactory(username="nat-creator", groups=["officer"], province="national"))
+
+    response = client.post(reverse("selection:round_create"), {
+        **ROUND_FORM, "name": "การประกวดระดับประเทศ ปี 2569", "national_contest": "on"})
+
+    round_ = SelectionRound.objects.get(name="การประกวดระดับประเทศ ปี 2569")
+    assert response.status_code == 302
+    assert (round_.is_national, round_.committee.name) == (True, "คณะกรรมการคัดเลือกผลิตภัณฑ์ OTOP ระดับประเทศ")
+
+
+def test_contest_page_shows_a_province_its_own_entries_only(contest, minuted, lamphun_round):
+    from django.test import Client
+    from django.urls import reverse
+
+    round_, scorers, national = contest
+    services.take_entries_from(round_, minuted, by=national)
+    services.take_entries_from(round_, lamphun_round, by=national)
+    client = Client()
+    client.force_login(UserFactory(username="lp-reader", groups=["officer"], province="51"))
+
+    response = client.get(reverse("selection:contest", kwargs={"pk": round_.pk}))
+
+    assert [row["submission"].product.code for row in response.context["rows"]] == ["LP-1"]
+    assert list(response.context["take_form"].fields["source"].queryset) == [lamphun_round]
