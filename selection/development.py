@@ -35,6 +35,7 @@ from .models import (
     RoundState,
     SelectionRound,
     StatusStage,
+    Submission,
     Visit,
 )
 from .services import RECORD_LANGUAGE, SelectionError
@@ -426,3 +427,18 @@ def overview(rounds, today=None):
         province.rounds.append(summary)
         province.progress.add(summary.progress)
     return list(provinces.values())
+
+
+def record_for_entry(submission, *, levels=3):
+    """The development record behind an entry chosen in an earlier round (a showcase round's
+    entry, a national contest's): found by following `taken_from` back to the round that
+    developed the product. None for an entry from the registry, or a product not developed."""
+    rounds, current = [], submission
+    while current is not None and current.taken_from_id and len(rounds) < levels:
+        current = Submission.objects.select_related("taken_from").get(pk=current.taken_from_id)
+        rounds.append(current.round_id)
+    if not rounds:
+        return None
+    return (DevelopmentRecord.objects.filter(round_id__in=rounds, product_id=submission.product_id)
+            .prefetch_related("items", "statuses").annotate(visit_count=Count("visits"))
+            .order_by("-round__fiscal_year", "-pk").first())

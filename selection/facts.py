@@ -13,18 +13,24 @@ from . import screening
 from .models import Approval, Conflict, RoundState, Score
 
 
+# A national round's place in the record, in Thai (the record is official).
+NATIONAL_PLACE = "ระดับประเทศ"
+
+
 def _province_name(round):
-    return round.committee.province.name_th
+    return NATIONAL_PLACE if round.is_national else round.committee.province.name_th
 
 
 def registry_summary(round):
-    """Live counts of the registry in the round's registration years."""
+    """Live counts of the registry in the round's registration years (every province's, for a
+    national round)."""
     years = {"registration_year__gte": round.registration_year_from,
              "registration_year__lte": round.registration_year_to}
     code = round.committee.province_id
-    producers = Producer.objects.filter(province_id=code, **years)
-    products = Product.objects.filter(producer__province_id=code,
-                                      **{f"producer__{k}": v for k, v in years.items()})
+    producers = Producer.objects.filter(**years)
+    products = Product.objects.filter(**{f"producer__{k}": v for k, v in years.items()})
+    if code is not None:
+        producers, products = producers.filter(province_id=code), products.filter(producer__province_id=code)
     return {
         "province": _province_name(round),
         "year_from": round.registration_year_from,
@@ -39,13 +45,17 @@ def eligibility_rules(round):
     return [str(t) for t in screening.rule_texts(round)]
 
 
-def _product_facts(product):
-    return {
+def _product_facts(product, national=False):
+    facts = {
         "product_code": product.code,
         "product_name": product.name,
         "producer_name": product.producer.name,
         "district": product.producer.district.name_th,
     }
+    if national:
+        # A national round's codes are unique only within a province; its rows say whose they are.
+        facts.update(province_code=product.producer.province_id, province=product.producer.province.name_th)
+    return facts
 
 
 def screening_summary(round):
@@ -71,7 +81,7 @@ def ranking_row(row, round):
         "rank": row.rank,
         # "=20" for each row of an exact tie, as the ranking page and the board show it.
         "rank_label": row.rank_label,
-        **_product_facts(row.submission.product),
+        **_product_facts(row.submission.product, national=round.is_national),
         "score": _round2(row.calibrated if round.deciding == "calibrated" else row.score),
         "raw_score": _round2(row.score),
         "calibrated_score": _round2(row.calibrated),

@@ -47,10 +47,21 @@ class RoundForm(forms.ModelForm):
 
     class Meta:
         model = SelectionRound
-        fields = ("committee", *ROUND_SETTINGS)
+        fields = ("committee", "source_round", *ROUND_SETTINGS)
 
-    def __init__(self, *args, committees=None, national=False, sources=None, source=None, **kwargs):
+    def __init__(self, *args, committees=None, national=False, sources=None, source=None, chain_sources=None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk or chain_sources is None:
+            # Where a round takes its entries from is decided when it is created.
+            self.fields.pop("source_round")
+        else:
+            self.fields["source_round"].queryset = chain_sources
+            self.fields["source_round"].label_from_instance = lambda r: f"{r.name} ({r.label})"
+            self.fields["source_round"].empty_label = _("The registry (products submitted by code)")
+            self.fields["source_round"].help_text = _(
+                "A chained round takes its entries from an earlier approved round's selection, e.g. the showcase "
+                "round that picks one of the developed products. That round's approved list is not changed.")
         if source is not None:
             # Copying an earlier round: its rules, rubric and committee come with it (shown
             # beside the form); only what names and sizes the new round is asked here.
@@ -65,10 +76,17 @@ class RoundForm(forms.ModelForm):
         else:
             self.fields["committee"].queryset = (Committee.objects.all() if committees is None else committees
                                                  ).select_related("province")
-            self.fields["committee"].label_from_instance = lambda c: f"{c.name} ({c.province.name_th})"
+            self.fields["committee"].label_from_instance = lambda c: (
+                f"{c.name} ({c.province.name_th if c.province_id else _('national')})")
             if national:
-                # A national user runs a round for one province: its committee says which.
+                # A national user runs a round for one province, or the national contest: its
+                # committee says which.
+                self.fields["committee"].required = False
                 self.fields["committee"].help_text = _("The committee of the province the round is for.")
+                self.fields["national_contest"] = forms.BooleanField(
+                    label=_("The national contest"), required=False,
+                    help_text=_("Run by the national committee (created if there is none yet); its entries are "
+                                "each province's chosen products."))
             else:
                 self.fields["committee"].required = False
                 self.fields["committee"].help_text = _("Leave empty to create the provincial KBO committee.")
@@ -82,13 +100,25 @@ class RoundForm(forms.ModelForm):
         source, committee = data.get("copy_from"), data.get("committee")
         if source is not None and committee is not None and committee.province_id != source.committee.province_id:
             self.add_error("committee", _("Choose a committee of the province of the round you copy from."))
+        if "national_contest" in self.fields and not data.get("national_contest") and committee is None \
+                and not self.has_error("committee"):
+            self.add_error("committee", _("Choose the committee of the province the round is for, or tick the "
+                                          "national contest."))
+        chained = data.get("source_round")
+        if chained is not None and data.get("national_contest"):
+            self.add_error("source_round", _("A chained round takes its entries from a round of its own province; a "
+                                             "national round takes them on its contest page."))
+        elif chained is not None and committee is not None and committee.province_id != chained.committee.province_id:
+            self.add_error("source_round", _("A chained round takes its entries from a round of its own province; a "
+                                             "national round takes them on its contest page."))
         start, end = data.get("registration_year_from"), data.get("registration_year_to")
         if start and end and start > end:
             self.add_error("registration_year_to", _("The last year must not be before the first year."))
         return data
 
     def changes(self):
-        return {name: self.cleaned_data[name] for name in ROUND_SETTINGS if name in self.cleaned_data}
+        return {name: self.cleaned_data[name] for name in (*ROUND_SETTINGS, "source_round")
+                if name in self.cleaned_data}
 
 
 class CriterionForm(forms.Form):
@@ -384,3 +414,13 @@ class AttachmentUploadForm(forms.Form):
         if not self.prepared:
             raise forms.ValidationError([f"{name}: {message}" for name, message in self.refused])
         return files
+class TakeEntriesForm(forms.Form):
+    """The approved round whose selection a chained or national round takes in."""
+
+    source = forms.ModelChoiceField(label=_("Approved round"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = sources
+        self.fields["source"].label_from_instance = lambda r: (
+            f"{r.name} ({r.label}) · {r.committee.province.name_th}")

@@ -22,8 +22,10 @@ class Committee(models.Model):
 
     name = models.CharField(_("name"), max_length=255)
     # The province whose officers run its rounds and meetings; national users see every one.
+    # None: a national committee, whose rounds are the national contest (run by national users,
+    # its members from any province).
     province = models.ForeignKey(Province, on_delete=models.PROTECT, default=home_province_code, related_name="+",
-                                 verbose_name=_("province"))
+                                 null=True, blank=True, verbose_name=_("province"))
     # Quorum: more than numerator/denominator of the members (default: more than half).
     quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=1)
     quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=2)
@@ -41,6 +43,10 @@ class Committee(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_national(self):
+        return self.province_id is None
 
     def quorum_for(self, member_count):
         """The smallest number present that is more than the quorum fraction of member_count."""
@@ -137,6 +143,11 @@ class SelectionRound(models.Model):
     scoring_closes_at = models.DateTimeField(_("scoring closes at"), null=True, blank=True)
     remind_before_hours = models.PositiveSmallIntegerField(_("remind this many hours before"), default=12)
 
+    # A chained round takes its entries from an earlier approved round's selection (its frozen
+    # snapshot), not from the registry: e.g. the showcase round that picks 1 of the developed 20.
+    source_round = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="chained_rounds", verbose_name=_("takes its entries from"))
+
     state = models.CharField(_("state"), max_length=20, choices=RoundState.choices, default=RoundState.DRAFT)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+")
@@ -169,6 +180,17 @@ class SelectionRound(models.Model):
 
     def state_index(self):
         return STATE_ORDER.index(self.state)
+
+    @property
+    def is_national(self):
+        """The national contest: its committee is national, its entries are each province's
+        chosen products."""
+        return self.committee.is_national
+
+    @property
+    def takes_chosen_entries(self):
+        """Entries come from earlier approved rounds' selections, not from the registry."""
+        return self.source_round_id is not None or self.is_national
 
 
 class Criterion(models.Model):
@@ -207,6 +229,10 @@ class Submission(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    # In a chained or national round: the earlier round's submission this entry was chosen as
+    # (its development record and its earlier scores hang on that one).
+    taken_from = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="taken_into", verbose_name=_("chosen in"))
 
     class Meta:
         ordering = ["product__code"]

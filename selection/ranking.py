@@ -163,7 +163,8 @@ def load(round):
     members = list(CommitteeMember.objects.filter(committee_id=round.committee_id, scores=True)
                    .select_related("user"))
     submissions = list(round.submissions.filter(eligible=True)
-                       .select_related("product__producer__district").order_by("product__code"))
+                       .select_related("product__producer__district", "product__producer__province")
+                       .order_by("product__code"))
     # As floats from the database: converting 18,000 Decimals costs more than the ranking itself.
     scores = list(Score.objects.filter(submission__round=round, submission__eligible=True, value__isnull=False)
                   .order_by().annotate(number=Cast("value", FloatField()))

@@ -303,3 +303,64 @@ def get_development_round_for(user, pk, predicate=can_view_development_board):
     """The round whose development board the user may read (kbo_site.access)."""
     return get_for(user, SelectionRound.objects.select_related("committee"), pk, predicate,
                    in_scope=in_board_scope)
+# Chained rounds and the national contest -------------------------------------------------
+# A national round's committee has no province: in_round_scope lets in the national users and
+# the national committee's members only, so every page above works for it unchanged. The
+# provinces take part through the contest page alone: their own entries, and their results
+# once the national chair has approved the list.
+
+
+def in_contest_scope(user, round):
+    """A national round is known to every province (that it exists is nobody's secret; what it
+    holds is shown by province); any other round as get_round_for decides."""
+    return round.is_national or in_round_scope(user, round)
+
+
+def can_follow_contest(user, round):
+    """The contest page of a national round: the officers of every province (their province's
+    entries), the national officers and the national committee (every entry)."""
+    return round.is_national and (can_manage_rounds(user) or membership(user, round) is not None)
+
+
+def sees_every_entry(user, round):
+    """On the contest page: national users and the national committee see every province's
+    entries; a province's officers only their own."""
+    return is_national(user) or membership(user, round) is not None
+
+
+def can_take_entries(user, round):
+    """Taking an earlier round's approved selection in as entries: the officers, into a chained
+    round of their province, or into a national round (a province nominating its own chosen
+    products, or a national officer for any province)."""
+    return can_manage_rounds(user) and round.takes_chosen_entries
+
+
+def entry_sources(user, round):
+    """The approved rounds `user` may take entries from into `round`: a chained round's own
+    source; for a national round, the approved provincial rounds of the user's province (every
+    province's for national users)."""
+    approved = SelectionRound.objects.filter(state=RoundState.APPROVED).select_related("committee__province")
+    if not round.is_national:
+        return approved.filter(pk=round.source_round_id)
+    return scoped(approved.filter(committee__province__isnull=False), user, field="committee__province")
+
+
+def chain_sources(user):
+    """The approved rounds a manager may start a chained round from: their province's."""
+    approved = SelectionRound.objects.filter(state=RoundState.APPROVED, committee__province__isnull=False)
+    return scoped(approved, user, field="committee__province").select_related("committee")
+
+
+def visible_contests(user):
+    """The national rounds a province's officers follow from their round list (national users
+    see them in the list itself)."""
+    if not can_manage_rounds(user) or is_national(user):
+        return SelectionRound.objects.none()
+    return SelectionRound.objects.filter(committee__province__isnull=True)
+
+
+def get_contest_for(user, pk, predicate=can_follow_contest):
+    """A national round for the contest pages, or a chained round for taking its entries; 404
+    for another province's round, 403 without the right (kbo_site.access)."""
+    return get_for(user, SelectionRound.objects.select_related("committee"), pk, predicate,
+                   in_scope=in_contest_scope)

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kbo_site import i18n, thaidates
 
-from . import rules, services
+from . import development, rules, services
 from .entry_views import entry_queryset
 from .forms import ConflictForm, OfficerConflictForm, ScoreEntriesForm, WithdrawForm
 from .models import Conflict, RoundState, Score, ScoreComment, ScoreSheet, Submission
@@ -107,6 +107,8 @@ def score_form(request, pk, sid):
         "previous": order[index - 1] if index > 0 else None,
         "next": order[index + 1] if index + 1 < len(order) else None,
         "position": index + 1, "count": len(order),
+        # An entry chosen in an earlier round shows how it was developed since (issue 12).
+        "development": development.record_for_entry(submission) if submission.taken_from_id else None,
     }), editable)
 
 

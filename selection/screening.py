@@ -46,7 +46,10 @@ def rule_texts(round, required_standards=None, *, language=REASON_LANGUAGE):
     with translation.override(language):
         if round.rule_producer_type:
             texts.append(_("The producer is a %(type)s") % {"type": ProducerType.COMMUNITY_GROUP.label})
-        if round.rule_registration:
+        if round.rule_registration and province is None:
+            texts.append(_("The producer registered in its province between %(start)s and %(end)s") % {
+                "start": round.registration_year_from, "end": round.registration_year_to})
+        elif round.rule_registration:
             texts.append(_("The producer registered in %(province)s between %(start)s and %(end)s") % {
                 "province": province, "start": round.registration_year_from, "end": round.registration_year_to})
         if round.rule_classification:
@@ -61,7 +64,8 @@ def rule_texts(round, required_standards=None, *, language=REASON_LANGUAGE):
 
 
 def _province_name(round):
-    return round.committee.province.name_th
+    """None for a national round: each entry is checked against its own province."""
+    return None if round.is_national else round.committee.province.name_th
 
 
 def _stars(product):
@@ -87,6 +91,12 @@ def check_registration(round, product, context):
     producer = product.producer
     year = producer.registration_year
     span = {"start": round.registration_year_from, "end": round.registration_year_to}
+    if context["province_code"] is None:
+        if not round.registration_year_from <= year <= round.registration_year_to:
+            return False, message(gettext_noop("The producer registered in %(year)s, outside %(start)s–%(end)s"),
+                                  year=year, **span)
+        return True, message(gettext_noop("The producer registered in %(province)s in %(year)s, within "
+                                          "%(start)s–%(end)s"), province=producer.province.name_th, year=year, **span)
     if producer.province_id != context["province_code"]:
         return False, message(gettext_noop("The producer registered in %(actual)s, not in %(province)s"),
                               actual=producer.province.name_th, province=context["province_name"])

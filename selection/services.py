@@ -266,12 +266,19 @@ def copy_round_setup(new_round, source, *, by):
 # Submissions ----------------------------------------------------------------------------
 
 
+def _require_registry_entries(round):
+    if round.takes_chosen_entries:
+        raise SelectionError(_("This round takes its entries from an earlier round's approved selection, "
+                               "not from the registry."))
+
+
 def add_submission(round, product, *, by):
     """Submit a product to the round. Refused for a product already submitted. Side effects:
     a submission, an audit row."""
     with transaction.atomic():
         round = _lock(round)
         _require_state(round, SUBMISSIONS_OPEN, _("Submissions are closed once scoring has opened."))
+        _require_registry_entries(round)
         if Submission.objects.filter(round=round, product=product).exists():
             raise SelectionError(_("%(code)s %(name)s is already submitted to this round.") % {
                 "code": product.code, "name": product.name})
@@ -295,6 +302,7 @@ def add_submissions_by_codes(round, text, *, by):
     with transaction.atomic():
         round = _lock(round)
         _require_state(round, SUBMISSIONS_OPEN, _("Submissions are closed once scoring has opened."))
+        _require_registry_entries(round)
         products = {p.code: p for p in Product.objects.filter(
             code__in=codes, producer__province_id=round.committee.province_id)}
         already_ids = set(Submission.objects.filter(round=round, product__code__in=codes)
@@ -310,6 +318,52 @@ def add_submissions_by_codes(round, text, *, by):
                 audit(round, Action.SUBMISSION_ADDED, by=by, submission=submission, to_value=str(products[code]))
                 added.append(code)
     return added, already, unknown
+
+
+def take_entries_from(round, source, *, by):
+    """Enter the products an earlier approved round selected, as its current approval froze
+    them: into a chained round from its source round; into a national round, one province's
+    chosen products from one of its approved rounds (by a national officer, or by an officer of
+    that province nominating their own). The earlier round and its snapshot are only read.
+    Products already entered are left as they are. Returns (added, already) lists of product
+    codes. Side effects: one submission per product added, each noting the earlier submission
+    it was chosen as (taken_from); one audit row per submission added, naming the source."""
+    from . import facts
+
+    with transaction.atomic():
+        round = _lock(round)
+        _require_state(round, SUBMISSIONS_OPEN, _("Submissions are closed once scoring has opened."))
+        if round.is_national:
+            if source.is_national:
+                raise SelectionError(_("A national round takes its entries from the provinces' approved rounds."))
+        elif source.pk != round.source_round_id:
+            raise SelectionError(_("This round takes no entries from that round: its entries come from the round "
+                                   "set in its settings."))
+        # Read under the same lock as the round: an approval being reopened waits for us.
+        source = SelectionRound.objects.select_for_update().select_related("committee").get(pk=source.pk)
+        approval = facts.current_approval(source) if source.state == RoundState.APPROVED else None
+        if approval is None:
+            raise SelectionError(_("%(round)s has no approved list yet; its entries can be taken once its chair "
+                                   "has approved it.") % {"round": f"{source.name} ({source.label})"})
+        codes = [row["product_code"] for row in approval.snapshot["rows"]
+                 if row["status"] == ranking_module.SELECTED]
+        earlier = {s.product.code: s for s in source.submissions.filter(product__code__in=codes)
+                   .select_related("product")}
+        present = set(round.submissions.values_list("product_id", flat=True))
+        added, already = [], []
+        with translation.override(RECORD_LANGUAGE):
+            note = _("chosen in %(round)s") % {"round": f"{source.name} ({source.label})"}
+        for code in codes:
+            chosen = earlier[code]
+            if chosen.product_id in present:
+                already.append(code)
+                continue
+            submission = Submission.objects.create(round=round, product=chosen.product, submitted_by=by,
+                                                   taken_from=chosen)
+            audit(round, Action.SUBMISSION_ADDED, by=by, submission=submission, to_value=str(chosen.product),
+                  detail=note)
+            added.append(code)
+    return added, already
 
 
 def remove_submission(submission, *, by):

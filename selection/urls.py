@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import development_views, entry_views, paper_views, progress_views, results_views, scoring_views, views
+from . import (contest_views, development_views, entry_views, paper_views, progress_views, results_views,
+               scoring_views, views)
 
 app_name = "selection"
 urlpatterns = [
@@ -31,6 +32,9 @@ urlpatterns = [
     path("<int:pk>/screening/run/", views.screening_run, name="screening_run"),
     path("<int:pk>/screening/<int:result_pk>/override/", views.screening_override, name="screening_override"),
     path("<int:pk>/open-scoring/", views.open_scoring, name="open_scoring"),
+    # Chained rounds and the national contest (contest_views.py)
+    path("<int:pk>/entries/take/", contest_views.entries_take, name="entries_take"),
+    path("<int:pk>/contest/", contest_views.contest, name="contest"),
     # Scoring and conflicts (scoring_views.py)
     # The service worker that keeps the scoring pages for offline use; its scope is /selection/.
     path("offline-worker.js", scoring_views.offline_worker, name="offline_worker"),

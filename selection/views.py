@@ -32,6 +32,7 @@ from .forms import (
     OverrideForm,
     RoundForm,
     StartFromForm,
+    TakeEntriesForm,
     criteria_initial,
 )
 from .ranking import tie_break_text
@@ -49,6 +50,7 @@ from .models import (
 )
 
 DEFAULT_COMMITTEE = "คณะกรรมการเครือข่ายองค์ความรู้ (Knowledge-Based OTOP : KBO) จังหวัด{province}"
+NATIONAL_COMMITTEE = "คณะกรรมการคัดเลือกผลิตภัณฑ์ OTOP ระดับประเทศ"
 SEARCH_LIMIT = 20
 
 
@@ -63,7 +65,8 @@ def round_list(request):
     rounds = rules.visible_rounds(user, SelectionRound.objects.select_related("committee", "committee__province").annotate(
         submission_count=Count("submissions", distinct=True),
         eligible_count=Count("submissions", filter=Q(submissions__eligible=True), distinct=True)))
-    return render(request, "selection/round_list.html", {"rounds": rounds})
+    return render(request, "selection/round_list.html", {
+        "rounds": rounds, "contests": rules.visible_contests(user).select_related("committee")})
 
 
 @role_required(rules.can_manage_rounds)
@@ -84,10 +87,18 @@ def round_create(request):
     if source is not None:
         initial.update(committee=source.committee_id, quota=source.quota, reserves=source.reserves)
     form = RoundForm(request.POST or None, initial=initial, committees=committees, national=province is None,
-                     sources=sources, source=source)
+                     sources=sources, source=source, chain_sources=rules.chain_sources(user))
     if request.method == "POST" and form.is_valid():
-        committee = form.cleaned_data.get("committee") or committees.first() or Committee.objects.create(
-            name=DEFAULT_COMMITTEE.format(province=province.name_th), province=province)
+        chosen = form.cleaned_data.get("committee")
+        if form.cleaned_data.get("national_contest"):
+            committee = chosen if chosen is not None and chosen.is_national else (
+                Committee.objects.filter(province__isnull=True).first()
+                or Committee.objects.create(name=NATIONAL_COMMITTEE, province=None))
+        elif province is None:
+            committee = chosen
+        else:
+            committee = form.cleaned_data.get("committee") or committees.first() or Committee.objects.create(
+                name=DEFAULT_COMMITTEE.format(province=province.name_th), province=province)
         try:
             # One step for the person: the round exists with its copied setup, or not at all.
             with transaction.atomic():
@@ -139,6 +150,8 @@ def round_detail(request, pk):
         "can_project": rules.can_project_results(request.user, round),
         "settings_open": round.state in SETTINGS_OPEN,
         "transitions": log_for(round).filter(action=Action.STATE_CHANGED).order_by("at", "pk"),
+        "source_visible": round.source_round_id is not None and rules.can_view_round(request.user,
+                                                                                    round.source_round),
     })
 
 
@@ -209,17 +222,20 @@ def submission_list(request, pk):
     round = rules.get_round_for(request.user, pk, rules.can_manage_round)
     query = request.GET.get("q", "").strip()
     found = []
-    if query:
+    if query and not round.takes_chosen_entries:
         found = (Product.objects.filter(producer__province_id=round.committee.province_id)
                  .filter(Q(code__icontains=query) | Q(name__icontains=query) | Q(producer__name__icontains=query))
                  .select_related("producer__district")
                  .annotate(already=Count("submissions", filter=Q(submissions__round=round)))[:SEARCH_LIMIT])
-    submissions = (round.submissions.select_related("product__producer__district")
-                   .order_by("product__code"))
+    submissions = (round.submissions.select_related("product__producer__district", "product__producer__province",
+                                                    "taken_from__round")
+                   .order_by("product__producer__province_id", "product__code"))
     page = Paginator(submissions, 100).get_page(request.GET.get("page"))
+    chosen = round.takes_chosen_entries
     return render(request, "selection/submission_list.html", {
-        "round": round, "page": page, "query": query, "found": found, "bulk_form": BulkCodesForm(),
-        "open": round.state in SUBMISSIONS_OPEN,
+        "round": round, "page": page, "query": query if not chosen else "", "found": found,
+        "bulk_form": BulkCodesForm(), "open": round.state in SUBMISSIONS_OPEN, "chosen_entries": chosen,
+        "take_form": TakeEntriesForm(sources=rules.entry_sources(request.user, round)) if chosen else None,
     })
 
 

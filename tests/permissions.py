@@ -17,6 +17,8 @@ Two roles test the province scope, and follow from the others' rows:
   Chiang Mai. On a case marked `scoped` (a URL naming an object of the world's province) it
   gets 404, as if the object did not exist; elsewhere it gets what an admin gets, which for
   lists means its own province's (empty) part.
+
+A case with `known_to` (a national round) answers 404 to every logged-in role not in it.
 """
 
 from dataclasses import dataclass, field
@@ -53,6 +55,10 @@ class Case:
     # The status a national officer gets where it differs from a provincial officer's (pages
     # that national officers read but do not change); None: the officer's.
     national: int | None = None
+    # The URL names an object only these roles know of (a national round: the national users and
+    # the national committee): every other logged-in role gets 404. A scope role listed in
+    # `allowed` by its own name gets `ok` whatever the role it answers like.
+    known_to: frozenset | set | None = None
 
     @property
     def id(self):

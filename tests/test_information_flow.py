@@ -69,10 +69,13 @@ OTHER_ROUND_PHOTO = "a product's photo (its caption), the product an entry of an
 DEVELOPMENT = "a selected product's development: its plan, visits and figures"
 WORKSHOP_PARTICIPANT = "a workshop participant's name"
 WORKSHOP_PHONE = "a workshop participant's phone number"
+CONTEST_CHIANG_MAI = "Chiang Mai's entry's result in the national contest"
+CONTEST_LAMPHUN = "Lamphun's entry in the national contest, and its result"
 
 OFFICERS = {"officer", "admin", NATIONAL}
 ROUND_COMMITTEE = {"chair", "member", "secretary", SUBMITTED}
 MEETING_COMMITTEE = {"meeting_chair", "meeting_member", "meeting_secretary"}
+CONTEST = {NATIONAL, "contest_chair"}
 
 RULES = {
     # A member sees their own scores and comments at any time; nobody else while scoring is open
@@ -106,6 +109,10 @@ RULES = {
     # A product's development: the province's officers (and national ones), the round's committee,
     # and the product's own mentor; a mentor off the committee reads no other product's.
     DEVELOPMENT: lambda role, owner: role in OFFICERS | ROUND_COMMITTEE or role == owner,
+    # The national contest: the national users and the national committee run it and see every
+    # entry; a province's officers see their own entries' results and nothing of another's.
+    CONTEST_CHIANG_MAI: lambda role, _: role in {"officer", "admin"} | CONTEST,
+    CONTEST_LAMPHUN: lambda role, _: role in {OTHER_PROVINCE} | CONTEST,
 }
 
 
@@ -136,6 +143,9 @@ MARKERS = [
     Marker("MKLAMPHUNROUND", OTHER_PROVINCE_RECORD),
     Marker("MKLAMPHUNCOMMITTEE", OTHER_PROVINCE_RECORD),
     Marker("MKLAMPHUNLETTER", OTHER_PROVINCE_RECORD),
+    Marker("66.4", CONTEST_CHIANG_MAI),
+    Marker("58.7", CONTEST_LAMPHUN),
+    Marker("MKCONTESTLAMPHUN", CONTEST_LAMPHUN),
     # Planted by tests/meetings/permission_cases.py as the memo's source of budget.
     Marker("MKMEMOBUDGET", OFFICE_MEMO),
     Marker("MKPHOTOCAPTION", PRODUCT_PHOTO),
@@ -243,6 +253,21 @@ def plant_markers(world):
                           reference="ลพ 0019/1", subject="MKLAMPHUNLETTER", addressee="พัฒนาการจังหวัดลำพูน",
                           issued_on=datetime.date(2022, 1, 3), content={}, file="letters/flow/lamphun.pdf",
                           issued_by=lamphun_officer)
+
+    # The national contest: Lamphun's chosen product entered beside Chiang Mai's, both scored by
+    # the national chair, scoring closed and the list approved.
+    contest, contest_chair = world["sel_contest"], world["sel_contest_chair"]
+    # Its producer is one of its own: the producer above is a Lamphun record no committee sees.
+    contest_producer = ProducerFactory(province=lamphun, district=district, subdistrict=district.subdistricts.first(),
+                                       name="MKCONTESTLAMPHUN กลุ่มผู้ผลิต", code="P51FLOW2")
+    lamphun_entry = SubmissionFactory(round=contest, product=ProductFactory(
+        producer=contest_producer, code="OTOP51FLOW2", name="MKCONTESTLAMPHUN"))
+    for entry, value in ((world["sel_contest_submission"], "66.4"), (lamphun_entry, "58.7")):
+        selection_services.save_score(entry, contest_chair, world["sel_contest_criterion"], Decimal(value), version=0,
+                                      by=contest_chair.user)
+    selection_services.submit_scores(contest, contest_chair, by=contest_chair.user)
+    selection_services.close_scoring(contest, by=contest_chair.user)
+    selection_services.approve(contest, by=contest_chair.user)
     return world
 
 
@@ -444,6 +469,12 @@ def _draft_meeting(world):
     ("member", lambda w: reverse("selection:development_detail", kwargs={"rid": w["dev_other"].pk}), "MKDEVPLANOTHER"),
     ("officer", lambda w: reverse("selection:development_board", kwargs={"pk": w["dev_round"].pk}), "MKDEVPLANOTHER"),
     ("national", lambda w: "/selection/development/", "MKLAMPHUNDEVGOAL"),
+    # Each province reads its own entries' results on the contest page; the national users all.
+    ("officer", lambda w: reverse("selection:contest", kwargs={"pk": w["sel_contest"].pk}), "66.4"),
+    ("other_province", lambda w: reverse("selection:contest", kwargs={"pk": w["sel_contest"].pk}), "58.7"),
+    ("other_province", lambda w: reverse("selection:contest", kwargs={"pk": w["sel_contest"].pk}), "MKCONTESTLAMPHUN"),
+    ("national", lambda w: reverse("selection:contest", kwargs={"pk": w["sel_contest"].pk}), "MKCONTESTLAMPHUN"),
+    ("contest_chair", lambda w: reverse("selection:ranking", kwargs={"pk": w["sel_contest"].pk}), "58.7"),
 ])
 def test_the_walk_finds_each_secret_where_it_may_be_read(role, path, expected, marked_world):
     client = _client_for(role, marked_world)

@@ -91,11 +91,13 @@ def test_permission(case, role, world):
     if role == ANONYMOUS and ANONYMOUS not in allowed:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+    elif case.known_to is not None and role not in case.known_to:
+        assert response.status_code == 404
     elif role == OTHER_PROVINCE and case.scoped:
         assert response.status_code == 404
     elif role in SCOPE_ROLES:
         like = SCOPE_ROLE_LIKE[role]
-        expected = case.ok if like in allowed else case.denied
+        expected = case.ok if like in allowed or role in allowed else case.denied
         if role == NATIONAL and case.national is not None:
             expected = case.national
         assert response.status_code == expected

@@ -23,8 +23,9 @@ from tests.factories import (
     SubmissionFactory,
     UserFactory,
 )
-from tests.permissions import ANONYMOUS, LOGGED_IN, Case
+from tests.permissions import ANONYMOUS, LOGGED_IN, NATIONAL, Case
 from tests.selection import development_permission_cases
+from tests.selection.chains import run_to_approval
 
 MANAGERS = {"officer", "admin"}
 COMMITTEE = {"chair", "member", "secretary"}
@@ -38,11 +39,16 @@ FOLLOWERS = MANAGERS | {"chair", "secretary"}
 CHAIR = {"chair"}
 SCAN_NAME = "selection/permission-world/scan.jpg"
 
+# The national contest: run by the national users and the national committee (its chair here);
+# every province's officers follow their own entries on its contest page.
+CONTEST = frozenset({NATIONAL, "contest_chair"})
+
 ROLES = {
     "chair": lambda w: w["sel_chair"].user,
     "member": lambda w: w["sel_member"].user,
     "secretary": lambda w: w["sel_secretary"].user,
     **development_permission_cases.ROLES,
+    "contest_chair": lambda w: w["sel_contest_chair"].user,
 }
 
 
@@ -99,6 +105,27 @@ def build_world(world):
     # Activity 2: an approved round of the same committee, its development records and a mentor.
     development_permission_cases.build_world(world)
 
+    # An approved round (its chair alone scored), a chained round in draft taking its entries from
+    # it, and the national contest in scoring with that round's chosen product as its entry.
+    source = SelectionRoundFactory(committee=committee, name="รอบทดสอบสิทธิ์ที่อนุมัติแล้ว", quota=1, reserves=0)
+    run_to_approval(source, officer=officer, scorers=[world["sel_chair"]], totals={"PERM-SEL-CHOSEN": 80},
+                    products=[ProductFactory(code="PERM-SEL-CHOSEN")])
+    world["sel_source"] = source
+    world["sel_chained"] = SelectionRoundFactory(committee=committee, name="รอบทดสอบสิทธิ์ต่อเนื่อง", source_round=source,
+                                                 quota=1, reserves=0)
+    national_committee = CommitteeFactory(name="คณะกรรมการทดสอบสิทธิ์ระดับประเทศ", province=None)
+    world["sel_contest_chair"] = CommitteeMemberFactory(committee=national_committee, role=CommitteeRole.CHAIR,
+                                                        user=UserFactory(username="perm-contest-chair"))
+    national = UserFactory(username="perm-sel-national-officer", groups=["officer"], province="national")
+    contest = services.create_round(committee=national_committee, name="การประกวดทดสอบสิทธิ์ระดับประเทศ",
+                                    fiscal_year=2565, by=national, quota=1, reserves=0)
+    world["sel_contest_criterion"] = CriterionFactory(round=contest, max_score=100)
+    services.take_entries_from(contest, source, by=national)
+    services.screen_round(contest, by=national)
+    services.open_scoring(contest, by=national)
+    world["sel_contest"] = contest
+    world["sel_contest_submission"] = contest.submissions.get()
+
 
 def _round(w):
     return {"pk": w["sel_round"].pk}
@@ -129,6 +156,18 @@ def _entry_photo(w):
 
 
 POST = {"method": "post", "ok": 302, "not_allowed_methods": ("get",)}
+
+
+def _chained(w):
+    return {"pk": w["sel_chained"].pk}
+
+
+def _contest(w):
+    return {"pk": w["sel_contest"].pk}
+
+
+def _source(w):
+    return {"source": w["sel_source"].pk}
 
 CASES = [
     # Rounds, committee, submissions and screening
@@ -219,5 +258,25 @@ CASES = [
     Case("selection:results_board", scoped=True, kwargs=_ranked, allowed=PROJECTORS),
     Case("selection:export", scoped=True, kwargs=_ranked, allowed=PROJECTORS),
     Case("selection:history", scoped=True, kwargs=_round, allowed=VIEWERS),
+    # Chained rounds and the national contest. Taking entries answers with a redirect whatever
+    # the source: a round the user may not take from is an error message, not a page.
+    Case("selection:entries_take", scoped=True, kwargs=_chained, data=_source, allowed=MANAGERS, **POST),
+    Case("selection:entries_take", kwargs=_contest, data=_source, allowed=MANAGERS, **POST),
+    Case("selection:contest", kwargs=_contest, allowed=MANAGERS | {"contest_chair"}),
+    Case("selection:contest", scoped=True, kwargs=_chained, allowed=set()),
+    Case("selection:submission_list", scoped=True, kwargs=_chained, allowed=MANAGERS),
+    Case("selection:round_detail", scoped=True, kwargs=_chained, allowed=VIEWERS),
+    # The national round's own pages: the national users and its committee only.
+    Case("selection:round_detail", kwargs=_contest, known_to=CONTEST, allowed=CONTEST),
+    Case("selection:submission_list", kwargs=_contest, known_to=CONTEST, allowed={NATIONAL}),
+    Case("selection:screening_summary", kwargs=_contest, known_to=CONTEST, allowed=CONTEST),
+    Case("selection:score_list", kwargs=_contest, known_to=CONTEST, allowed={"contest_chair"}),
+    Case("selection:score_form", kwargs=lambda w: {"pk": w["sel_contest"].pk, "sid": w["sel_contest_submission"].pk},
+         known_to=CONTEST, allowed={"contest_chair"}),
+    Case("selection:progress", kwargs=_contest, known_to=CONTEST, allowed=CONTEST),
+    Case("selection:ranking", kwargs=_contest, known_to=CONTEST, allowed=CONTEST),
+    Case("selection:results_live", kwargs=_contest, known_to=CONTEST, allowed={NATIONAL}),
+    Case("selection:history", kwargs=_contest, known_to=CONTEST, allowed=CONTEST),
+    Case("selection:close_scoring", kwargs=_contest, known_to=CONTEST, allowed={"contest_chair"}, **POST),
 ]
 CASES += development_permission_cases.CASES

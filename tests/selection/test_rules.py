@@ -128,3 +128,76 @@ def test_attachments_are_open_until_scoring_closes(round_, state, open_):
     round_.state = state
 
     assert rules.attachments_are_open(round_) is open_
+
+
+# Chained rounds and the national contest ---------------------------------------------------
+
+CONTEST_PREDICATES = ("in_round_scope", "in_contest_scope", "can_view_round", "can_manage_round",
+                      "can_follow_contest", "sees_every_entry", "can_take_entries")
+R_SCOPE, C_SCOPE, C_VIEW, C_MANAGE, FOLLOW_CONTEST, EVERY, TAKE = CONTEST_PREDICATES
+# A national round: its own pages for the national users and its committee; the contest page
+# for every province's officers too (their own entries).
+NATIONAL_ROUND = {
+    "Chiang Mai officer": {C_SCOPE, C_VIEW, C_MANAGE, FOLLOW_CONTEST, TAKE},
+    "Lamphun officer": {C_SCOPE, C_VIEW, C_MANAGE, FOLLOW_CONTEST, TAKE},
+    "national officer": {R_SCOPE, C_SCOPE, C_VIEW, C_MANAGE, FOLLOW_CONTEST, EVERY, TAKE},
+    "viewer": {C_SCOPE},
+    "national committee chair": {R_SCOPE, C_SCOPE, C_VIEW, FOLLOW_CONTEST, EVERY},
+    "KBO member": {C_SCOPE},
+}
+# A chained round of Chiang Mai: an ordinary provincial round, whose officers take its entries in.
+CHAINED_ROUND = {
+    "Chiang Mai officer": {R_SCOPE, C_SCOPE, C_VIEW, C_MANAGE, TAKE},
+    "Lamphun officer": {C_VIEW, C_MANAGE, TAKE},
+    "national officer": {R_SCOPE, C_SCOPE, C_VIEW, C_MANAGE, EVERY, TAKE},
+    "viewer": {R_SCOPE, C_SCOPE},
+    "national committee chair": {R_SCOPE, C_SCOPE},
+    "KBO member": {R_SCOPE, C_SCOPE, C_VIEW, EVERY},
+}
+
+
+@pytest.fixture
+def contest_people(make_user, round_):
+    from tests.factories import CommitteeFactory, SelectionRoundFactory
+
+    national_committee = CommitteeFactory(name="คณะกรรมการระดับประเทศ", province=None)
+    contest = SelectionRoundFactory(committee=national_committee)
+    chained = SelectionRoundFactory(committee=round_.committee, source_round=round_)
+    chair = UserFactory(username="national-chair")
+    CommitteeMemberFactory(committee=national_committee, user=chair, role=CommitteeRole.CHAIR)
+    kbo_member = UserFactory(username="kbo-member")
+    CommitteeMemberFactory(committee=round_.committee, user=kbo_member)
+    people = {
+        "Chiang Mai officer": make_user("officer"),
+        "Lamphun officer": make_user("officer", username="lamphun-officer", province="51"),
+        "national officer": make_user("officer", username="national-officer", province="national"),
+        "viewer": make_user("viewer"),
+        "national committee chair": chair,
+        "KBO member": kbo_member,
+    }
+    return contest, chained, people
+
+
+def _contest_allowed(user, round):
+    fresh = type(user).objects.get(pk=user.pk)
+    return {name for name in CONTEST_PREDICATES if getattr(rules, name)(fresh, round)}
+
+
+def test_who_may_do_what_with_a_national_and_a_chained_round(contest_people):
+    contest, chained, people = contest_people
+
+    assert {who: _contest_allowed(user, contest) for who, user in people.items()} == NATIONAL_ROUND
+    assert {who: _contest_allowed(user, chained) for who, user in people.items()} == CHAINED_ROUND
+
+
+def test_the_contest_getter_lets_every_province_in_and_the_round_getter_only_the_national_users(contest_people):
+    contest, chained, people = contest_people
+
+    assert rules.get_contest_for(people["Lamphun officer"], contest.pk) == contest
+    with pytest.raises(Http404):
+        rules.get_round_for(people["Lamphun officer"], contest.pk, rules.can_view_round)
+    with pytest.raises(Http404):
+        rules.get_contest_for(people["Lamphun officer"], chained.pk, rules.can_take_entries)
+    with pytest.raises(PermissionDenied):
+        rules.get_contest_for(people["KBO member"], contest.pk)
+    assert rules.get_round_for(people["national committee chair"], contest.pk, rules.can_score) == contest

@@ -313,7 +313,7 @@ def _officer_client():
 
 
 LIST_PAGES = [
-    ("selection:round_list", False, 9),
+    ("selection:round_list", False, 10),  # 9, and the national contests a province follows
     ("selection:submission_list", True, 11),
     ("selection:screening_summary", True, 13),
     ("selection:history", True, 11),

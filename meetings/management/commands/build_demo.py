@@ -7,6 +7,10 @@
 Each stage includes the ones before it. `year` develops the 20 approved products through the
 year (selection.development_demo: plans, mentors, visits with photos, before and after). Modelled on pretalx's create_test_event.
 
+year: the rest of 2565 after the minuted round: the June showcase round chained from round 1/2565
+(20 → 1, approved); with --national also three more provinces' approved rounds and the national
+contest, run by the `national` login (selection.demo_year).
+
 --national keeps the Chiang Mai world exactly as without it (2,531 producers, 7,192 products,
 the round and the meeting) and adds the other 76 provinces' registries, so that the whole
 registry holds 100,000 producers and 300,000 products (producers.demo_national).
@@ -64,9 +68,15 @@ class Command(BaseCommand):
 
                 meetings_demo.build(random.Random(seed), users=users)
             if upto >= STAGES.index("year"):
-                from selection import development_demo
+                from meetings import demo as meetings_demo
+                from selection import demo_year, development_demo
 
+                # January-March: the workshop, then the development of the 20; June: the showcase
+                # round chained from them; January 2566: meeting 1/2566, whose item 1.2 is the summary.
+                meetings_demo.build_workshop(random.Random(seed), users=users)
                 development_demo.build(random.Random(seed), round=selection_round, users=users)
+                demo_year.build_showcase(random.Random(seed), users=users)
+                meetings_demo.build_next_year(selection_round, users=users)
         if national:
             import time
 
@@ -78,6 +88,13 @@ class Command(BaseCommand):
             self.stdout.write(f"National registry: {added['producers']:,} producers and {added['products']:,} "
                               f"products added in {added['provinces']} more provinces "
                               f"({time.perf_counter() - started:.1f} s).")
+            if upto >= STAGES.index("year"):
+                from selection import demo_year
+
+                with transaction.atomic():
+                    contest, contest_logins = demo_year.build_contest(random.Random(seed), users=users)
+                self.stdout.write(f"National contest: {contest.name}, {contest.submissions.count()} entries, "
+                                  f"approved.")
         if xlsx:
             registry_demo.write_workbook(xlsx, province)
             self.stdout.write(f"Workbook written: {xlsx}")
@@ -90,3 +107,6 @@ class Command(BaseCommand):
             from selection import development_demo
 
             self.stdout.write(f"  {development_demo.login_line()}")
+        if national and upto >= STAGES.index("year"):
+            for username, name, role in contest_logins:
+                self.stdout.write(f"  {username:<10} / {registry_demo.DEMO_PASSWORD}   {name}, {role}")
