@@ -82,12 +82,14 @@ if (window === window.top && document.contentType === "text/html") {
   // again at the end): an autosave on every field would otherwise check the whole page each time.
   var swapped = [];
   document.addEventListener("htmx:afterSettle", function (event) {
+    // Right after htmx has settled all of them (a microtask, not a timer: a test's fake clock,
+    // page.clock, would hold a timer back until it is moved on).
     if (!swapped.length) {
-      window.setTimeout(function () {
+      queueMicrotask(function () {
         var elements = swapped.filter(function (element) { return element.isConnected; });
         swapped = [];
         if (elements.length) window.__kboAxeCheck("htmx", elements);
-      }, 0);
+      });
     }
     swapped.push(event.target);
   });

@@ -39,9 +39,11 @@ OUTSIDE_OR_CLIPPED = """() => {
     const rect = el.getBoundingClientRect(), style = getComputedStyle(el);
     if (!rect.width || !rect.height || style.visibility === "hidden" || inScroller(el)) continue;
     if (el.closest(".collapse:not(.show)")) continue;
-    const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " " + (el.textContent || "").trim().slice(0, 30);
+    const name = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + " "
+      + (el.textContent || "").trim().slice(0, 30);
+    const field = ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
     if (rect.left < -0.5 || rect.right > width + 0.5) problems.push("outside: " + name);
-    else if (["hidden", "clip"].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1 && !["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName))
+    else if (["hidden", "clip"].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1 && !field)
       problems.push("clipped: " + name);
   }
   return problems;
@@ -94,6 +96,13 @@ def _round(count):
     return round_, member, criteria, submissions
 
 
+def _in_view_sideways(locator):
+    """Visible, and wholly on the 195 px screen once scrolled to (down, never sideways)."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    return locator.is_visible() and box["x"] >= 0 and box["x"] + box["width"] <= ZOOMED_PHONE["viewport"]["width"]
+
+
 def _no_sideways_scroll(page):
     return page.evaluate("document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth")
 
@@ -108,15 +117,28 @@ def test_scoring_pages_at_200_percent_zoom_on_a_phone_reflow_without_sideways_sc
     page.screenshot(path="/tmp/h8-zoom-score-list.png", full_page=True)
     assert (_no_sideways_scroll(page), page.evaluate(OUTSIDE_OR_CLIPPED)) == (True, [])
 
-    page.goto(f"{live_server.url}/selection/{round_.pk}/score/{submissions[0].pk}/")
-    page.screenshot(path="/tmp/h8-zoom-score-form.png", full_page=True)
+    for submission in submissions:
+        page.goto(f"{live_server.url}/selection/{round_.pk}/score/{submission.pk}/")
+        if submission == submissions[0]:
+            page.screenshot(path="/tmp/h8-zoom-score-form.png", full_page=True)
+        assert (_no_sideways_scroll(page), page.evaluate(OUTSIDE_OR_CLIPPED)) == (True, [])
+        for criterion, value in zip(criteria, ("40", "20", "25")):
+            field = page.locator(f"#value-{criterion.pk}")
+            assert _in_view_sideways(field)
+            field.fill(value)
+            field.blur()
+            expect(page.locator(f"#status-{criterion.pk}")).to_contain_text("บันทึกแล้ว")
+        assert _no_sideways_scroll(page)
+
+    page.goto(f"{live_server.url}/selection/{round_.pk}/score/")
+    submit = page.get_by_role("button", name="ส่งคะแนนของฉัน")
+    assert _in_view_sideways(submit)
+    page.on("dialog", lambda dialog: dialog.accept())
+    submit.click()
+    expect(page.get_by_test_id("submitted")).to_be_visible()
+    page.screenshot(path="/tmp/h8-zoom-submitted.png", full_page=True)
     assert (_no_sideways_scroll(page), page.evaluate(OUTSIDE_OR_CLIPPED)) == (True, [])
-    for criterion, value in zip(criteria, ("40", "20", "25")):
-        field = page.locator(f"#value-{criterion.pk}")
-        field.fill(value)
-        field.blur()
-        expect(page.locator(f"#status-{criterion.pk}")).to_contain_text("บันทึกแล้ว")
-    assert _no_sideways_scroll(page)
+    assert ScoreSheet.objects.get(member=member).submitted_at is not None
 
 
 def test_member_scores_a_whole_sheet_and_submits_it_with_the_keyboard_alone(page, live_server):
