@@ -8,6 +8,7 @@ from kbo_site.forms import BEDateField, DotTimeField, VersionedForm
 from selection.models import CommitteeMember, SelectionRound
 
 from .models import (
+    FACTS_WITHOUT_ROUND,
     MAX_DISCUSSION,
     MAX_REASON,
     MAX_RESOLUTION,
@@ -135,7 +136,7 @@ class ItemForm(LimitsSaid, forms.ModelForm):
         self.fields["previous_meeting"].help_text = _("For the approval of the previous minutes.")
         self.fields["facts"].choices = [
             c for c in RoundFacts.choices
-            if meeting.round_id or c[0] in (RoundFacts.ACTIVITY_PLAN, RoundFacts.APPOINTMENT, RoundFacts.YEAR_SUMMARY)]
+            if meeting.round_id or c[0] in FACTS_WITHOUT_ROUND]
         self.fields["facts"].help_text = _("Shown live while the meeting is open, frozen when it closes.")
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)

@@ -264,6 +264,9 @@ class RoundFacts(models.TextChoices):
     YEAR_SUMMARY = "year_summary", _("Last year's KBO results")
 
 
+# What a meeting shows without a selection round: its plan, its committee's order, last year's results.
+FACTS_WITHOUT_ROUND = (RoundFacts.ACTIVITY_PLAN, RoundFacts.APPOINTMENT, RoundFacts.YEAR_SUMMARY)
+
 # Items deciding on products note the members who recused themselves.
 FACTS_WITH_RECUSALS = (RoundFacts.RANKING, RoundFacts.APPROVED_LIST)
 

@@ -18,6 +18,7 @@ from selection.models import CommitteeRole
 from . import facts as meeting_facts
 from . import thai
 from .models import (
+    FACTS_WITHOUT_ROUND,
     ATTENDING,
     EDITABLE_STATES,
     MAX_BODY,
@@ -312,8 +313,9 @@ def _clean_item(meeting, data):
     facts = list(dict.fromkeys(data.get("facts") or []))
     if any(kind not in RoundFacts.values for kind in facts):
         raise MeetingError(_("Choose what the item shows from the list."), field="facts")
-    # The activity plan and the appointment order belong to the meeting and its committee, not the round.
-    if not meeting.round_id and any(kind not in (RoundFacts.ACTIVITY_PLAN, RoundFacts.APPOINTMENT) for kind in facts):
+    # The activity plan, the appointment order and last year's results belong to the meeting and
+    # its committee, not the round.
+    if not meeting.round_id and any(kind not in FACTS_WITHOUT_ROUND for kind in facts):
         raise MeetingError(_("This meeting is not linked to a selection round: link it first, or show nothing "
                              "from the round."), field="facts")
     return {**data, "title": title, "body": body, "facts": facts}
