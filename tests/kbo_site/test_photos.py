@@ -3,11 +3,20 @@ import zlib
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from kbo_site import photos
 
 GPS_IFD = 0x8825
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are checked in their English source (their Thai is in the .po)."""
+    with translation.override("en"):
+        yield
+
 ORIENTATION = 0x0112
 
 
