@@ -144,7 +144,17 @@ WORKSHOP_CASES = [
          allowed=STAFF, national=403),
 ]
 
-CASES = WORKSHOP_CASES + [
+# The KBO year's summary: whoever reads the registry, for their own province (another province's
+# users read theirs: the page names no object); the current year's page redirects to a year.
+YEAR = {"viewer", "officer", "admin"}
+YEAR_CASES = [
+    Case("meetings:year_current", allowed=YEAR, ok=302),
+    Case("meetings:year_summary", kwargs=lambda w: {"year": 2565}, allowed=YEAR),
+    Case("meetings:year_summary_pdf", kwargs=lambda w: {"year": 2565}, allowed=YEAR),
+    Case("meetings:year_summary_docx", kwargs=lambda w: {"year": 2565}, allowed=YEAR),
+]
+
+CASES = WORKSHOP_CASES + YEAR_CASES + [
     Case("meetings:list", allowed={LOGGED_IN}),
     # Officers and admins, and a committee's secretary (the selection tests' secretary sits on another
     # committee, and creates that committee's meetings).
