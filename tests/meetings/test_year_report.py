@@ -33,6 +33,7 @@ from selection.models import (
     Submission,
     Visit,
 )
+from tests.meetings.test_pdf import normal
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,12 @@ def year():
     showcase = demo_year.build_showcase(random.Random(2565), users=users)
     next_meeting = meetings_demo.build_next_year(round_, users=users)
     return {"round": round_, "showcase": showcase, "meeting": next_meeting, "users": users}
+
+
+def pdf_text(data):
+    """The PDF's text as a reader sees it (tests/meetings/test_pdf.normal), without white space."""
+    return "".join(normal(page.extract_text()) for page in PdfReader(io.BytesIO(data)).pages).replace(" ", "").replace(
+        "\n", "")
 
 
 def figures_from_the_rows(round_):
@@ -123,10 +130,9 @@ def test_kbo_year_report_of_a_year_without_rounds_prints_zeros_and_no_winner(yea
 def test_summary_pdf_carries_each_developed_product_and_the_winner(year):
     summary = year_report.summary(2565, "50")
 
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(year_documents.render_pdf(summary))).pages)
+    flat = pdf_text(year_documents.render_pdf(summary))
 
-    flat = "".join(text.split())
-    assert "สรุปผลการดำเนินงานโครงการ" in flat
+    assert normal("สรุปผลการดำเนินงานโครงการ") in flat
     for product in summary["development"]["products"]:
         assert "".join(product["product_code"].split()) in flat
     assert summary["showcase"]["winner"] in flat
@@ -169,9 +175,8 @@ def test_item_1_2_of_the_next_years_meeting_shows_the_summary_live_then_frozen(y
 def test_item_1_2_is_in_the_agenda_pdf(year):
     from meetings import pdf
 
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.render_agenda(year["meeting"]))).pages)
+    flat = pdf_text(pdf.render_agenda(year["meeting"]))
 
-    flat = "".join(text.split())
     assert "การพัฒนาผลิตภัณฑ์:เครือข่ายองค์ความรู้พัฒนาผลิตภัณฑ์ที่ได้รับการคัดเลือก" in flat
 
 
