@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := var/demo.sqlite3
-DEMO_STAGE ?= minuted
+DEMO_STAGE ?= year
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kbo_bench
 
 .PHONY: install demo demo-data serve test test-fast bench smoke messages check clean

@@ -128,4 +128,4 @@ def login_line():
     from producers.demo import DEMO_PASSWORD
 
     user = User.objects.get(username=MENTOR_USERNAME)
-    return f"{user.username:<10} / {DEMO_PASSWORD}   {user.get_full_name()}, ที่ปรึกษาภายนอก (outside expert, mentors 4 products)"
+    return f"{user.username:<10} / {DEMO_PASSWORD}   {user.get_full_name()}, ที่ปรึกษาภายนอก (ดูแลการพัฒนา 4 ผลิตภัณฑ์)"
