@@ -67,14 +67,22 @@ def _mentor_user():
     return user
 
 
+# The development of the 20 runs from after the workshop (18–19 January 2565) to the end of March.
+DEVELOPMENT_START = datetime.date(2022, 1, 20)
+DEVELOPMENT_END = datetime.date(2022, 3, 31)
+
+
 def build(rng, *, round, users, today=None):
-    """Develop the approved round's products over its year. Returns the records."""
+    """Develop the approved round's products from January to March 2565: plans, mentors, three
+    visits each, before and after. `today` (default: the end of March 2565) decides which
+    items were done by then. Returns the records."""
     officer, committee = users["officer"], users["committee"]
     development.open_records(round, by=officer)
     records = list(DevelopmentRecord.objects.filter(round=round).select_related("product", "round__committee")
                    .order_by("rank", "pk"))
-    today = today or datetime.date.today()
-    start = today - datetime.timedelta(days=150)
+    today = today or DEVELOPMENT_END
+    start = DEVELOPMENT_START
+    days = (DEVELOPMENT_END - start).days
     expert_user = _mentor_user()
     for n, record in enumerate(records):
         # A committee member of the network, then an outside expert.
@@ -90,10 +98,10 @@ def build(rng, *, round, users, today=None):
         for k, index in enumerate(sorted(areas)):
             area, text = PLANS[index]
             items.append({"pk": None, "area": area, "description": text,
-                          "due_on": start + datetime.timedelta(days=60 + 45 * k + rng.randint(0, 20))})
+                          "due_on": start + datetime.timedelta(days=min(days, 15 + 18 * k + rng.randint(0, 10)))})
         development.save_plan(record, goal="ยกระดับผลิตภัณฑ์ให้ได้มาตรฐานและเพิ่มยอดขาย",
                               budget=Decimal(rng.choice((15000, 20000, 25000, 30000))), starts_on=start,
-                              ends_on=start + datetime.timedelta(days=330), items=items, version=None, by=officer)
+                              ends_on=DEVELOPMENT_END, items=items, version=None, by=officer)
         for k, item in enumerate(record.items.all()):
             # Items whose date has passed are mostly done; one product in four has one late.
             # The first eight end the year with an "after": every item of theirs is done.
@@ -103,7 +111,7 @@ def build(rng, *, round, users, today=None):
         for k, (activities, next_steps) in enumerate(VISITS):
             mentor = committee[1 + n % 7] if k != 1 else officer
             development.record_visit(
-                record, visited_on=start + datetime.timedelta(days=20 + 50 * k), kind=VisitKind.VISIT if k != 1
+                record, visited_on=start + datetime.timedelta(days=8 + 25 * k), kind=VisitKind.VISIT if k != 1
                 else VisitKind.CONSULTATION, people=mentor.get_full_name(), activities=activities,
                 next_steps=next_steps, photos=[_photo(n * 3 + k, record.product.code)], by=mentor)
         before = record.statuses.get(stage=StatusStage.BEFORE)
@@ -115,7 +123,7 @@ def build(rng, *, round, users, today=None):
         if n < 8:
             development.record_status(
                 record, StatusStage.AFTER, by=officer, photo=_photo(n + 7, "AFTER"), update_registry=n < 3,
-                values={"star_level": min(5, (before.star_level or 2) + 1), "star_year": 2566,
+                values={"star_level": min(5, (before.star_level or 2) + 1), "star_year": 2565,
                         "classification": before.classification or "D",
                         "standards": sorted({*before.standards, "มผช."}),
                         "price_per_unit": Decimal(rng.choice((60, 90, 150, 180, 300))),

@@ -197,3 +197,16 @@ def test_year_page_of_another_province_is_not_found_for_a_provincial_user(year, 
     response = client.get(reverse("meetings:year_summary", args=[2565]) + "?province=51")
 
     assert response.status_code == 404
+
+
+def test_the_showcase_scoring_page_shows_each_entrys_development_record(year, client):
+    entry = year["showcase"].submissions.filter(eligible=True).select_related("product").first()
+    record = DevelopmentRecord.objects.get(round=year["round"], product=entry.product)
+    chair = year["showcase"].committee.members.get(role="chair").user
+    client.force_login(chair)
+
+    text = client.get(reverse("selection:score_form", args=[year["showcase"].pk, entry.pk])).content.decode()
+
+    assert "การพัฒนาหลังได้รับการคัดเลือก" in text
+    assert all(item.description in text for item in record.items.all())
+    assert "ลงพื้นที่และให้คำปรึกษา: 3 ครั้ง" in text
