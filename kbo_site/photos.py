@@ -85,7 +85,21 @@ def _jpeg(image, limit=None):
 
 def prepare(fileobj):
     """The stored copies of an uploaded photo: a Photo, or PhotoError with a message to show.
-    Reads the whole file; leaves nothing open."""
+    Reads the whole file; leaves nothing open.
+
+    A file cut short (an upload broken off) is refused, not stored half grey: WeasyPrint, once
+    imported, tells Pillow to accept truncated images for the whole process, so the setting is
+    put back to refusing while a photo is decoded."""
+    from PIL import ImageFile
+
+    accepting, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        return _prepare(fileobj)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = accepting
+
+
+def _prepare(fileobj):
     from PIL import Image as PILImage
 
     image = _open(fileobj)

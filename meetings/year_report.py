@@ -21,7 +21,7 @@ Texts are Thai: the summary is an official record.
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from producers.models import Province
 from selection import facts as selection_facts
@@ -188,7 +188,7 @@ def summary(year_be, province_code):
 
 
 def provinces_with_rounds(year_be):
-    """The provinces with an approved selection round in the fiscal year, for national users."""
-    return list(Province.objects.filter(Q(committees__rounds__fiscal_year=year_be,
-                                          committees__rounds__state=RoundState.APPROVED)).distinct()
-                .order_by("code").values_list("code", flat=True))
+    """The codes of the provinces with an approved round in the fiscal year, for national users."""
+    return list(SelectionRound.objects.filter(fiscal_year=year_be, state=RoundState.APPROVED,
+                                              committee__province__isnull=False)
+                .order_by("committee__province_id").values_list("committee__province_id", flat=True).distinct())

@@ -116,3 +116,14 @@ def test_prepare_refuses_a_truncated_jpeg():
         photos.prepare(BytesIO(data[: len(data) // 3]))
 
     assert str(error.value) == "This picture is damaged and cannot be read. Send it again."
+
+
+def test_prepare_refuses_a_truncated_jpeg_after_weasyprint_accepted_them_for_the_process():
+    from PIL import ImageFile
+
+    import weasyprint  # noqa: F401  sets ImageFile.LOAD_TRUNCATED_IMAGES = True
+    data = camera_jpeg(800, 600).getvalue()
+
+    with pytest.raises(photos.PhotoError):
+        photos.prepare(BytesIO(data[: len(data) // 3]))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True

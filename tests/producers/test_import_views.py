@@ -100,7 +100,7 @@ def test_preview_shows_what_would_change_and_every_error(client):
     assert "ข้อผิดพลาด 3 รายการ ใน 3 แถว" in text
     assert f"<td>ระดับดาว</td><td>7 ดาว</td><td>{STAR_MESSAGE}</td>" in text
     assert 'ข้อมูลผู้ผลิตไม่ตรงกับแถวที่ 4 ซึ่งมี &quot;กลุ่มผู้ผลิตชุมชน&quot;' in text
-    assert "คอลัมน์ที่ถูกข้าม (ไม่อยู่ในรูปแบบการนำเข้า): หมายเหตุ (T)" in text
+    assert "คอลัมน์ที่ถูกข้าม (ไม่อยู่ในรูปแบบการนำเข้า): หมายเหตุ (U)" in text
     assert "ยืนยันการนำเข้า" in text
     assert reverse("producers:import_errors", kwargs={"pk": batch.pk}) in text
 

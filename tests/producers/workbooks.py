@@ -40,7 +40,8 @@ def product_row(**values):
         "star_year": 2562,
         "standards": "มผช.",
     }
-    unknown = values.keys() - row.keys()
+    # Columns without a default here (the description) are left blank unless given.
+    unknown = values.keys() - row.keys() - {column.key for column in COLUMNS}
     assert not unknown, unknown
     row.update(values)
     return row
