@@ -83,7 +83,7 @@ def test_a_mentor_records_a_visit_with_a_camera_photo_on_a_phone(page, live_serv
     started = time.perf_counter()
     page.get_by_label("สิ่งที่ดำเนินการ").fill("ทดลองบรรจุภัณฑ์ขวดใหม่กับสมาชิกกลุ่ม")
     page.get_by_label("สิ่งที่จะทำต่อไป").fill("ส่งแบบฉลากให้กลุ่มตรวจ")
-    page.get_by_label("ภาพถ่าย").set_input_files(str(photo))
+    page.get_by_label("รูปภาพ").set_input_files(str(photo))
     page.get_by_role("button", name="บันทึกการลงพื้นที่").click()
     expect(page.locator(".alert")).to_contain_text("บันทึกการลงพื้นที่แล้ว")
     elapsed = time.perf_counter() - started

@@ -58,7 +58,7 @@ def test_admin_uploads_a_messy_workbook_sees_the_errors_and_confirms(page, live_
     expect(page.locator("#errors table:not(#errors-by-column) tbody tr").nth(0)).to_contain_text("5ระดับดาว7 ดาวระดับดาวต้องเป็น 1 ถึง 5")
     expect(page.locator("#errors table:not(#errors-by-column) tbody tr").nth(1)).to_contain_text(
         '8อำเภอลำพูนอำเภอ "ลำพูน" ไม่อยู่ในจังหวัดเชียงใหม่')
-    expect(page.locator("main")).to_contain_text("หมายเหตุ (T)")
+    expect(page.locator("main")).to_contain_text("หมายเหตุ (U)")
     assert Product.objects.count() == 0
     if os.environ.get("KBO_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["KBO_SCREENSHOTS"], "import-preview.png"), full_page=True)

@@ -26,6 +26,17 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(autouse=True)
+
+def _wait_until_loaded(page, selector, timeout=10):
+    """Until the image has loaded. Polled from here: page.wait_for_function evaluates a string
+    in the page, which the site's CSP (no unsafe-eval) refuses."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"(document.querySelector({selector!r}) || {{}}).naturalWidth > 0"):
+        assert time.monotonic() < deadline, f"{selector} did not load"
+        page.wait_for_timeout(100)
+
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -83,7 +94,7 @@ def test_the_member_sees_the_photo_and_taps_it_open(page, live_server, login, vi
     expect(card).to_contain_text("ผ้าทอมือลายโบราณของแม่แจ่ม")
     expect(card).to_contain_text("3 ดาว (คัดสรรปี 2562)")
     expect(card).to_contain_text("มผช.")
-    page.wait_for_function("document.querySelector('[data-testid=main-photo] img').naturalWidth > 0")
+    _wait_until_loaded(page, "[data-testid=main-photo] img")
     assert page.evaluate("document.querySelector('[data-testid=main-photo] img').naturalWidth") == 320
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     page.screenshot(path=f"/tmp/h6-score-form-{viewport['width']}.png", full_page=True)
@@ -92,7 +103,7 @@ def test_the_member_sees_the_photo_and_taps_it_open(page, live_server, login, vi
 
     dialog = page.locator('[data-testid="photo-dialog"]')
     expect(dialog).to_be_visible()
-    page.wait_for_function("document.querySelector('#kbo-photo-dialog img').naturalWidth > 0")
+    _wait_until_loaded(page, "#kbo-photo-dialog img")
     assert page.evaluate("document.querySelector('#kbo-photo-dialog img').naturalWidth") == 1600
     page.screenshot(path=f"/tmp/h6-score-form-photo-{viewport['width']}.png")
     dialog.click()
