@@ -27,16 +27,6 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture(autouse=True)
 
-def _wait_until_loaded(page, selector, timeout=10):
-    """Until the image has loaded. Polled from here: page.wait_for_function evaluates a string
-    in the page, which the site's CSP (no unsafe-eval) refuses."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(f"(document.querySelector({selector!r}) || {{}}).naturalWidth > 0"):
-        assert time.monotonic() < deadline, f"{selector} did not load"
-        page.wait_for_timeout(100)
-
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
@@ -140,3 +130,14 @@ def test_the_officer_attaches_the_label_and_the_certificate_and_the_member_sees_
     expect(page.locator('[data-testid="application-photo"] img')).to_have_count(1)
     expect(page.locator('[data-testid="application-document"]')).to_have_text("มผช.pdf")
     page.screenshot(path="/tmp/h6-score-form-files-390.png", full_page=True)
+
+
+def _wait_until_loaded(page, selector, timeout=10):
+    """Until the image has loaded. Polled from here: page.wait_for_function evaluates a string
+    in the page, which the site's CSP (no unsafe-eval) refuses."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(f"(document.querySelector({selector!r}) || {{}}).naturalWidth > 0"):
+        assert time.monotonic() < deadline, f"{selector} did not load"
+        page.wait_for_timeout(100)
