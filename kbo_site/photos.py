@@ -131,3 +131,13 @@ def _prepare(fileobj):
         raise PhotoError(_("This picture is damaged and cannot be read. Send it again.")) from None
     finally:
         image.close()
+
+
+def delete_files_on_commit(*field_files):
+    """Remove stored files once the transaction that dropped their rows commits (kept if it rolls
+    back). Empty fields are skipped."""
+    from django.db import transaction
+
+    for field_file in field_files:
+        if field_file:
+            transaction.on_commit(lambda f=field_file.name, s=field_file.storage: s.delete(f))

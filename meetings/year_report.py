@@ -25,7 +25,7 @@ from django.db.models import Count
 
 from producers.models import Province
 from selection import facts as selection_facts
-from selection.development_models import DevelopmentRecord, StatusStage
+from selection.development_models import DevelopmentRecord, DevelopmentState, StatusStage
 from selection.models import RoundState, SelectionRound, Submission
 
 from . import workshops
@@ -84,7 +84,7 @@ def _development(chosen):
     records = []
     if chosen is not None:
         records = list(
-            DevelopmentRecord.objects.filter(round=chosen)
+            DevelopmentRecord.objects.filter(round=chosen).exclude(state=DevelopmentState.WITHDRAWN)
             .select_related("product__producer__district")
             .prefetch_related("items", "statuses")
             .annotate(visit_count=Count("visits", distinct=True))

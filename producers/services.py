@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kbo_site import i18n
+from kbo_site.photos import delete_files_on_commit
 from kbo_site.actions import log_action
 from kbo_site.models import Action
 from producers.roles import in_scope
@@ -274,11 +275,6 @@ def _photo_label(photo):
     return photo.caption or photo.image.name.rsplit("/", 1)[-1]
 
 
-def _delete_files_on_commit(*field_files):
-    for field_file in field_files:
-        transaction.on_commit(lambda f=field_file.name, s=field_file.storage: s.delete(f))
-
-
 def add_product_photos(product, prepared, *, by, caption=""):
     """Keep prepared photos (kbo_site.photos.Photo, in the order given) of `product`; returns the
     new ProductPhoto rows. The first photo of a product without a main photo becomes its main one.
@@ -359,7 +355,7 @@ def remove_product_photo(photo, *, by):
         if current is None:
             return
         label = _photo_label(current)
-        _delete_files_on_commit(current.image, current.thumbnail)
+        delete_files_on_commit(current.image, current.thumbnail)
         current.delete()
         if current.is_main:
             following = product.photos.order_by("pk").first()

@@ -14,9 +14,11 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone, translation
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kbo_site.actions import log_action
 from kbo_site.models import Action
+from kbo_site.photos import delete_files_on_commit
 from kbo_site.thaidates import format_date
 from producers import services as registry
 from producers.models import Product
@@ -59,13 +61,16 @@ def _lock(record):
 # Opening the records --------------------------------------------------------------------
 
 
-def _selected_codes(round):
-    """[(rank, product code)] of the round's current approved list."""
-    approval = Approval.objects.filter(round=round, superseded_at__isnull=True).order_by("-approved_at").first()
+def _current_approval(round):
+    return Approval.objects.filter(round=round, superseded_at__isnull=True).order_by("-approved_at").first()
+
+
+def _selected_codes(approval):
+    """{product code: rank} of an approved list."""
     if approval is None:
-        return []
-    return [(row.get("rank"), row["product_code"]) for row in approval.snapshot.get("rows", [])
-            if row.get("status") == ranking_module.SELECTED]
+        return {}
+    return {row["product_code"]: row.get("rank") for row in approval.snapshot.get("rows", [])
+            if row.get("status") == ranking_module.SELECTED}
 
 
 def _registry_status(product):
@@ -74,20 +79,50 @@ def _registry_status(product):
             "standards": sorted(s.name for s in product.standards.all())}
 
 
+def _recorded(message, **params):
+    with translation.override(RECORD_LANGUAGE):
+        return _(message) % params if params else _(message)
+
+
 def open_records(round, *, by=None):
-    """A development record for each product of the round's approved list that has none, its
-    "before" filled from the registry as it stands. Called when the chair approves the list
+    """Bring the round's development records in line with its approved list: a record for each
+    selected product that has none, its "before" filled from the registry as it stands; the
+    rank of the others as approved. After a reopened round is approved with another list, a
+    product that left it keeps its record (nothing recorded is lost) marked WITHDRAWN, and a
+    product that came back is under way again. Called when the chair approves the list
     (services.approve), and for a round approved before records existed when its board is
-    first opened. Returns the records created. Side effects: records, their "before", a log
-    row each. Does nothing for a round that is not approved."""
+    first opened: the approving chair is then the actor. Returns the records created. Side
+    effects: records, their "before", a log row for each record opened, withdrawn or taken back.
+    Does nothing for a round that is not approved."""
     if round.state != RoundState.APPROVED:
         return []
-    selected = _selected_codes(round)
+    approval = _current_approval(round)
+    selected = _selected_codes(approval)
     if not selected:
         return []
+    by = by or approval.approved_by
     with transaction.atomic():
-        existing = set(DevelopmentRecord.objects.filter(round=round).values_list("product__code", flat=True))
-        missing = [(rank, code) for rank, code in selected if code not in existing]
+        existing = {record.product.code: record for record in
+                    DevelopmentRecord.objects.filter(round=round).select_related("product")}
+        for code, record in existing.items():
+            if code not in selected:
+                if record.state != DevelopmentState.WITHDRAWN:
+                    _log(record, Action.STATE_CHANGED, by=by, from_value=record.state,
+                         to_value=DevelopmentState.WITHDRAWN,
+                         note=_recorded(gettext_noop("The product is not on the list approved again; its record is kept")))
+                    record.state = DevelopmentState.WITHDRAWN
+                    record.save(update_fields=["state", "updated_at"])
+                continue
+            state = record.state
+            if state == DevelopmentState.WITHDRAWN:
+                done = record.statuses.filter(stage=StatusStage.AFTER).exists()
+                state = DevelopmentState.COMPLETED if done else DevelopmentState.UNDERWAY
+                _log(record, Action.STATE_CHANGED, by=by, from_value=record.state, to_value=state,
+                     note=_recorded(gettext_noop("The product is back on the approved list")))
+            if (state, selected[code]) != (record.state, record.rank):
+                record.state, record.rank = state, selected[code]
+                record.save(update_fields=["state", "rank", "updated_at"])
+        missing = [(rank, code) for code, rank in selected.items() if code not in existing]
         if not missing:
             return []
         products = {p.code: p for p in Product.objects.filter(
@@ -101,9 +136,8 @@ def open_records(round, *, by=None):
             record = DevelopmentRecord.objects.create(round=round, product=product, rank=rank)
             ProductStatus.objects.create(record=record, stage=StatusStage.BEFORE, recorded_by=by,
                                          **_registry_status(product))
-            with translation.override(RECORD_LANGUAGE):
-                note = _("Opened from the approved list; “before” taken from the registry")
-            _log(record, Action.DEVELOPMENT_OPENED, by=by, note=note, to_value=str(product))
+            _log(record, Action.DEVELOPMENT_OPENED, by=by, to_value=str(product),
+                 note=_recorded(gettext_noop("Opened from the approved list; “before” taken from the registry")))
             created.append(record)
     return created
 
@@ -113,6 +147,11 @@ def ensure_records(round):
     if round.state == RoundState.APPROVED and not DevelopmentRecord.objects.filter(round=round).exists():
         return open_records(round)
     return []
+
+
+def on_the_list(records):
+    """The records of products on their round's approved list (not WITHDRAWN)."""
+    return records.exclude(state=DevelopmentState.WITHDRAWN)
 
 
 # The plan -------------------------------------------------------------------------------
@@ -274,7 +313,9 @@ def record_status(record, stage, *, values, photo=None, update_registry=False, b
         status.recorded_by = by
         status.save()
         if photo is not None:
-            status.photos.all().delete()
+            for old in status.photos.all():
+                delete_files_on_commit(old.file, old.thumbnail)
+                old.delete()
             _store_photo(record, photo, by=by, status=status)
         _log(record, Action.STATUS_RECORDED, by=by, note=str(stage.label), from_value=before,
              to_value=_status_text(values))
@@ -355,17 +396,22 @@ class Board:
     rows: list = field(default_factory=list)
     progress: Progress = field(default_factory=Progress)
     areas: list = field(default_factory=list)
+    # Records kept for products that left the list when the round was approved again.
+    withdrawn: list = field(default_factory=list)
 
 
 def board(round, records, today=None):
-    """The round's board: each record × the areas of its plan items, with what is late, in
-    four queries whatever the size (records, items, mentors, visits)."""
+    """The round's board: each record of a product on the approved list × the areas of its plan
+    items, with what is late, in four queries whatever the size (records, items, mentors,
+    visits); the records of products that left the list apart."""
     today = today or timezone.localdate()
     records = list(records.filter(round=round).select_related("product")
                    .prefetch_related("items", "mentors").order_by("rank", "pk"))
+    withdrawn = [record for record in records if record.state == DevelopmentState.WITHDRAWN]
+    records = [record for record in records if record.state != DevelopmentState.WITHDRAWN]
     visits = {row["record"]: row for row in Visit.objects.filter(record__in=[r.pk for r in records])
               .values("record").annotate(count=Count("pk"), last=Max("visited_on"))}
-    result = Board(areas=list(DevelopmentArea))
+    result = Board(areas=list(DevelopmentArea), withdrawn=withdrawn)
     for record in records:
         items = list(record.items.all())
         progress = Progress(len(items), sum(1 for i in items if i.done_on), sum(1 for i in items if i.is_late(today)))
@@ -407,7 +453,7 @@ def overview(rounds, today=None):
     records are read as values and each round's squares drawn here: 77 × 20 model instances
     and template loops would cost more than the rest of the page."""
     today = today or timezone.localdate()
-    records = _with_progress(DevelopmentRecord.objects.filter(round__in=rounds), today).values_list(
+    records = _with_progress(on_the_list(DevelopmentRecord.objects.filter(round__in=rounds)), today).values_list(
         "round_id", "product__code", "product__name", "items_total", "items_done", "items_late"
     ).order_by("round_id", "rank", "pk")
     by_round = {}

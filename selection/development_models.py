@@ -30,6 +30,10 @@ class DevelopmentState(models.TextChoices):
     UNDERWAY = "underway", _("Under way")
     # "After" has been recorded: the development has ended.
     COMPLETED = "completed", _("Completed")
+    # The product left the approved list when the round was reopened and approved again. The
+    # record and its work are kept (and come back if the product returns to the list), but it
+    # is off the board, the national overview and the year's summary.
+    WITHDRAWN = "withdrawn", _("Off the approved list")
 
 
 class DevelopmentRecord(models.Model):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from kbo_site import i18n, uploads
+from kbo_site.photos import delete_files_on_commit
 from kbo_site.actions import log_action
 from kbo_site.models import Action
 from kbo_site.text import normalise
@@ -374,9 +375,7 @@ def remove_submission(submission, *, by):
         _require_state(round, SUBMISSIONS_OPEN, _("Submissions are closed once scoring has opened."))
         audit(round, Action.SUBMISSION_REMOVED, by=by, from_value=str(submission.product))
         for attachment in submission.attachments.all():
-            for field_file in (attachment.file, attachment.thumbnail):
-                if field_file:
-                    transaction.on_commit(lambda f=field_file.name, s=field_file.storage: s.delete(f))
+            delete_files_on_commit(attachment.file, attachment.thumbnail)
         submission.delete()
 
 

@@ -67,8 +67,11 @@ def pdf_text(data):
 def figures_from_the_rows(round_):
     """The year's figures computed straight from the rows, without meetings.year_report."""
     approval = Approval.objects.get(round=round_, superseded_at__isnull=True)
-    records = DevelopmentRecord.objects.filter(round=round_)
-    items = PlanItem.objects.filter(record__round=round_)
+    # The products of the list as approved: a record kept for a product that left it when the
+    # round was approved again does not count.
+    listed = [row["product_code"] for row in approval.snapshot["rows"] if row["status"] == "selected"]
+    records = DevelopmentRecord.objects.filter(round=round_, product__code__in=listed)
+    items = PlanItem.objects.filter(record__in=records)
     gained = star_up = 0
     for record in records:
         before = ProductStatus.objects.filter(record=record, stage=StatusStage.BEFORE).first()
@@ -86,7 +89,7 @@ def figures_from_the_rows(round_):
     return {
         "selected": sum(1 for row in approval.snapshot["rows"] if row["status"] == "selected"),
         "developed": records.filter(items__done_on__isnull=False).distinct().count(),
-        "visits": Visit.objects.filter(record__round=round_).count(),
+        "visits": Visit.objects.filter(record__in=records).count(),
         "plan_items": items.count(),
         "plan_items_done": items.filter(done_on__isnull=False).count(),
         "budget_thb": int(budget) if budget == int(budget) else float(budget),

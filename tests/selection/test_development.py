@@ -103,6 +103,76 @@ def test_ensure_records_opens_them_for_a_round_approved_before(approved):
     assert sorted(r.product.code for r in opened) == ["DEV1", "DEV2", "DEV3"]
 
 
+def test_records_opened_when_the_board_is_first_read_name_the_approving_chair(approved):
+    DevelopmentRecord.objects.filter(round=approved).delete()
+
+    development.ensure_records(approved)
+
+    actors = {row.actor.username for row in log_for(*DevelopmentRecord.objects.filter(round=approved))}
+    assert actors == {"dev-approver"}
+
+
+def _approve_again(round_, codes):
+    """The round reopened and approved with another list, as services.approve stores it."""
+    from django.utils import timezone
+
+    from selection.models import Approval
+
+    Approval.objects.filter(round=round_).update(superseded_at=timezone.now())
+    Approval.objects.create(round=round_, approved_by=round_.approvals.first().approved_by, snapshot={"rows": [
+        {"rank": n, "product_code": code, "status": "selected"} for n, code in enumerate(codes, 1)]})
+    return development.open_records(round_)
+
+
+def test_approved_again_without_a_product_keeps_its_record_off_the_board_and_back_when_it_returns(approved, officer):
+    dropped = _record(approved, "DEV2")
+    development.record_visit(dropped, visited_on=TODAY, kind="visit",
+                             people="ทีมพี่เลี้ยง", activities="ออกแบบฉลาก", by=officer)
+
+    _approve_again(approved, ["DEV3", "DEV1"])
+
+    dropped.refresh_from_db()
+    assert dropped.state == DevelopmentState.WITHDRAWN
+    assert dropped.visits.count() == 1  # the work recorded is kept
+    assert log_for(dropped).first().to_state == DevelopmentState.WITHDRAWN
+    board = development.board(approved, DevelopmentRecord.objects.all(), today=TODAY)
+    assert [(row.record.rank, row.record.product.code) for row in board.rows] == [(1, "DEV3"), (2, "DEV1")]
+    [province] = development.overview([approved], today=TODAY)
+    assert [code for code, _name, _progress in province.rounds[0].records] == ["DEV3", "DEV1"]
+    client = Client()
+    client.force_login(officer)
+    page = client.get(reverse("selection:development_board", args=[approved.pk])).content.decode()
+    board_table, kept = page.split('data-testid="withdrawn"')
+    assert "DEV2" not in board_table and "DEV1" in board_table
+    assert "DEV2" in kept and "ไม่อยู่ในรายการที่อนุมัติแล้ว" in kept
+
+    _approve_again(approved, ["DEV1", "DEV2", "DEV3"])
+
+    dropped.refresh_from_db()
+    assert (dropped.state, dropped.rank) == (DevelopmentState.UNDERWAY, 2)
+    assert DevelopmentRecord.objects.filter(round=approved).count() == 3
+
+
+def test_a_new_packaging_photo_removes_the_old_files_from_disk(approved, officer, django_capture_on_commit_callbacks):
+    from django.core.files.storage import default_storage
+
+    record = _record(approved, "DEV1")
+    values = {"star_level": 2, "star_year": 2562, "classification": "D", "standards": ("อย.",)}
+    with django_capture_on_commit_callbacks(execute=True):
+        development.record_status(record, StatusStage.BEFORE, values=values, by=officer,
+                                  photo=photos.prepare(camera_jpeg(800, 600)))
+    first = DevelopmentPhoto.objects.get(status__record=record)
+    old = [first.file.name, first.thumbnail.name]
+    assert all(default_storage.exists(name) for name in old)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        development.record_status(record, StatusStage.BEFORE, values=values, by=officer,
+                                  photo=photos.prepare(camera_jpeg(640, 480)))
+
+    assert DevelopmentPhoto.objects.filter(status__record=record).count() == 1
+    assert not any(default_storage.exists(name) for name in old)
+
+
 # The plan ---------------------------------------------------------------------------------
 
 
