@@ -25,6 +25,7 @@ from selection.models import SelectionRound
 RUNS = 5
 FLOOR_RUNS = 10
 MINUTES_TARGET = 2.0
+YEAR_TARGET = 2.0
 PER_PAGE_FACTOR = 3.0
 
 
@@ -98,3 +99,41 @@ def pdf_figures(ctx):
     rows.append(Row(f"Minutes render queries, live facts of a round with {small.n} and {big.n} submissions",
                     f"{small_queries} and {big_queries}", "fixed", small_queries == big_queries))
     return rows
+
+
+def year_figures(ctx):
+    """Issue 12: the year's summary of Chiang Mai 2565 as PDF (< 2 s), read from the rows and
+    rendered as the download view does it, median of RUNS, against the one-page floor. Builds
+    the demo year on the round and meeting of pdf_figures: the workshop, the development of
+    the 20 (plans, visits with photos, before and after), the June showcase round."""
+    from meetings import demo as meetings_demo
+    from meetings import year_documents, year_report
+    from selection import demo as selection_demo
+    from selection import demo_year, development_demo
+
+    if not ctx.users:
+        return [not_available("Year summary PDF, Chiang Mai 2565", f"< {YEAR_TARGET:.0f} s", "no demo users")]
+    round_ = (SelectionRound.objects.filter(name=selection_demo.ROUND_NAME, committee__name=selection_demo.COMMITTEE_NAME)
+              .order_by("pk").first())
+    if round_ is None:
+        return [not_available("Year summary PDF, Chiang Mai 2565", f"< {YEAR_TARGET:.0f} s", "no demo round")]
+    meetings_demo.build_workshop(random.Random(2565), users=ctx.users)
+    development_demo.build(random.Random(2565), round=round_, users=ctx.users)
+    demo_year.build_showcase(random.Random(2565), users=ctx.users)
+
+    def render():
+        return year_documents.render_pdf(year_report.summary(2565, "50"))
+
+    render()  # fonts and dictionaries
+    floor_times = [timed(pdf.render_floor)[0] for _ in range(FLOOR_RUNS)]
+    times, data = [], None
+    for _ in range(RUNS):
+        elapsed, data = timed(render)
+        times.append(elapsed)
+    year_s, pages = statistics.median(times), _pages(data)
+    return [
+        Row("Floor: one-page document, same stylesheet (WeasyPrint)", seconds(statistics.median(floor_times)),
+            "reference", None),
+        Row(f"Year summary PDF, Chiang Mai 2565, read from the rows ({pages} pages)",
+            f"{seconds(year_s)} (median of {RUNS})", f"< {YEAR_TARGET:.0f} s", year_s < YEAR_TARGET),
+    ]

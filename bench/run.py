@@ -7,6 +7,8 @@ the demo world; nothing else is touched. Prints one table: figure, measured valu
 reference, verdict. Exits 0 even when a target is missed (the table says so). Benches run
 with DEBUG off, as in production.
 
+BENCH_ONLY=pdf_figures,year_figures runs the world (always) and the named functions only.
+
 To add figures: write `bench/<area>.py` with functions `fn(ctx) -> list[Row]` (see
 bench/common.py) and list them in `benches()` below, after the registry's (which builds the
 demo registry, the users and the workbook that later benches may use through ctx).
@@ -54,6 +56,8 @@ def benches():
         selection_bench.autosave_figures,
         # Issue 4 (meetings): minutes and agenda PDF render times against the one-page floor.
         meetings_bench.pdf_figures,
+        # Issue 12: the year's summary PDF (< 2 s), on the demo year built on that round.
+        meetings_bench.year_figures,
         # Issue 14 §2 (flaky Wi-Fi): the scoring page's bytes on a phone, first and cached loads;
         # the first score input under slow 3G; 30 scores entered offline on the server < 5 s
         # after reconnecting; 0 duplicates when every post is retried 3 times.
@@ -123,8 +127,11 @@ def main():
     # Production-like: with DEBUG on, Django would keep every SQL statement in memory.
     with tempfile.TemporaryDirectory(prefix="kbo-bench-") as tmp, override_settings(DEBUG=False):
         ctx = Context(tmp=Path(tmp))
+        only = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
         for bench in benches():
             label = f"{bench.__module__}.{bench.__name__}"
+            if only and bench.__name__ not in only and bench is not benches()[0]:
+                continue
             log(f"bench: {label} …")
             try:
                 rows += bench(ctx)
