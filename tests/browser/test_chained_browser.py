@@ -38,6 +38,26 @@ def _frozen(round_):
             for a in Approval.objects.filter(round=round_).order_by("pk")]
 
 
+def _develop(round_, code, officer):
+    """The product's development in round_: a plan item done, two visits, "after" with GMP."""
+    import datetime
+
+    from selection import development
+    from selection.models import DevelopmentRecord, StatusStage
+
+    record = DevelopmentRecord.objects.get(round=round_, product__code=code)
+    development.save_plan(record, goal="ยกระดับบรรจุภัณฑ์", budget=15000, starts_on=datetime.date(2022, 1, 20),
+                          ends_on=datetime.date(2022, 3, 31), version=record.version, by=officer,
+                          items=[{"pk": None, "area": "packaging", "description": "ออกแบบฉลากใหม่",
+                                  "due_on": datetime.date(2022, 2, 28)}])
+    development.set_item_done(record.items.get(), done=True, by=officer, on=datetime.date(2022, 2, 20))
+    for day in (5, 25):
+        development.record_visit(record, visited_on=datetime.date(2022, 2, day), kind="visit", people="ทีมพี่เลี้ยง",
+                                 activities="ให้คำปรึกษาด้านบรรจุภัณฑ์", by=officer)
+    development.record_status(record, StatusStage.AFTER, by=officer, values={
+        "star_level": 4, "star_year": 2565, "classification": "B", "standards": ("GMP",)})
+
+
 def test_the_chair_runs_the_showcase_round_and_the_earlier_list_stays_as_approved(page, live_server, login):
     officer = UserFactory(username="cm-officer", groups=["officer"], first_name="นายธนพล")
     minuted = _minuted(officer)
@@ -45,6 +65,7 @@ def test_the_chair_runs_the_showcase_round_and_the_earlier_list_stays_as_approve
     committee, (chair, member) = committee_with(
         "คณะกรรมการคัดเลือกผลิตภัณฑ์ที่มีความโดดเด่น", chair=UserFactory(username="show-chair", first_name="นายวรญาณ"),
         members=[UserFactory(username="show-member")])
+    _develop(minuted, "DEV-01", officer)
     showcase = services.create_round(committee=committee, name="ผลิตภัณฑ์ที่มีความโดดเด่น", fiscal_year=2565,
                                      by=officer, quota=1, reserves=0, source_round=minuted)
     services.set_rubric(showcase, [{"name": "ความโดดเด่นของผลิตภัณฑ์", "max_score": 60},
@@ -76,6 +97,12 @@ def test_the_chair_runs_the_showcase_round_and_the_earlier_list_stays_as_approve
     ScoreSheet.objects.create(round=showcase, member=member, submitted_at=timezone.now())
     page.get_by_role("link", name="ให้คะแนนผลิตภัณฑ์").click()
     page.get_by_test_id("submission-DEV-01").click()
+    # Beside the entry, what its development did: the plan, the visits, before → after.
+    record = page.locator("section[aria-labelledby='dev-heading']")
+    expect(record).to_contain_text("การพัฒนาหลังได้รับการคัดเลือก")
+    expect(record).to_contain_text("ออกแบบฉลากใหม่")
+    expect(record).to_contain_text("ลงพื้นที่และให้คำปรึกษา: 2 ครั้ง")
+    expect(record).to_contain_text("GMP")
     for values in (("48", "30"), ("57", "36"), ("42", "28")):
         for criterion, value in zip(criteria, values):
             page.fill(f"#value-{criterion.pk}", value)
