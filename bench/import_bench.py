@@ -1,6 +1,6 @@
 """The 300,000-row workbook (issue 5): 100,000 producers × 3 products of one province, imported
 through the background task as the web import does it (the check, then the confirmed write),
-timed end to end with its peak memory (the worker's, and the workbook reader's own process);
+timed end to end with its peak memory (each task in a process of its own, as a worker runs it, and the workbook reader's own process);
 and a second import of the same province, which must wait for the first instead of interleaving.
 
 The 461,000 bad rows (issue 10, item 9): a workbook whose every row has an error, checked by
@@ -152,9 +152,13 @@ def import_figures(ctx):
                 f"{seconds(write_s)}, {rows_written:,} rows, {path.stat().st_size / 2**20:.1f} MiB", "", None)]
     empty_province(PROVINCE)
     try:
-        check_s, batch = timed(check, path, province, admin)
+        from producers.import_batches import confirm_import
+
+        batch = _batch(path, province, admin)
+        check_s, check_rss, check_reader = in_worker("check", batch)
         rows.append(Row("  check: parse + validate (the preview task)", seconds(check_s), "", None))
-        import_s, batch = timed(confirm, batch, admin)
+        confirm_import(batch, by=admin)
+        import_s, import_rss, import_reader = in_worker("import", batch)
         total = check_s + import_s
         summary = batch.summary
         rows.append(Row("  confirmed import: the checked rows compared and written (the import task)",
@@ -173,8 +177,9 @@ def import_figures(ctx):
         rows.append(Row("  created (producers / products / errors)", " / ".join(f"{n:,}" for n in created),
                         f"{PRODUCERS:,} / {PRODUCERS * PRODUCTS_PER_PRODUCER:,} / 0",
                         created == (PRODUCERS, PRODUCERS * PRODUCTS_PER_PRODUCER, 0)))
-        peak, reader_peak = peak_rss_bytes(), peak_rss_bytes(resource.RUSAGE_CHILDREN)
-        rows.append(Row("  peak memory of the worker (RSS)", mib(peak), "< 1 GiB", peak < TARGET_BYTES))
+        peak, reader_peak = max(check_rss, import_rss), max(check_reader, import_reader)
+        rows.append(Row("  peak memory of the worker (RSS, the check's process / the import's)",
+                        f"{mib(peak)} ({mib(check_rss)} / {mib(import_rss)})", "< 1 GiB", peak < TARGET_BYTES))
         rows.append(Row("  peak memory of the workbook reader's process (RSS; bound: KBO_IMPORT_TASK_MEMORY_MB)",
                         mib(reader_peak), "< 1 GiB", reader_peak < TARGET_BYTES))
         # The waiting is shown on a smaller workbook (30,000 rows): the same code path, less time.
@@ -280,6 +285,42 @@ def confirm(batch, admin):
     return batch
 
 
+TASKS = {"check": "check_workbook", "import": "import_workbook"}
+
+
+def in_worker(task, batch):
+    """Run the batch's task in a process of its own, as a worker runs it, so that its memory is
+    the task's and not the bench's (which has built the demo and written the workbooks): returns
+    (seconds the task took, its process's peak RSS, its reader's peak RSS), in bytes. Django's
+    start-up is not timed: a worker is started once."""
+    import json
+    import subprocess
+
+    from django.db import connection
+
+    connection.close()  # the task's process takes the batch's locks on its own connection
+    done = subprocess.run([sys.executable, "-m", "bench.import_bench", "--task", task, str(batch.pk)],
+                          cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, check=False,
+                          env={**os.environ, "DEBUG": "False"})
+    if done.returncode != 0:
+        raise RuntimeError(f"the {task} task's process failed: {done.stderr[-2000:]}")
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    batch.refresh_from_db()
+    return figures["seconds"], figures["rss"], figures["reader_rss"]
+
+
+def _task_main(task, pk):
+    import json
+
+    from producers import tasks
+
+    start = time.perf_counter()
+    getattr(tasks, TASKS[task]).call(int(pk))
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds": seconds, "rss": peak_rss_bytes(),
+                      "reader_rss": peak_rss_bytes(resource.RUSAGE_CHILDREN)}))
+
+
 def second_import_waits(path, province, admin):
     """Two check tasks of the same province on two threads (two database connections, as two
     workers would be): the second must report waiting and start only after the first ends."""
@@ -326,6 +367,9 @@ def main():
     import django
 
     django.setup()
+    if sys.argv[1:2] == ["--task"]:
+        _task_main(*sys.argv[2:4])
+        return
     from bench.common import Context, render_table
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,15 +8,15 @@ of rows per round trip) and on SQLite.
 """
 
 import datetime
-import io
 
 from django.db import connection
 
 BATCH_SIZE = 1000
 
 
-# Rows per COPY statement: bounds the text buffered in memory (a few MB).
-COPY_PAGE = 20_000
+# Text handed to PostgreSQL per read of a COPY stream: small enough to keep memory flat, large
+# enough that the server works on one piece while Python writes the next.
+COPY_CHUNK = 256 * 1024
 
 
 def insert_new(model, rows, *, now):
@@ -39,11 +39,18 @@ def insert_new(model, rows, *, now):
 
 
 def _next_ids(model, count):
+    """`count` keys from the table's sequence, in order. They come back as the first and the last
+    when they are consecutive (as when nobody else takes keys at the same moment), the keys
+    themselves only when not: one row either way, instead of a row per key."""
     meta = model._meta
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        cursor.execute("WITH keys AS (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id "
+                       "FROM generate_series(1, %s)) "
+                       "SELECT min(id), max(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL "
+                       "ELSE array_agg(id ORDER BY id) END FROM keys",
                        [meta.db_table, meta.pk.column, count])
-        return [row[0] for row in cursor.fetchall()]
+        first, last, keys = cursor.fetchone()
+    return keys if keys is not None else list(range(first, last + 1))
 
 
 def _copy_text(value):
@@ -61,27 +68,34 @@ def _copy_text(value):
 
 
 def _copy(model, field_names, rows):
-    """COPY rows (tuples in field_names' order) into the model's table, a page at a time."""
+    """COPY rows (tuples in field_names' order) into the model's table, in one statement fed as
+    a stream: the rows are turned into text a piece at a time while the server takes in the
+    piece before (two processes, two cores), never all at once."""
     meta = model._meta
     quote = connection.ops.quote_name
     sql = (f"COPY {quote(meta.db_table)} ({', '.join(quote(meta.get_field(name).column) for name in field_names)}) "
            f"FROM STDIN")
-    text = _copy_text
-    with connection.cursor() as cursor:
-        page = []
-        for row in rows:
-            page.append("\t".join([text(value) for value in row]))
-            if len(page) >= COPY_PAGE:
-                _copy_page(cursor, sql, page)
-                page = []
-        if page:
-            _copy_page(cursor, sql, page)
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # psycopg2's errors as Django's
+        cursor.cursor.copy_expert(sql, _CopyStream(rows), size=COPY_CHUNK)
 
 
-def _copy_page(cursor, sql, lines):
-    buffer = io.StringIO("\n".join(lines) + "\n")
-    with connection.wrap_database_errors:  # psycopg2's errors as Django's (IntegrityError, …)
-        cursor.cursor.copy_expert(sql, buffer)
+class _CopyStream:
+    """A file-like object whose read() gives the next rows in COPY's text format."""
+
+    def __init__(self, rows):
+        self.rows = iter(rows)
+
+    def read(self, size=COPY_CHUNK):
+        text, lines, length = _copy_text, [], 0
+        for row in self.rows:
+            line = "\t".join([text(value) for value in row])
+            lines.append(line)
+            length += len(line) + 1
+            if length >= size:
+                break
+        return "\n".join(lines) + "\n" if lines else ""
+
+    readline = read
 
 
 def insert_values(model, field_names, rows, *, returning=False):
