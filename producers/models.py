@@ -134,7 +134,15 @@ class Producer(models.Model):
                                       blank=True, related_name="+", verbose_name=_("anonymised by"))
     # Every change, with who and when (django-simple-history); the producer's history page shows
     # them. The personal fields stay out, so that anonymising a producer leaves no copy behind.
-    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED)
+    # History rows are read by the record's id only: the indexes simple-history would copy from
+    # the columns (seven here, with the codes' LIKE indexes) would be written on every import's
+    # row for no reader.
+    # Who made a change is checked by Django, not by a database constraint on each history row:
+    # an import writes hundreds of thousands of them with one user, and the constraint's check
+    # of each at commit was a twentieth of a national import. Deleting a user still empties
+    # the column (on_delete=SET_NULL, applied by Django's deletion).
+    history = HistoricalRecords(excluded_fields=HISTORY_EXCLUDED, user_db_constraint=False,
+                                no_db_index=["province", "district", "subdistrict", "anonymised_by", "code"])
 
     class Meta:
         ordering = ["code"]
@@ -188,8 +196,9 @@ class Product(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Every change, with who and when; shown on the producer's history page.
-    history = HistoricalRecords()
+    # Every change, with who and when; shown on the producer's history page (read by the
+    # product's id and its producer's, so only those are indexed besides simple-history's own).
+    history = HistoricalRecords(no_db_index=["code"], user_db_constraint=False)
 
     class Meta:
         ordering = ["code"]

@@ -159,7 +159,14 @@ class SheetWriter:
         letters = self._letters
         while len(letters) < len(values) + 1:
             letters.append(column_letter(len(letters) + 1))
-        cells = [_cell(f"{letters[index]}{number}", value, style) for index, value in enumerate(values)]
+        s = f' s="{style}"' if style else ""
+        cells = []
+        for letter, value in zip(letters, values):
+            # Most cells are text without leading or trailing space: written here at once.
+            if type(value) is str and value and not (value[0].isspace() or value[-1].isspace()):
+                cells.append(f'<c r="{letter}{number}" t="inlineStr"{s}><is><t>{_text(value)}</t></is></c>')
+            else:
+                cells.append(_cell(f"{letter}{number}", value, style))
         if tail is not None:
             cells.append(_cell(f"{letters[len(values)]}{number}", *tail))
         self._rows.append(f'<row r="{number}">{"".join(cells)}</row>')

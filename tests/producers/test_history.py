@@ -101,3 +101,19 @@ def test_history_page_runs_a_fixed_number_of_queries(officer_client, django_asse
         response = officer_client.get(url)
 
     assert response.status_code == 200
+
+
+def test_deleting_a_user_empties_who_made_their_history_rows(db):
+    """The history's user column has no database constraint (an import writes hundreds of
+    thousands of rows): Django's own deletion keeps it true."""
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="leaving-officer")
+    product = ProductFactory()
+    Producer.history.filter(id=product.producer_id).update(history_user=user)
+    Product.history.filter(id=product.pk).update(history_user=user)
+
+    user.delete()
+
+    assert list(Producer.history.filter(id=product.producer_id).values_list("history_user_id", flat=True)) == [None]
+    assert list(Product.history.filter(id=product.pk).values_list("history_user_id", flat=True)) == [None]
