@@ -19,8 +19,11 @@ BATCH_SIZE = 1000
 COPY_CHUNK = 256 * 1024
 
 
-def insert_new(model, rows, *, now):
-    """INSERT rows (an iterable of dicts of attribute values); returns the new primary keys, in order."""
+def insert_new(model, rows, *, now, history=None):
+    """INSERT rows (an iterable of dicts of attribute values); returns the new primary keys, in order.
+
+    history: {"file_name", "by"} to write each new record's "+" history row too (insert_history):
+    on PostgreSQL copied from the same values in a second COPY, without reading the rows back."""
     columns = [column for column in model._meta.concrete_fields if not column.primary_key]
     defaults = {}
     for column in columns:
@@ -32,10 +35,15 @@ def insert_new(model, rows, *, now):
         # COPY with keys taken from the table's sequence beforehand: several times faster than
         # INSERT ... RETURNING, which psycopg2 must also render row by row.
         ids = _next_ids(model, len(values))
-        _copy(model, [model._meta.pk.name] + [column.name for column in columns],
-              ((pk, *row) for pk, row in zip(ids, values)))
+        names = [model._meta.pk.name] + [column.name for column in columns]
+        _copy(model, names, ((pk, *row) for pk, row in zip(ids, values)))
+        if history is not None:
+            _copy_history(model, names, ((pk, *row) for pk, row in zip(ids, values)), now=now, **history)
         return ids
-    return insert_values(model, [column.name for column in columns], values, returning=True)
+    ids = insert_values(model, [column.name for column in columns], values, returning=True)
+    if history is not None:
+        insert_history(model, ids, "+", now=now, **history)
+    return ids
 
 
 def _next_ids(model, count):
@@ -164,6 +172,27 @@ IMPORT_REASON_PREFIX = "import:"
 HISTORY_PAGE = 50_000
 
 
+def _history_columns(model, now, file_name, by, history_type):
+    """The historical model's fields copied from the record, and the values of its own
+    (history_date, history_change_reason, history_type, history_user) for an import's rows."""
+    historical = model.history.model
+    copied = [field for field in historical._meta.concrete_fields if field.name not in HISTORY_COLUMNS]
+    stamp = historical._meta.get_field("history_date").get_db_prep_save(now, connection)
+    reason = f"{IMPORT_REASON_PREFIX}{file_name}"[:100]
+    return historical, copied, (stamp, reason, history_type, by.pk if by is not None else None)
+
+
+HISTORY_OWN = ("history_date", "history_change_reason", "history_type", "history_user")
+
+
+def _copy_history(model, field_names, rows, *, now, file_name="", by=None):
+    """The "+" history rows of records just copied in (rows as given to _copy, in field_names' order)."""
+    historical, copied, own = _history_columns(model, now, file_name, by, "+")
+    positions = [field_names.index(field.name) for field in copied]
+    _copy(historical, [field.name for field in copied] + list(HISTORY_OWN),
+          ((*(row[position] for position in positions), *own) for row in rows))
+
+
 def insert_history(model, pks, history_type, *, now, file_name="", by=None):
     """One history row per record the import wrote ("+" created, "~" changed), as simple-history's
     signals would have made: the plain SQL above sends none. The copy is made in the database
@@ -172,14 +201,10 @@ def insert_history(model, pks, history_type, *, now, file_name="", by=None):
     from simple-history's request context, which a background task does not have."""
     if not pks:
         return
-    historical = model.history.model
-    copied = [field for field in historical._meta.concrete_fields if field.name not in HISTORY_COLUMNS]
-    user_id = by.pk if by is not None else None
-    stamp = historical._meta.get_field("history_date").get_db_prep_save(now, connection)
-    reason = f"{IMPORT_REASON_PREFIX}{file_name}"[:100]
+    historical, copied, (stamp, reason, history_type, user_id) = _history_columns(model, now, file_name, by,
+                                                                                  history_type)
     quote = connection.ops.quote_name
-    own = ["history_date", "history_change_reason", "history_type", "history_user"]
-    columns = [field.column for field in copied] + [historical._meta.get_field(name).column for name in own]
+    columns = [field.column for field in copied] + [historical._meta.get_field(name).column for name in HISTORY_OWN]
     sources = [quote(model._meta.get_field(field.name).column) for field in copied]
     pks = sorted(pks)
     table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)

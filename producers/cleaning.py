@@ -29,6 +29,7 @@ _KEY_DROP = re.compile(r"[\s\-_.,()\"'’/]+")
 _NUMBER = re.compile(r"\d+")
 _WHOLE_DECIMAL = re.compile(r"(\d)\.0+(?!\d)")
 _BLANKS = {"", "-", "–", "—", "ไม่มี", "ไม่ระบุ", "n/a", "na", "none", "null"}
+_LONGEST_BLANK = max(len(blank) for blank in _BLANKS)
 
 
 def current_year_be():
@@ -54,7 +55,12 @@ def clean_text(value):
 
 
 def is_blank(value):
-    return clean_text(value).lower() in _BLANKS
+    return _blank(clean_text(value))
+
+
+def _blank(text):
+    """Whether a text clean_text gave says "nothing" ("", "-", "ไม่มี", "n/a", …)."""
+    return len(text) <= _LONGEST_BLANK and text.lower() in _BLANKS
 
 
 def key(value):
@@ -64,16 +70,18 @@ def key(value):
 
 def required_text(value, max_length=255):
     # "-" or "ไม่มี" in a required cell means the value is missing, not that it is "-".
-    if is_blank(value):
-        raise ValidationError(_("This value is required."), code="required")
     text = clean_text(value)
+    if _blank(text):
+        raise ValidationError(_("This value is required."), code="required")
     if len(text) > max_length:
         raise ValidationError(_("Too long: at most %(max)d characters.") % {"max": max_length}, code="max_length")
     return text
 
 
 def optional_text(value, max_length=255):
-    text = "" if is_blank(value) else clean_text(value)
+    text = clean_text(value)
+    if _blank(text):
+        text = ""
     if len(text) > max_length:
         raise ValidationError(_("Too long: at most %(max)d characters.") % {"max": max_length}, code="max_length")
     return text

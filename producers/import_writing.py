@@ -158,10 +158,12 @@ class Plan:
     def write(self, by=None):
         """Write the planned changes; the caller holds the transaction."""
         now = timezone.now()
+        # The history the registry's pages show (simple-history's signals do not see plain SQL).
+        history = {"file_name": self.report.file_name, "by": by}
         self._lock_and_check_versions()
         standard_ids = self._standard_ids()
-        created = new_producer_ids = insert_new(Producer, ({"province_id": self.province.pk, "code": code, **data}
-                                     for code, data in self.new_producers), now=now)
+        created = insert_new(Producer, ({"province_id": self.province.pk, "code": code, **data}
+                                     for code, data in self.new_producers), now=now, history=history)
         producer_ids = {**self.producer_ids, **{code: pk for (code, _data), pk in zip(self.new_producers, created)}}
         if self.changed_producers:
             objects, fields = [], {"version", "updated_at"}
@@ -171,10 +173,10 @@ class Plan:
             update_rows(Producer, objects, _field_names(fields))
 
         through = Product.standards.through
-        created = new_product_ids = insert_new(Product, (
+        created = insert_new(Product, (
             {"code": code, "producer_id": producer_ids[producer_code],
              **{name: value for name, value in data.items() if name != "standards"}}
-            for code, producer_code, data in self.new_products), now=now)
+            for code, producer_code, data in self.new_products), now=now, history=history)
         links = [(pk, standard_ids[name]) for pk, (_code, _producer, data) in zip(created, self.new_products)
                  for name in data.get("standards", ())]
         if self.changed_products:
@@ -195,12 +197,8 @@ class Plan:
             for start in range(0, len(restandardised), BATCH_SIZE):
                 through.objects.filter(product_id__in=restandardised[start:start + BATCH_SIZE]).delete()
         insert_values(through, ["product", "standard"], links)
-        # The history the registry's pages show (simple-history's signals do not see plain SQL).
-        history = {"now": now, "file_name": self.report.file_name, "by": by}
-        insert_history(Producer, new_producer_ids, "+", **history)
-        insert_history(Producer, [pk for pk, *_rest in self.changed_producers], "~", **history)
-        insert_history(Product, new_product_ids, "+", **history)
-        insert_history(Product, [pk for pk, *_rest in self.changed_products], "~", **history)
+        insert_history(Producer, [pk for pk, *_rest in self.changed_producers], "~", now=now, **history)
+        insert_history(Product, [pk for pk, *_rest in self.changed_products], "~", now=now, **history)
 
     def _lock_and_check_versions(self):
         """The rows to update must still be as they were read; a concurrent edit aborts the import."""
