@@ -265,13 +265,19 @@ def backup(target, *, form=None):
                     tarfile.open(fileobj=raw, mode="w:gz" if compressed else "w",
                                  **({"compresslevel": 6} if compressed else {})) as archive:
                 parts = {data_path.name: _add(archive, data_path, data_path.name)}
-                files = {}
+                files, gone = {}, []
                 for path in _media_files():
                     name = path.relative_to(root).as_posix()
-                    files[name] = _add(archive, path, f"media/{name}")
+                    try:
+                        files[name] = _add(archive, path, f"media/{name}")
+                    except FileNotFoundError:
+                        # Removed once listed, by a change committed while the backup ran (an
+                        # import's working files, a replaced photo): there is nothing to keep.
+                        gone.append(name)
                 manifest = {"format": FORMAT, "version": VERSION, "form": form,
                             "created_at": timezone.now().isoformat(), "database_vendor": connection.vendor,
-                            "program": _program_version(), **facts, "parts": parts, "files": files}
+                            "program": _program_version(), **facts, "parts": parts, "files": files,
+                            "removed_while_backing_up": gone}
                 payload = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
                 info = tarfile.TarInfo(MANIFEST)
                 info.size, info.mode, info.mtime = len(payload), 0o600, int(timezone.now().timestamp())

@@ -176,6 +176,39 @@ def test_restore_into_empty_database_gives_back_every_row_and_file(form, media_r
     assert out.getvalue() == (f"กู้คืนข้อมูล {sum(manifest['counts'].values())} แถว และไฟล์ 2 ไฟล์ จาก {archive} แล้ว\n")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_file_removed_while_the_backup_runs_is_left_out_and_the_rest_restores(form, media_root, tmp_path,
+                                                                                monkeypatch):
+    """An import ends during the backup and removes its working files after the backup listed
+    them (seen in make bench: the backup stopped with FileNotFoundError)."""
+    from kbo_site import backup as backup_module
+
+    build_world(media_root)
+    working = media_root / "imports" / "a1b2.upload.checked"
+    working.write_bytes(b"rows checked by the task")
+    listing = backup_module._media_files
+
+    def listed_then_removed():
+        paths = listing()
+        working.unlink()  # the import's transaction commits between the listing and the reading
+        return paths
+
+    monkeypatch.setattr(backup_module, "_media_files", listed_then_removed)
+    before, files_before = snapshot(), media_bytes(media_root)
+    archive = tmp_path / "kbo.tar"
+    run_backup(archive, form)
+    call_command("flush", interactive=False, verbosity=0)
+    empty_media(media_root)
+
+    call_command("restore", str(archive), stdout=io.StringIO())
+
+    assert read_manifest(archive)["removed_while_backing_up"] == ["imports/a1b2.upload.checked"]
+    assert snapshot() == before
+    del files_before["imports/a1b2.upload.checked"]
+    assert media_bytes(media_root) == files_before
+    assert len(files_before) == 2  # the import's stored workbook and the meeting's attachment
+
+
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_restore_of_a_dump_into_a_database_without_tables_gives_back_every_row(media_root, tmp_path):
