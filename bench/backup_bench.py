@@ -135,7 +135,7 @@ def during_import(ctx, scratch):
     from bench.common import Row, seconds, timed
     from bench.run import fresh_database
     from kbo_site.backup import backup
-    from producers.import_batches import checked_file, stored_file
+    from producers.import_batches import forget_files
     from producers.models import ImportBatch, ImportStatus, Province
 
     label = f"Backup started while an import of {IMPORT_PRODUCERS * 3:,} rows is being written, then restored"
@@ -177,9 +177,7 @@ def during_import(ctx, scratch):
                    "all or none", imported and overlapped and restored in ((0, 0), whole))
     finally:
         for stale in ImportBatch.objects.filter(province=province, uploaded_by=admin):
-            for stored in (stored_file(stale), checked_file(stale)):
-                if stored is not None:
-                    stored.unlink(missing_ok=True)
+            forget_files(stale)
             stale.delete()
         import_bench.empty_province(province.code)
         archive.unlink(missing_ok=True)

@@ -190,12 +190,10 @@ def import_figures(ctx):
                         waited))
         rows += bad_rows_figures(ctx, province, admin)
     finally:
-        from producers.import_batches import change_list_file, checked_file, rows_to_fix_file, stored_file
+        from producers.import_batches import forget_files
 
         for batch in ImportBatch.objects.filter(province=province, uploaded_by=admin):
-            for stored in (stored_file(batch), checked_file(batch), change_list_file(batch), rows_to_fix_file(batch)):
-                if stored is not None:
-                    stored.unlink(missing_ok=True)
+            forget_files(batch)
             batch.delete()
         empty_province(PROVINCE)
     return rows

@@ -82,7 +82,8 @@ def _files(batch):
     return [path for path in paths if path is not None]
 
 
-def _forget_files(batch):
+def forget_files(batch):
+    """Remove the batch's files: the stored workbook and what the check and the import left beside it."""
     for path in _files(batch):
         path.unlink(missing_ok=True)
 
@@ -168,11 +169,11 @@ def check_batch(batch):
                                          run=BatchRun(batch))
                 _write_rows_to_fix(batch, report)
         except (WorkbookUnreadable, MemoryError) as error:
-            _forget_files(batch)
+            forget_files(batch)
             _fail(batch, error.message if isinstance(error, ImportFailed) else _out_of_memory(), stored_path="")
             return
         except ImportFailed as error:
-            _forget_files(batch)
+            forget_files(batch)
             ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.REFUSED, message=error.message,
                                                            stored_path="", writing=False)
             return
