@@ -11,7 +11,16 @@ from kbo_site.access import get_for
 from kbo_site.models import Action
 from producers.roles import in_scope, is_admin, is_national, is_officer, province_code, scoped
 
-from .models import ATTACHMENTS_OPEN, CommitteeMember, CommitteeRole, Conflict, RoundState, ScoreSheet, SelectionRound
+from .models import (
+    ATTACHMENTS_OPEN,
+    CommitteeMember,
+    CommitteeRole,
+    Conflict,
+    DevelopmentState,
+    RoundState,
+    ScoreSheet,
+    SelectionRound,
+)
 
 
 def can_manage_rounds(user):
@@ -248,15 +257,22 @@ def can_view_development(user, record):
     return sees_whole_development(user, record.round) or is_mentor(user, record)
 
 
+def _on_the_list(record):
+    """A record kept for a product that left the approved list is read only (development.open_records)."""
+    return record.state != DevelopmentState.WITHDRAWN
+
+
 def can_edit_development(user, record):
     """The plan, the mentors, before and after: the officers of the round's province (the
-    getter has checked the province); national officers read only."""
-    return can_manage_rounds(user) and not is_national(user)
+    getter has checked the province); national officers read only; nobody once the product is
+    off the approved list."""
+    return _on_the_list(record) and can_manage_rounds(user) and not is_national(user)
 
 
 def can_record_visit(user, record):
-    """Visits and plan items done: the province's officers and the record's mentors."""
-    return can_edit_development(user, record) or is_mentor(user, record)
+    """Visits and plan items done: the province's officers and the record's mentors, while the
+    product is on the approved list."""
+    return _on_the_list(record) and (can_edit_development(user, record) or is_mentor(user, record))
 
 
 def mentors_in_round(user, round):

@@ -145,6 +145,9 @@ def test_approved_again_without_a_product_keeps_its_record_off_the_board_and_bac
     board_table, kept = page.split('data-testid="withdrawn"')
     assert "DEV2" not in board_table and "DEV1" in board_table
     assert "DEV2" in kept and "ไม่อยู่ในรายการที่อนุมัติแล้ว" in kept
+    record_page = client.get(reverse("selection:development_detail", args=[dropped.pk])).content.decode()
+    assert "แก้ไขไม่ได้อีก" in record_page and 'data-testid="record-visit"' not in record_page
+    assert client.get(reverse("selection:development_visit_add", args=[dropped.pk])).status_code == 403
 
     _approve_again(approved, ["DEV1", "DEV2", "DEV3"])
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from selection import development, rules
-from selection.models import CommitteeRole, DevelopmentRecord
+from selection.models import CommitteeRole, DevelopmentRecord, DevelopmentState
 from tests.factories import CommitteeFactory, CommitteeMemberFactory, ProductFactory, UserFactory
 from tests.selection.development_world import approved_round
 
@@ -62,6 +62,16 @@ def test_development_predicates_hold_for_the_right_people(who, world):
     holds = {name for name in (VIEW, EDIT, VISIT) if getattr(rules, name)(user, record)}
 
     assert holds == TABLE[who]
+
+
+@pytest.mark.parametrize("who", TABLE)
+def test_a_record_off_the_approved_list_is_read_only_for_everyone(who, world):
+    people, record = world
+    record.state = DevelopmentState.WITHDRAWN
+
+    holds = {name for name in (VIEW, EDIT, VISIT) if getattr(rules, name)(people[who], record)}
+
+    assert holds == TABLE[who] & {VIEW}
 
 
 @pytest.mark.parametrize("who", [*TABLE, "other province's admin"])
