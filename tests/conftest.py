@@ -6,6 +6,32 @@ from tests.factories import UserFactory
 ROLES = ("admin", "officer", "viewer")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_rollback_after_any_flush():
+    """A transactional test ends with a flush. Without serialized_rollback, the flush runs
+    post_migrate, which makes the content types and permissions again with new ids; a test
+    with serialized_rollback that follows then loads the saved copy of the database on top of
+    them and stops on a duplicate content type (whichever order a worker gets its tests in).
+    Empty those two tables first: the saved copy brings them back with their own ids."""
+    from django.db.backends.base.creation import BaseDatabaseCreation
+
+    load = BaseDatabaseCreation.deserialize_db_from_string
+
+    def deserialize(self, data):
+        from django.contrib.auth.models import Permission
+        from django.contrib.contenttypes.models import ContentType
+
+        alias = self.connection.alias
+        Permission.objects.using(alias).all().delete()
+        ContentType.objects.using(alias).all().delete()
+        ContentType.objects.clear_cache()
+        return load(self, data)
+
+    BaseDatabaseCreation.deserialize_db_from_string = deserialize
+    yield
+    BaseDatabaseCreation.deserialize_db_from_string = load
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing a password properly takes ~0.4 s; tests make hundreds of users."""
