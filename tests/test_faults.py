@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from kbo_site.models import ActionLog
 from meetings import services as meeting_services
+from producers import bulk_sql
 from producers.importing import ImportRun, import_registry
 from producers.models import ImportBatch, ImportStatus
 from selection import services as selection_services
@@ -51,16 +52,31 @@ def failing(statement_start, error, *, after=0):
     killed connection would; earlier ones run. Yields a list of the SQL that was failed."""
     failed, seen = [], []
 
-    def wrapper(execute, sql, params, many, context):
+    def fault(sql):
         if sql.lstrip().upper().startswith(statement_start.upper()):
             seen.append(sql)
             if len(seen) > after:
                 failed.append(sql)
                 raise error("injected fault")
+
+    def wrapper(execute, sql, params, many, context):
+        fault(sql)
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(wrapper):
-        yield failed
+    # On PostgreSQL the import writes new rows with COPY (producers.bulk_sql._copy), which Django's
+    # cursor does not see: a COPY into a table counts as an INSERT INTO it.
+    copy = bulk_sql._copy
+
+    def copying(model, field_names, rows):
+        fault(f'INSERT INTO "{model._meta.db_table}" (COPY)')
+        return copy(model, field_names, rows)
+
+    bulk_sql._copy = copying
+    try:
+        with connection.execute_wrapper(wrapper):
+            yield failed
+    finally:
+        bulk_sql._copy = copy
 
 
 def client_of(user):

@@ -43,8 +43,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    # Officers' browsers ask for Thai; headless Chromium would ask for English.
-    return {**browser_context_args, "locale": "th-TH"}
+    # Officers' browsers ask for Thai; headless Chromium would ask for English. Reduced motion:
+    # no colour transitions, so the accessibility check never reads a button half-way through
+    # its hover colours (it did once, after a click on a download link).
+    return {**browser_context_args, "locale": "th-TH", "reduced_motion": "reduce"}
 
 
 @pytest.fixture
