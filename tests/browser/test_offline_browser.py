@@ -72,11 +72,15 @@ def test_five_scores_entered_offline_survive_a_reload_and_reach_the_server_once(
 
     expect(page.get_by_test_id("offline-banner")).to_contain_text(OFFLINE)
     expect(page.get_by_test_id("offline-banner")).to_contain_text("รอส่ง 5 รายการ")
-    assert [page.input_value(f"#value-{c.pk}") for c in criteria] == ["41.5", "22", ""]
+    # The page fills the queued values in from IndexedDB once it has loaded (asynchronously):
+    # wait for each, as a person would see them a moment later.
+    for criterion, value in zip(criteria, ("41.5", "22", "")):
+        expect(page.locator(f"#value-{criterion.pk}")).to_have_value(value)
     assert [page.locator(f"#status-{c.pk}").text_content() for c in criteria[:2]] == ["รอส่ง", "รอส่ง"]
     page.go_back()
     expect(page.locator("h1")).to_have_text("ผลิตภัณฑ์ทดสอบ 01")
-    assert [page.input_value(f"#value-{c.pk}") for c in criteria] == ["40", "20", "25"]
+    for criterion, value in zip(criteria, ("40", "20", "25")):
+        expect(page.locator(f"#value-{criterion.pk}")).to_have_value(value)
     assert Score.objects.count() == 0
 
     context.set_offline(False)
