@@ -55,6 +55,13 @@ def render(msg):
     return text % values if values else text
 
 
+def in_record_language(text, **values):
+    """A text the system writes into the record (a log note), in Thai whatever the language of
+    the page that acted; `text` is a source string marked with gettext_noop."""
+    with translation.override(RECORD_LANGUAGE):
+        return gettext(text) % values if values else gettext(text)
+
+
 def reader_language():
     return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
 

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Max
-from django.utils import translation
-from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from kbo_site import i18n, thaidates
+from kbo_site import thaidates
 from kbo_site.actions import log_action
+from kbo_site.i18n import in_record_language as recorded
 from kbo_site.models import Action
 
 from . import thai
@@ -35,12 +34,6 @@ from .services import MeetingError, _line
 
 def _log(workshop, by, action, note=""):
     log_action(by, workshop, action, note=note)
-
-
-def _recorded(message, **params):
-    """A log note in the record language (Thai), whatever the language of the page that acted."""
-    with translation.override(i18n.RECORD_LANGUAGE):
-        return gettext(message) % params if params else gettext(message)
 
 
 def _locked(workshop):
@@ -152,7 +145,7 @@ def add_participant(workshop, *, by, kind, name="", organisation="", phone="", u
         return workshop.participants.get(user=user)
     participant = Participant.objects.create(workshop=workshop, kind=kind, name=name, organisation=organisation,
                                              phone=phone, user=user, order=_next_order(workshop))
-    _log(workshop, by, Action.WORKSHOP_PARTICIPANTS, note=_recorded(gettext_noop("Added %(name)s"), name=name))
+    _log(workshop, by, Action.WORKSHOP_PARTICIPANTS, note=recorded(gettext_noop("Added %(name)s"), name=name))
     return participant
 
 
@@ -199,7 +192,7 @@ def add_selected_groups(workshop, *, by):
     Participant.objects.bulk_create(new)
     if new:
         _log(workshop, by, Action.WORKSHOP_PARTICIPANTS,
-             note=_recorded(gettext_noop("Added the representatives of %(count)d selected groups"), count=len(new)))
+             note=recorded(gettext_noop("Added the representatives of %(count)d selected groups"), count=len(new)))
     return len(new)
 
 
@@ -223,7 +216,7 @@ def add_committee_members(workshop, *, by):
     Participant.objects.bulk_create(new)
     if new:
         _log(workshop, by, Action.WORKSHOP_PARTICIPANTS,
-             note=_recorded(gettext_noop("Added %(count)d members of the committee"), count=len(new)))
+             note=recorded(gettext_noop("Added %(count)d members of the committee"), count=len(new)))
     return len(new)
 
 
@@ -240,7 +233,7 @@ def update_participant(participant, *, by, name, organisation, phone=""):
     participant.name, participant.organisation, participant.phone = name, organisation, phone
     participant.save()
     _log(workshop, by, Action.WORKSHOP_PARTICIPANTS,
-         note=_recorded(gettext_noop("Edited %(name)s"), name=name or organisation))
+         note=recorded(gettext_noop("Edited %(name)s"), name=name or organisation))
     return participant
 
 
@@ -254,7 +247,7 @@ def remove_participant(participant, *, by):
             "name": str(participant)})
     label = str(participant)
     participant.delete()
-    _log(workshop, by, Action.WORKSHOP_PARTICIPANTS, note=_recorded(gettext_noop("Removed %(name)s"), name=label))
+    _log(workshop, by, Action.WORKSHOP_PARTICIPANTS, note=recorded(gettext_noop("Removed %(name)s"), name=label))
 
 
 # ---------------------------------------------------------------- attendance
@@ -283,7 +276,7 @@ def record_attendance(day, present, *, by):
     Presence.objects.bulk_create([Presence(day=day, participant_id=pk) for pk in sorted(present - have)])
     day.recorded_by, day.recorded_at = by, timezone.now()
     day.save(update_fields=["recorded_by", "recorded_at"])
-    note = _recorded(gettext_noop("%(date)s: %(present)d of %(listed)d attended"),
+    note = recorded(gettext_noop("%(date)s: %(present)d of %(listed)d attended"),
                      date=thaidates.format_date(day.date), present=len(present), listed=len(listed))
     _log(workshop, by, Action.WORKSHOP_ATTENDANCE, note=note)
     return day

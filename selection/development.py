@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from kbo_site.actions import log_action
+from kbo_site.i18n import in_record_language as recorded
 from kbo_site.models import Action
 from kbo_site.photos import delete_files_on_commit
 from kbo_site.thaidates import format_date
@@ -79,11 +80,6 @@ def _registry_status(product):
             "standards": sorted(s.name for s in product.standards.all())}
 
 
-def _recorded(message, **params):
-    with translation.override(RECORD_LANGUAGE):
-        return _(message) % params if params else _(message)
-
-
 def open_records(round, *, by=None):
     """Bring the round's development records in line with its approved list: a record for each
     selected product that has none, its "before" filled from the registry as it stands; the
@@ -109,7 +105,8 @@ def open_records(round, *, by=None):
                 if record.state != DevelopmentState.WITHDRAWN:
                     _log(record, Action.STATE_CHANGED, by=by, from_value=record.state,
                          to_value=DevelopmentState.WITHDRAWN,
-                         note=_recorded(gettext_noop("The product is not on the list approved again; its record is kept")))
+                         note=recorded(gettext_noop(
+                             "The product is not on the list approved again; its record is kept")))
                     record.state = DevelopmentState.WITHDRAWN
                     record.save(update_fields=["state", "updated_at"])
                 continue
@@ -118,7 +115,7 @@ def open_records(round, *, by=None):
                 done = record.statuses.filter(stage=StatusStage.AFTER).exists()
                 state = DevelopmentState.COMPLETED if done else DevelopmentState.UNDERWAY
                 _log(record, Action.STATE_CHANGED, by=by, from_value=record.state, to_value=state,
-                     note=_recorded(gettext_noop("The product is back on the approved list")))
+                     note=recorded(gettext_noop("The product is back on the approved list")))
             if (state, selected[code]) != (record.state, record.rank):
                 record.state, record.rank = state, selected[code]
                 record.save(update_fields=["state", "rank", "updated_at"])
@@ -137,7 +134,7 @@ def open_records(round, *, by=None):
             ProductStatus.objects.create(record=record, stage=StatusStage.BEFORE, recorded_by=by,
                                          **_registry_status(product))
             _log(record, Action.DEVELOPMENT_OPENED, by=by, to_value=str(product),
-                 note=_recorded(gettext_noop("Opened from the approved list; “before” taken from the registry")))
+                 note=recorded(gettext_noop("Opened from the approved list; “before” taken from the registry")))
             created.append(record)
     return created
 
