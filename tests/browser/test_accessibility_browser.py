@@ -61,7 +61,15 @@ FOCUSED = """() => {
 
 
 def _focused(page):
-    return page.evaluate(FOCUSED)
+    """Where the focus is; on a loaded machine the browser may draw the ring a moment after the
+    key press that moved the focus, so a stop without one is read again for up to a second."""
+    focused = page.evaluate(FOCUSED)
+    for _ in range(20):
+        if focused["ring"]:
+            break
+        page.wait_for_timeout(50)
+        focused = page.evaluate(FOCUSED)
+    return focused
 
 
 def _tab_to(page, selector, limit=40):
