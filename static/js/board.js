@@ -3,7 +3,8 @@
 // - One page at a time; every data-seconds the board scrolls on if the page is taller than the
 //   screen, or turns to the next page.
 // - htmx replaces the board every few seconds with fresh figures: the refresh asks for the
-//   page shown (?page=), and the scroll position is put back.
+//   page shown (?page=); the page on screen and its scroll position are put back as the new
+//   board is swapped in.
 // - "Full screen" asks the browser for the whole screen (a click is needed for that).
 (function () {
   document.documentElement.classList.add("board-js");
@@ -44,8 +45,10 @@
     var main = area();
     if (main) { scrolled = main.scrollTop; }
   });
-  // htmx:load comes from the new board (an outerHTML swap leaves the old one detached).
-  document.addEventListener("htmx:load", show);
+  // Shown again right after the swap, in the same task, so the screen never paints the page the
+  // server rendered: a refresh sent just before the page turned asks for the page before, and
+  // htmx:load would come only after its settle delay (20 ms later).
+  document.addEventListener("htmx:afterSwap", show);
   document.addEventListener("fullscreenchange", show);
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-fullscreen]") && document.fullscreenEnabled) {

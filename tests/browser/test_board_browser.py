@@ -80,3 +80,37 @@ def test_projector_board_shows_the_top_20_and_the_cut_line_on_one_screen_in_larg
     page.wait_for_timeout(300)
     expect(page.get_by_test_id("cut-line")).to_be_hidden()
     assert _within_viewport(page.locator("[data-code='KBO40']"))
+
+
+def test_a_refresh_sent_before_the_page_turned_never_paints_the_page_before(page, live_server, login):
+    """The refresh asks for the page on screen when it leaves; when its answer comes after the
+    page has turned, the board swapped in must show the new page at once, not the page the server
+    rendered for 20 ms (htmx's settle delay) and then the right one."""
+    round_, secretary = _ranked_round()
+    page.set_viewport_size(PROJECTOR)
+    page.clock.install()
+    login(page, secretary.user)
+    page.goto(f"{live_server.url}/selection/{round_.pk}/results/board/")
+
+    held = []
+    page.route("**/results/board/?page=1", lambda route: held.append(route))
+    page.clock.fast_forward("00:10")  # the refresh leaves, asking for page 1 ...
+    page.wait_for_timeout(100)
+    assert len(held) == 1
+    page.clock.fast_forward("00:05")  # ... and the page turns before its answer comes
+    expect(page.locator("[data-code='KBO40']")).to_be_visible()
+
+    # What each change of the document leaves on screen, read before the browser paints.
+    page.evaluate("""() => {
+      window.boardSeen = [];
+      new MutationObserver(() => {
+        const shown = document.querySelector('#board .board-page.is-current');
+        window.boardSeen.push(shown ? shown.getAttribute('aria-label') : null);
+      }).observe(document.body, {childList: true, subtree: true, attributes: true});
+    }""")
+    with page.expect_response(lambda response: "/results/board/?page=1" in response.url):
+        held[0].continue_()
+    page.wait_for_timeout(300)
+    seen = page.evaluate("window.boardSeen")
+    assert seen and set(seen) == {"หน้า 2 จาก 2"}
+    assert _within_viewport(page.locator("[data-code='KBO40']"))
