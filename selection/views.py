@@ -24,7 +24,7 @@ from producers import roles
 from producers.models import Product
 from producers.roles import Roles, role_required
 
-from . import rules, screening, services
+from . import round_links, rules, screening, services
 from .forms import (
     BulkCodesForm,
     CommitteeMemberForm,
@@ -150,6 +150,7 @@ def round_detail(request, pk):
         "can_project": rules.can_project_results(request.user, round),
         "settings_open": round.state in SETTINGS_OPEN,
         "transitions": log_for(round).filter(action=Action.STATE_CHANGED).order_by("at", "pk"),
+        "year_links": round_links.links_for(request.user, round),
         "source_visible": round.source_round_id is not None and rules.can_view_round(request.user,
                                                                                     round.source_round),
     })

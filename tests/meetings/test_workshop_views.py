@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from meetings import services, workshops
-from meetings.models import Participant, Workshop
+from meetings.models import Meeting, Participant, Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +148,29 @@ def test_removing_a_participant_recorded_present_says_why(officer_client, worksh
 
     assert Participant.objects.filter(pk=person.pk).exists() is True
     assert "ได้รับการบันทึกว่ามาร่วมแล้ว" in response.content.decode()
+
+
+def test_the_rounds_overview_links_its_meeting_and_workshop_to_those_who_may_open_them(
+        client, meeting, selection_round, officer, committee_members):
+    Meeting.objects.filter(pk=meeting.pk).update(round=selection_round)
+    meeting.refresh_from_db()
+    activity = services.save_activity(meeting, by=officer, title="การพัฒนาศักยภาพเครือข่ายองค์ความรู้",
+                                      start_date=datetime.date(2022, 1, 18), end_date=datetime.date(2022, 1, 19),
+                                      venue="โรงแรมฮอลิเดย์การ์เด้น")
+    workshop = workshops.create_workshop(activity, by=officer, **workshops.initial_for(activity))
+    overview = reverse("selection:round_detail", args=[selection_round.pk])
+    meeting_url = reverse("meetings:detail", args=[meeting.pk])
+    workshop_url = reverse("meetings:workshop_detail", args=[workshop.pk])
+
+    def links(user):
+        client.force_login(user)
+        page = client.get(overview).content.decode()
+        return meeting_url in page, workshop_url in page, workshop.title in page, "18 มกราคม 2565" in page
+
+    # The officer and the chair follow the workshop; a member reads the meeting only (a workshop's
+    # page is the organisers' and the chair's and secretary's).
+    assert links(officer) == (True, True, True, True)
+    assert links(committee_members[0].user) == (True, True, True, True)
+    assert links(committee_members[3].user) == (True, False, False, False)
+    client.force_login(committee_members[3].user)
+    assert "การประชุมครั้งที่ 1/2565" in client.get(overview).content.decode()
