@@ -4,7 +4,6 @@ layers, tests/test_layers.py), so each says what it has for a round here when it
 (meetings/apps.py), and the overview asks them all for the reader."""
 
 from dataclasses import dataclass
-from datetime import date
 
 _PROVIDERS = []
 
@@ -14,7 +13,7 @@ class RoundLink:
     kind: str
     title: str
     url: str
-    on: date | None = None
+    when: str = ""  # its date or dates, as the reader reads them
 
 
 def provide(provider):

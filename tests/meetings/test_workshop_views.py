@@ -165,7 +165,7 @@ def test_the_rounds_overview_links_its_meeting_and_workshop_to_those_who_may_ope
     def links(user):
         client.force_login(user)
         page = client.get(overview).content.decode()
-        return meeting_url in page, workshop_url in page, workshop.title in page, "18 มกราคม 2565" in page
+        return meeting_url in page, workshop_url in page, workshop.title in page, "18–19 มกราคม 2565" in page
 
     # The officer and the chair follow the workshop; a member reads the meeting only (a workshop's
     # page is the organisers' and the chair's and secretary's).
