@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from selection.models import DevelopmentRecord
+from tests.browser.waiting import loaded_width
 from tests.factories import ProductFactory, UserFactory
 from tests.selection.development_world import approved_round
 
@@ -92,8 +93,7 @@ def test_a_mentor_records_a_visit_with_a_camera_photo_on_a_phone(page, live_serv
 
     visit = page.get_by_test_id("visits")
     expect(visit).to_contain_text("ทดลองบรรจุภัณฑ์ขวดใหม่กับสมาชิกกลุ่ม")
-    thumbnail = visit.get_by_role("img")
-    expect(thumbnail).to_have_count(1)
-    assert thumbnail.evaluate("img => img.naturalWidth") == 320
+    expect(visit.get_by_role("img")).to_have_count(1)
+    assert loaded_width(page, "[data-testid=visits] img") == 320
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path="/tmp/h9-visit-phone.png", full_page=True)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from kbo_site.models import Action, ActionLog
 from selection import services
 from selection.models import CommitteeRole, RoundState, Score, ScoreSaveKey
+from tests.browser.waiting import eventually
 from tests.factories import (
     CommitteeFactory,
     CommitteeMemberFactory,
@@ -76,7 +77,8 @@ def test_five_scores_entered_offline_survive_a_reload_and_reach_the_server_once(
     # wait for each, as a person would see them a moment later.
     for criterion, value in zip(criteria, ("41.5", "22", "")):
         expect(page.locator(f"#value-{criterion.pk}")).to_have_value(value)
-    assert [page.locator(f"#status-{c.pk}").text_content() for c in criteria[:2]] == ["รอส่ง", "รอส่ง"]
+    for criterion in criteria[:2]:
+        expect(page.locator(f"#status-{criterion.pk}")).to_have_text("รอส่ง")
     page.go_back()
     expect(page.locator("h1")).to_have_text("ผลิตภัณฑ์ทดสอบ 01")
     for criterion, value in zip(criteria, ("40", "20", "25")):
@@ -129,15 +131,16 @@ def test_a_score_changed_on_another_device_while_offline_is_shown_not_overwritte
 
     expect(page.locator(f"#status-{criteria[0].pk}")).to_contain_text("บันทึกแล้ว")
     expect(page.get_by_test_id("offline-conflict")).to_have_count(0)
-    assert page.input_value(f"#value-{criteria[1].pk}") == "18"
+    expect(page.locator(f"#value-{criteria[1].pk}")).to_have_value("18")
     assert sorted(Score.objects.values_list("criterion__order", "value", "version")) == [
         (0, Decimal("30"), 3), (1, Decimal("18"), 2)]
-    assert page.evaluate("""() => new Promise(resolve => {
+    # The phone's queue is emptied once the answers are in.
+    assert eventually(page, """() => new Promise(resolve => {
         indexedDB.open('kbo-offline').onsuccess = e => {
             const store = e.target.result.transaction('pending').objectStore('pending');
             store.count().onsuccess = c => resolve(c.target.result);
         };
-    })""") == 0
+    })""", 0) == 0
 
 
 def test_submitting_the_sheet_offline_is_refused_with_the_reason(page, context, live_server, login):

@@ -16,6 +16,7 @@ from tests.factories import (
     SubmissionFactory,
     UserFactory,
 )
+from tests.browser.waiting import loaded_width
 from tests.kbo_site.test_photos import camera_jpeg
 from tests.selection.conftest import RUBRIC
 
@@ -84,8 +85,7 @@ def test_the_member_sees_the_photo_and_taps_it_open(page, live_server, login, vi
     expect(card).to_contain_text("ผ้าทอมือลายโบราณของแม่แจ่ม")
     expect(card).to_contain_text("3 ดาว (คัดสรรปี 2562)")
     expect(card).to_contain_text("มผช.")
-    _wait_until_loaded(page, "[data-testid=main-photo] img")
-    assert page.evaluate("document.querySelector('[data-testid=main-photo] img').naturalWidth") == 320
+    assert loaded_width(page, "[data-testid=main-photo] img") == 320
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     page.screenshot(path=f"/tmp/h6-score-form-{viewport['width']}.png", full_page=True)
 
@@ -93,8 +93,7 @@ def test_the_member_sees_the_photo_and_taps_it_open(page, live_server, login, vi
 
     dialog = page.locator('[data-testid="photo-dialog"]')
     expect(dialog).to_be_visible()
-    _wait_until_loaded(page, "#kbo-photo-dialog img")
-    assert page.evaluate("document.querySelector('#kbo-photo-dialog img').naturalWidth") == 1600
+    assert loaded_width(page, "#kbo-photo-dialog img") == 1600
     page.screenshot(path=f"/tmp/h6-score-form-photo-{viewport['width']}.png")
     dialog.click()
     expect(dialog).to_be_hidden()
@@ -130,14 +129,3 @@ def test_the_officer_attaches_the_label_and_the_certificate_and_the_member_sees_
     expect(page.locator('[data-testid="application-photo"] img')).to_have_count(1)
     expect(page.locator('[data-testid="application-document"]')).to_have_text("มผช.pdf")
     page.screenshot(path="/tmp/h6-score-form-files-390.png", full_page=True)
-
-
-def _wait_until_loaded(page, selector, timeout=10):
-    """Until the image has loaded. Polled from here: page.wait_for_function evaluates a string
-    in the page, which the site's CSP (no unsafe-eval) refuses."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(f"(document.querySelector({selector!r}) || {{}}).naturalWidth > 0"):
-        assert time.monotonic() < deadline, f"{selector} did not load"
-        page.wait_for_timeout(100)
